@@ -1,0 +1,10 @@
+//! Checks a live or mock server against an OpenAPI 3.0 spec.
+//!
+//! [`schema`] is the project's one answer to "does this JSON match this schema" under OpenAPI 3.0
+//! semantics; the mock server and every check use it. [`examples`] finds every example a spec
+//! carries, with the schema it must match; [`soundness`] checks a spec is consistent.
+
+pub mod examples;
+pub mod operations;
+pub mod schema;
+pub mod soundness;

@@ -11,7 +11,7 @@ mod refs;
 
 pub use error::{LoadError, Warning};
 pub use pointer::{escape_token, JsonPointer};
-pub use refs::{local_ref_target, resolve, unresolved_refs, ResolveError, UnresolvedRef};
+pub use refs::{follow, local_ref_target, resolve, unresolved_refs, ResolveError, UnresolvedRef};
 
 use serde_json::Value;
 
@@ -78,7 +78,10 @@ fn check_version(source: &str, raw: &Value) -> Result<(), LoadError> {
         message,
     };
     if !raw.is_object() {
-        return Err(shape("", "an OpenAPI document is a mapping at the top level".into()));
+        return Err(shape(
+            "",
+            "an OpenAPI document is a mapping at the top level".into(),
+        ));
     }
     match raw.get("openapi") {
         Some(Value::String(version)) if version.starts_with("3.0.") || version == "3.0" => Ok(()),

@@ -21,7 +21,9 @@ pub(crate) fn narrow(document: &Value, mut error: ShapeError) -> ShapeError {
     // Every step moves the pointer strictly deeper, so this ends; the bound is belt and braces.
     for _ in 0..256 {
         match deeper(document, &error.pointer) {
-            Some(next) if next.pointer.tokens().len() > error.pointer.tokens().len() => error = next,
+            Some(next) if next.pointer.tokens().len() > error.pointer.tokens().len() => {
+                error = next
+            }
             Some(next) if next.pointer == error.pointer => {
                 error.message = next.message;
                 break;

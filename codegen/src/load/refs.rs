@@ -61,12 +61,45 @@ pub fn resolve<'a>(document: &'a Value, value: &'a Value) -> Result<&'a Value, R
     Ok(current)
 }
 
+/// The object at `at`, after following its `$ref`s: where it really stands, and its value.
+pub fn follow<'a>(
+    document: &'a Value,
+    at: &JsonPointer,
+) -> Result<(JsonPointer, &'a Value), ResolveError> {
+    let mut pointer = at.clone();
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        let value = document
+            .pointer(&pointer.to_string())
+            .ok_or_else(|| ResolveError::Dangling(format!("#{pointer}")))?;
+        let Some(reference) = value.get("$ref") else {
+            return Ok((pointer, value));
+        };
+        let Value::String(reference) = reference else {
+            return Err(ResolveError::NotAString(reference.to_string()));
+        };
+        if seen.contains(reference) {
+            return Err(ResolveError::Cycle(reference.clone()));
+        }
+        let target = local_ref_target(reference)?;
+        pointer = JsonPointer::parse(&target)
+            .ok_or_else(|| ResolveError::Malformed(reference.clone()))?;
+        seen.push(reference.clone());
+    }
+}
+
 /// Every `$ref` in the document that does not resolve. Example values, defaults, enums and
 /// extensions are data, not document structure, so `$ref` keys inside them are not references.
 #[must_use]
 pub fn unresolved_refs(document: &Value) -> Vec<UnresolvedRef> {
     let mut found = Vec::new();
-    walk(document, document, &JsonPointer::root(), Context::Structure, &mut found);
+    walk(
+        document,
+        document,
+        &JsonPointer::root(),
+        Context::Structure,
+        &mut found,
+    );
     found
 }
 
@@ -106,7 +139,13 @@ fn walk(
                     _ if key == "examples" => Context::ExamplesMap,
                     _ => Context::Structure,
                 };
-                walk(document, child, &at.join(key.as_str()), child_context, found);
+                walk(
+                    document,
+                    child,
+                    &at.join(key.as_str()),
+                    child_context,
+                    found,
+                );
             }
         }
         Value::Array(items) => {

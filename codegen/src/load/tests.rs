@@ -49,7 +49,11 @@ fn shape_errors_inside_schemas_are_narrowed_to_the_keyword() {
 #[test]
 fn other_versions_are_refused_with_the_version_pointer() {
     let err = load("s.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n").expect_err("3.1");
-    assert!(err.to_string().contains("s.yaml#/openapi: OpenAPI 3.1.0 is not supported"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("s.yaml#/openapi: OpenAPI 3.1.0 is not supported"),
+        "{err}"
+    );
     let err = load("s.yaml", "swagger: '2.0'\n").expect_err("2.0");
     assert!(err.to_string().contains("#/swagger"), "{err}");
     let err = load("s.yaml", "- a list\n").expect_err("not a mapping");
@@ -100,7 +104,10 @@ fn unresolved_refs_are_reported_where_they_stand() {
 
 #[test]
 fn pointers_escape_and_parse_round_trip() {
-    let pointer = JsonPointer::root().join("paths").join("/v1/{id}").join("a~b");
+    let pointer = JsonPointer::root()
+        .join("paths")
+        .join("/v1/{id}")
+        .join("a~b");
     assert_eq!(pointer.to_string(), "/paths/~1v1~1{id}/a~0b");
     assert_eq!(JsonPointer::parse(&pointer.to_string()), Some(pointer));
     assert_eq!(JsonPointer::parse(""), Some(JsonPointer::root()));

@@ -1,0 +1,224 @@
+//! Every example a spec carries, with the schema it must match.
+//!
+//! Examples stand on schemas (`example`), parameters, headers and media types (`example` or
+//! `examples`, the latter possibly `$ref`s into `components/examples`). Each is paired with the
+//! JSON pointer of its schema and the direction its message travels, so it can be validated with
+//! [`crate::schema::SchemaValidator`] and served by the mock.
+
+use std::collections::BTreeSet;
+
+use codegen::load::{follow, JsonPointer};
+use serde_json::Value;
+
+use crate::operations::operations;
+use crate::schema::Direction;
+
+/// One example and the schema it illustrates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecExample<'a> {
+    /// JSON pointer of the example value in the spec (inside `components/examples` when the
+    /// example was a `$ref`).
+    pub at: String,
+    /// Where the example is used, when that differs from `at` (the `$ref`'s position).
+    pub used_at: String,
+    pub value: &'a Value,
+    /// JSON pointer of the schema the example must match.
+    pub schema: String,
+    pub direction: Direction,
+}
+
+/// Every example of `spec`, each once per schema it is used with, in document order.
+#[must_use]
+pub fn examples(spec: &Value) -> Vec<SpecExample<'_>> {
+    let mut finder = Finder {
+        spec,
+        found: Vec::new(),
+        seen: BTreeSet::new(),
+    };
+    for site in operations(spec) {
+        // A callback's requests are sent by the server and answered by the client.
+        let (request, response) = match site.callback_of {
+            None => (Direction::Request, Direction::Response),
+            Some(_) => (Direction::Response, Direction::Request),
+        };
+        finder.parameters(&site.path_item_at, site.path_item, request);
+        finder.parameters(&site.at, site.operation, request);
+        if site.operation.get("requestBody").is_some() {
+            finder.body(&site.at.join("requestBody"), request);
+        }
+        if let Some(Value::Object(responses)) = site.operation.get("responses") {
+            for status in responses.keys() {
+                finder.response(&site.at.join("responses").join(status.as_str()), response);
+            }
+        }
+    }
+    // Components used nowhere still carry examples worth checking.
+    let components = JsonPointer::root().join("components");
+    for section in [
+        "parameters",
+        "requestBodies",
+        "responses",
+        "headers",
+        "schemas",
+    ] {
+        let section_at = components.join(section);
+        let Some(Value::Object(entries)) = spec.pointer(&section_at.to_string()) else {
+            continue;
+        };
+        for name in entries.keys() {
+            let at = section_at.join(name.as_str());
+            match section {
+                "parameters" => finder.parameter(&at, Direction::Request),
+                "headers" => finder.parameter(&at, Direction::Response),
+                "requestBodies" => finder.body(&at, Direction::Request),
+                "responses" => finder.response(&at, Direction::Response),
+                _ => finder.schema_tree(&at, Direction::Response),
+            }
+        }
+    }
+    finder.found
+}
+
+struct Finder<'a> {
+    spec: &'a Value,
+    found: Vec<SpecExample<'a>>,
+    seen: BTreeSet<(String, String)>,
+}
+
+impl<'a> Finder<'a> {
+    fn follow(&self, at: &JsonPointer) -> Option<(JsonPointer, &'a Value)> {
+        follow(self.spec, at).ok()
+    }
+
+    fn parameters(&mut self, at: &JsonPointer, holder: &Value, direction: Direction) {
+        if let Some(Value::Array(parameters)) = holder.get("parameters") {
+            for index in 0..parameters.len() {
+                self.parameter(&at.join("parameters").join(index.to_string()), direction);
+            }
+        }
+    }
+
+    /// A Parameter or Header Object: `schema` with `example`/`examples`, or `content`.
+    fn parameter(&mut self, at: &JsonPointer, direction: Direction) {
+        let Some((at, parameter)) = self.follow(at) else {
+            return;
+        };
+        if parameter.get("schema").is_some() {
+            self.illustrated(&at, parameter, &at.join("schema"), direction);
+            self.schema_tree(&at.join("schema"), direction);
+        }
+        self.content(&at, parameter, direction);
+    }
+
+    fn body(&mut self, at: &JsonPointer, direction: Direction) {
+        let Some((at, body)) = self.follow(at) else {
+            return;
+        };
+        self.content(&at, body, direction);
+    }
+
+    fn response(&mut self, at: &JsonPointer, direction: Direction) {
+        let Some((at, response)) = self.follow(at) else {
+            return;
+        };
+        if let Some(Value::Object(headers)) = response.get("headers") {
+            for name in headers.keys() {
+                self.parameter(&at.join("headers").join(name.as_str()), direction);
+            }
+        }
+        self.content(&at, response, direction);
+    }
+
+    fn content(&mut self, at: &JsonPointer, holder: &Value, direction: Direction) {
+        let Some(Value::Object(content)) = holder.get("content") else {
+            return;
+        };
+        for (media_type, entry) in content {
+            let media_at = at.join("content").join(media_type.as_str());
+            if entry.get("schema").is_some() {
+                self.illustrated(&media_at, entry, &media_at.join("schema"), direction);
+                self.schema_tree(&media_at.join("schema"), direction);
+            }
+        }
+    }
+
+    /// The `example` and `examples` of a parameter, header or media type.
+    fn illustrated(
+        &mut self,
+        at: &JsonPointer,
+        holder: &Value,
+        schema: &JsonPointer,
+        direction: Direction,
+    ) {
+        if holder.get("example").is_some() {
+            let example_at = at.join("example");
+            self.push(&example_at, &example_at, schema, direction);
+        }
+        let Some(Value::Object(examples)) = holder.get("examples") else {
+            return;
+        };
+        for name in examples.keys() {
+            let used_at = at.join("examples").join(name.as_str());
+            let Some((example_at, example)) = self.follow(&used_at) else {
+                continue;
+            };
+            if example.get("value").is_some() {
+                self.push(&example_at.join("value"), &used_at, schema, direction);
+            }
+        }
+    }
+
+    /// Schema-level `example`s of the schema at `at` and of its inline subschemas.
+    fn schema_tree(&mut self, at: &JsonPointer, direction: Direction) {
+        let Some(schema) = self.spec.pointer(&at.to_string()) else {
+            return;
+        };
+        if schema.get("$ref").is_some() {
+            // The target is walked where it stands.
+            return;
+        }
+        if schema.get("example").is_some() {
+            let example_at = at.join("example");
+            self.push(&example_at, &example_at, at, direction);
+        }
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            for name in properties.keys() {
+                self.schema_tree(&at.join("properties").join(name.as_str()), direction);
+            }
+        }
+        for keyword in ["items", "additionalProperties", "not"] {
+            if schema.get(keyword).is_some_and(Value::is_object) {
+                self.schema_tree(&at.join(keyword), direction);
+            }
+        }
+        for keyword in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(members)) = schema.get(keyword) {
+                for index in 0..members.len() {
+                    self.schema_tree(&at.join(keyword).join(index.to_string()), direction);
+                }
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        at: &JsonPointer,
+        used_at: &JsonPointer,
+        schema: &JsonPointer,
+        direction: Direction,
+    ) {
+        let Some(value) = self.spec.pointer(&at.to_string()) else {
+            return;
+        };
+        if !self.seen.insert((at.to_string(), schema.to_string())) {
+            return;
+        }
+        self.found.push(SpecExample {
+            at: at.to_string(),
+            used_at: used_at.to_string(),
+            value,
+            schema: schema.to_string(),
+            direction,
+        });
+    }
+}

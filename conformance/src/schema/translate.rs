@@ -1,0 +1,290 @@
+//! OpenAPI 3.0 Schema Object → JSON Schema 2020-12.
+//!
+//! Each schema that is the target of a `$ref` becomes an entry of `$defs` keyed by its JSON
+//! pointer in the spec, so a keyword's location in the translated document maps back to its
+//! location in the spec by string manipulation alone. Translation keeps every keyword at the
+//! same relative position, with one exception: a nullable schema that uses composition
+//! (`allOf`/`oneOf`/`anyOf`/`not`) cannot just widen `type`, so it becomes
+//! `anyOf: [null, $ref to its non-null translation]`, marked with [`NULLABLE_WRAPPER`]; the
+//! non-null translation is a `$defs` entry of its own, keyed `!` + its pointer.
+
+use std::collections::BTreeSet;
+
+use codegen::load::{local_ref_target, resolve, JsonPointer};
+use serde_json::{json, Map, Value};
+
+use super::validator::Direction;
+
+/// Marks the `anyOf` that translation made out of `nullable: true`.
+pub(crate) const NULLABLE_WRAPPER: &str = "x-callspec-nullable";
+/// Lists the bounds translation added to an integer schema for its `format: int32`.
+pub(crate) const ADDED_BOUNDS: &str = "x-callspec-added-bounds";
+/// Prefix of the `$defs` key of a nullable schema's non-null translation.
+pub(crate) const NON_NULL_PREFIX: char = '!';
+
+/// The translated document for the schema at `root` and everything it references.
+pub(crate) struct Translated {
+    pub document: Value,
+}
+
+pub(crate) fn translate(
+    spec: &Value,
+    root: &JsonPointer,
+    direction: Direction,
+) -> Result<Translated, TranslateError> {
+    let mut translator = Translator {
+        spec,
+        direction,
+        pending: vec![root.to_string()],
+        done: BTreeSet::new(),
+        defs: Map::new(),
+    };
+    while let Some(key) = translator.pending.pop() {
+        if !translator.done.insert(key.clone()) {
+            continue;
+        }
+        let (pointer, non_null) = match key.strip_prefix(NON_NULL_PREFIX) {
+            Some(pointer) => (pointer.to_owned(), true),
+            None => (key.clone(), false),
+        };
+        let parsed = JsonPointer::parse(&pointer).ok_or_else(|| TranslateError {
+            pointer: pointer.clone(),
+            message: "not a JSON pointer".into(),
+        })?;
+        let node = spec.pointer(&pointer).ok_or_else(|| TranslateError {
+            pointer: pointer.clone(),
+            message: "no schema at this pointer".into(),
+        })?;
+        let translated = translator.node(node, &parsed, non_null)?;
+        translator.defs.insert(key, translated);
+    }
+    let document = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": def_ref(&root.to_string()),
+        "$defs": Value::Object(translator.defs),
+    });
+    Ok(Translated { document })
+}
+
+/// A schema that cannot be translated, with its pointer in the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TranslateError {
+    pub pointer: String,
+    pub message: String,
+}
+
+/// `#/$defs/<key>` as a URI fragment: the key escaped as a pointer token, then percent-encoded.
+pub(crate) fn def_ref(key: &str) -> String {
+    let token = codegen::load::escape_token(key);
+    format!(
+        "#/$defs/{}",
+        percent_encoding::utf8_percent_encode(&token, FRAGMENT)
+    )
+}
+
+/// Characters that may not stand raw in a URI fragment (RFC 3986), plus `%` itself.
+const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+struct Translator<'a> {
+    spec: &'a Value,
+    direction: Direction,
+    pending: Vec<String>,
+    done: BTreeSet<String>,
+    defs: Map<String, Value>,
+}
+
+/// Keywords whose value is a schema.
+const SCHEMA_VALUED: [&str; 3] = ["items", "not", "additionalProperties"];
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LISTS: [&str; 3] = ["allOf", "oneOf", "anyOf"];
+/// OpenAPI 3.0 keywords that mean the same in JSON Schema 2020-12.
+const UNCHANGED: [&str; 13] = [
+    "multipleOf",
+    "maximum",
+    "minimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "format",
+    "title",
+];
+
+impl Translator<'_> {
+    fn node(
+        &mut self,
+        node: &Value,
+        at: &JsonPointer,
+        non_null: bool,
+    ) -> Result<Value, TranslateError> {
+        let Value::Object(schema) = node else {
+            return match node {
+                Value::Bool(_) => Ok(node.clone()),
+                _ => Err(TranslateError {
+                    pointer: at.to_string(),
+                    message: format!("a schema must be an object, found {node}"),
+                }),
+            };
+        };
+        if let Some(reference) = schema.get("$ref") {
+            // OpenAPI 3.0: siblings of `$ref` are ignored.
+            let reference = reference.as_str().ok_or_else(|| TranslateError {
+                pointer: at.join("$ref").to_string(),
+                message: "`$ref` must be a string".into(),
+            })?;
+            let target = local_ref_target(reference).map_err(|err| TranslateError {
+                pointer: at.join("$ref").to_string(),
+                message: err.to_string(),
+            })?;
+            self.pending.push(target.clone());
+            return Ok(json!({ "$ref": def_ref(&target) }));
+        }
+        let nullable = !non_null && schema.get("nullable") == Some(&Value::Bool(true));
+        let composed =
+            SCHEMA_LISTS.iter().any(|k| schema.contains_key(*k)) || schema.contains_key("not");
+        if nullable && composed {
+            let inner = format!("{NON_NULL_PREFIX}{at}");
+            self.pending.push(inner.clone());
+            return Ok(json!({
+                "anyOf": [{ "type": "null" }, { "$ref": def_ref(&inner) }],
+                NULLABLE_WRAPPER: true,
+            }));
+        }
+
+        let mut out = Map::new();
+        for keyword in UNCHANGED {
+            if let Some(value) = schema.get(keyword) {
+                out.insert(keyword.to_owned(), value.clone());
+            }
+        }
+        if let Some(kind) = schema.get("type") {
+            out.insert(
+                "type".into(),
+                if nullable {
+                    json!([kind, "null"])
+                } else {
+                    kind.clone()
+                },
+            );
+        }
+        if let Some(Value::Array(values)) = schema.get("enum") {
+            let mut values = values.clone();
+            if nullable && !values.contains(&Value::Null) {
+                values.push(Value::Null);
+            }
+            out.insert("enum".into(), Value::Array(values));
+        }
+        exclusive_bound(schema, &mut out, "exclusiveMinimum", "minimum");
+        exclusive_bound(schema, &mut out, "exclusiveMaximum", "maximum");
+        if schema.get("type") == Some(&json!("integer"))
+            && schema.get("format") == Some(&json!("int32"))
+        {
+            let mut added = Vec::new();
+            for (bound, limit) in [
+                ("minimum", i64::from(i32::MIN)),
+                ("maximum", i64::from(i32::MAX)),
+            ] {
+                if !out.contains_key(bound) && !out.contains_key(&exclusive_name(bound)) {
+                    out.insert(bound.to_owned(), json!(limit));
+                    added.push(json!(bound));
+                }
+            }
+            if !added.is_empty() {
+                out.insert(ADDED_BOUNDS.to_owned(), Value::Array(added));
+            }
+        }
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            let mut translated = Map::new();
+            for (name, property) in properties {
+                let property_at = at.join("properties").join(name.as_str());
+                translated.insert(name.clone(), self.node(property, &property_at, false)?);
+            }
+            out.insert("properties".into(), Value::Object(translated));
+        }
+        if let Some(Value::Array(required)) = schema.get("required") {
+            let required: Vec<Value> = required
+                .iter()
+                .filter(|name| !self.excluded_from_required(schema, name))
+                .cloned()
+                .collect();
+            out.insert("required".into(), Value::Array(required));
+        }
+        for keyword in SCHEMA_VALUED {
+            match schema.get(keyword) {
+                Some(Value::Bool(allowed)) => {
+                    out.insert(keyword.into(), Value::Bool(*allowed));
+                }
+                Some(child) => {
+                    let child = self.node(child, &at.join(keyword), false)?;
+                    out.insert(keyword.into(), child);
+                }
+                None => {}
+            }
+        }
+        for keyword in SCHEMA_LISTS {
+            if let Some(Value::Array(members)) = schema.get(keyword) {
+                let mut translated = Vec::with_capacity(members.len());
+                for (index, member) in members.iter().enumerate() {
+                    let member_at = at.join(keyword).join(index.to_string());
+                    translated.push(self.node(member, &member_at, false)?);
+                }
+                out.insert(keyword.into(), Value::Array(translated));
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// `readOnly` properties are required only in responses, `writeOnly` ones only in requests.
+    fn excluded_from_required(&self, schema: &Map<String, Value>, name: &Value) -> bool {
+        let Some(name) = name.as_str() else {
+            return false;
+        };
+        let Some(property) = schema.get("properties").and_then(|p| p.get(name)) else {
+            return false;
+        };
+        let Ok(property) = resolve(self.spec, property) else {
+            return false;
+        };
+        let flag = match self.direction {
+            Direction::Request => "readOnly",
+            Direction::Response => "writeOnly",
+        };
+        property.get(flag) == Some(&Value::Bool(true))
+    }
+}
+
+fn exclusive_name(bound: &str) -> String {
+    format!("exclusive{}{}", bound[..1].to_uppercase(), &bound[1..])
+}
+
+/// OpenAPI 3.0's `exclusiveMinimum: true` qualifies `minimum`; 2020-12's carries the bound.
+fn exclusive_bound(
+    schema: &Map<String, Value>,
+    out: &mut Map<String, Value>,
+    exclusive: &str,
+    bound: &str,
+) {
+    if schema.get(exclusive) == Some(&Value::Bool(true)) {
+        if let Some(limit) = out.remove(bound) {
+            out.insert(exclusive.to_owned(), limit);
+        }
+    }
+}

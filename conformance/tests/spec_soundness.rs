@@ -1,0 +1,203 @@
+//! The curated specs under `spec/` are sound, and carry the seeds' examples.
+
+use std::path::{Path, PathBuf};
+
+use conformance::examples::examples;
+use conformance::soundness::check;
+use serde_json::Value;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate lives in the repository")
+        .to_path_buf()
+}
+
+fn spec_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("spec"))
+        .expect("spec/ exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "json")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn load(path: &Path) -> codegen::LoadedSpec {
+    let text = std::fs::read_to_string(path).expect("spec is readable");
+    codegen::load(&path.display().to_string(), &text).unwrap_or_else(|err| panic!("{err}"))
+}
+
+#[test]
+fn both_curated_specs_are_present() {
+    let names: Vec<String> = spec_files()
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(names, ["coaching.yaml", "kallglot.yaml"]);
+}
+
+#[test]
+fn every_spec_loads_and_is_sound() {
+    for path in spec_files() {
+        let spec = load(&path);
+        let problems = check(&spec.raw);
+        assert!(
+            problems.is_empty(),
+            "{} has {} problem(s):\n{}",
+            path.display(),
+            problems.len(),
+            problems
+                .iter()
+                .map(|p| format!("  {p}\n"))
+                .collect::<String>()
+        );
+    }
+}
+
+/// The mock serves documented examples, and readers learn from them: every documented
+/// response body, request body and callback body shows at least one.
+#[test]
+fn every_documented_body_has_an_example() {
+    for path in spec_files() {
+        let spec = load(&path);
+        let shown: Vec<String> = examples(&spec.raw).into_iter().map(|e| e.schema).collect();
+        let mut bodies = Vec::new();
+        for site in conformance::operations::operations(&spec.raw) {
+            let mut holders = vec![site.at.join("requestBody")];
+            if let Some(Value::Object(responses)) = site.operation.get("responses") {
+                holders.extend(
+                    responses
+                        .keys()
+                        .map(|s| site.at.join("responses").join(s.as_str())),
+                );
+            }
+            for holder in holders {
+                let Ok((at, value)) = codegen::load::follow(&spec.raw, &holder) else {
+                    continue;
+                };
+                let Some(Value::Object(content)) = value.get("content") else {
+                    continue;
+                };
+                for media_type in content.keys() {
+                    bodies.push(
+                        at.join("content")
+                            .join(media_type.as_str())
+                            .join("schema")
+                            .to_string(),
+                    );
+                }
+            }
+        }
+        assert!(!bodies.is_empty(), "{} documents no body", path.display());
+        for body in bodies {
+            assert!(
+                shown.contains(&body),
+                "{}: no example for #{body}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_broken_example_is_reported_with_both_pointers() {
+    let mut spec = load(&repo_root().join("spec/kallglot.yaml")).raw;
+    spec["components"]["examples"]["CompletedAnalysis"]["value"]["performance"]["score"] =
+        1.5.into();
+    let problems = check(&spec);
+    // The example is used twice: by the GET response and by the webhook's request body.
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    for problem in &problems {
+        assert_eq!(
+            problem.pointer,
+            "/components/examples/CompletedAnalysis/value"
+        );
+        assert!(
+            problem.message.contains("/performance/score: 1.5"),
+            "{problem}"
+        );
+        assert!(
+            problem
+                .message
+                .contains("#/components/schemas/PerformanceResult/properties/score/maximum"),
+            "{problem}"
+        );
+    }
+}
+
+/// JSON documents quoted in a seed page: blocks that open with a line holding only `{`, and curl
+/// `-d` bodies.
+fn seed_json(text: &str) -> Vec<Value> {
+    let mut found = Vec::new();
+    let mut block: Option<String> = None;
+    for line in text.lines() {
+        if block.is_none() && line == "{" {
+            block = Some(String::new());
+        }
+        if let Some(current) = block.as_mut() {
+            current.push_str(line);
+            current.push('\n');
+            if let Ok(value) = serde_json::from_str::<Value>(current) {
+                found.push(value);
+                block = None;
+            }
+        }
+    }
+    for body in text.split("-d '").skip(1) {
+        let body = body.split('\'').next().unwrap_or_default();
+        found.push(
+            serde_json::from_str(body).unwrap_or_else(|err| panic!("curl body {body}: {err}")),
+        );
+    }
+    found
+}
+
+/// The one seed example CURATION.md leaves out: its values are placeholders (`"<string>"` for
+/// URLs and timestamps) and it lacks the required `status`.
+fn is_placeholder_example(value: &Value) -> bool {
+    value.get("recording_url") == Some(&Value::String("<string>".into()))
+}
+
+#[test]
+fn every_seed_example_is_a_spec_example() {
+    let seeds = repo_root().join("../shared/seeds");
+    let mut seed_files: Vec<PathBuf> = std::fs::read_dir(&seeds)
+        .unwrap_or_else(|err| panic!("{} must sit beside the repository: {err}", seeds.display()))
+        .map(|entry| entry.expect("readable directory entry").path())
+        .collect();
+    seed_files.sort();
+    let specs: Vec<Value> = spec_files().iter().map(|p| load(p).raw).collect();
+    let mut checked = 0;
+    let mut left_out = 0;
+    for seed in seed_files {
+        let text = std::fs::read_to_string(&seed).expect("seed is readable");
+        for value in seed_json(&text) {
+            if is_placeholder_example(&value) {
+                left_out += 1;
+                continue;
+            }
+            let present = specs
+                .iter()
+                .any(|spec| examples(spec).iter().any(|example| *example.value == value));
+            assert!(
+                present,
+                "{}: this example is in no spec:\n{value:#}",
+                seed.display()
+            );
+            checked += 1;
+        }
+    }
+    // 000: the response, twice; 001 and 002: the request and the response, twice each.
+    assert_eq!(checked, 10);
+    // 003: its placeholder response.
+    assert_eq!(left_out, 1);
+}
