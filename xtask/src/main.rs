@@ -1,1 +1,41 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's own commands. Each parses its arguments and calls a
+//! library; no logic of the product lives here.
+
+mod check_spec;
+mod paths;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "The callspec project's commands",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check that specs are sound: they load, every $ref resolves, every operation has a unique
+    /// operationId, path parameters match their templates, and every example matches its schema.
+    CheckSpec(check_spec::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::CheckSpec(args) => check_spec::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
