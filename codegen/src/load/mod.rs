@@ -6,8 +6,10 @@
 
 mod error;
 mod narrow;
+mod normalize;
 mod pointer;
 mod refs;
+mod yaml;
 
 pub use error::{LoadError, Warning};
 pub use pointer::{escape_token, JsonPointer};
@@ -42,13 +44,14 @@ impl LoadedSpec {
 /// column. A document that parses but has the wrong shape yields the JSON pointer of the offending
 /// value.
 pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
-    let raw: Value = serde_yaml::from_str(text).map_err(|err| LoadError::Syntax {
+    let mut raw = yaml::parse(text).map_err(|err| LoadError::Syntax {
         source_name: source.to_owned(),
         line: err.location().map(|loc| loc.line()),
         column: err.location().map(|loc| loc.column()),
         message: without_location(&err.to_string()),
     })?;
     check_version(source, &raw)?;
+    let warnings = normalize::normalize(&mut raw);
     let openapi = serde_path_to_error::deserialize(&raw).map_err(|err| {
         let found = narrow::narrow(
             &raw,
@@ -67,7 +70,7 @@ pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
         source: source.to_owned(),
         raw,
         openapi,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 

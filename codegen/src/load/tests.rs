@@ -113,3 +113,40 @@ fn pointers_escape_and_parse_round_trip() {
     assert_eq!(JsonPointer::parse(""), Some(JsonPointer::root()));
     assert_eq!(JsonPointer::parse("no-slash"), None);
 }
+
+#[test]
+fn integer_bounds_beyond_64_bits_are_clamped_with_a_warning() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Seed:\n      type: integer\n      minimum: -9223372036854776000\n      maximum: 10.0\n      example: 1.5\n";
+    let spec = load("s.yaml", text).expect("loads after repair");
+    assert_eq!(
+        spec.at("/components/schemas/Seed/minimum"),
+        Some(&json!(i64::MIN))
+    );
+    assert_eq!(
+        spec.at("/components/schemas/Seed/maximum"),
+        Some(&json!(10))
+    );
+    assert_eq!(
+        spec.at("/components/schemas/Seed/example"),
+        Some(&json!(1.5))
+    );
+    let pointers: Vec<&str> = spec.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/components/schemas/Seed/minimum",
+            "/components/schemas/Seed/maximum"
+        ]
+    );
+}
+
+#[test]
+fn unquoted_numeric_keys_and_merge_keys_are_read() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\nx-base: &base {type: string}\ncomponents:\n  schemas:\n    S:\n      <<: *base\n      maxLength: 3\n";
+    let spec = load("s.yaml", text).expect("loads");
+    assert!(spec.at("/paths/~1a/get/responses/200").is_some());
+    assert_eq!(
+        spec.at("/components/schemas/S"),
+        Some(&json!({"type": "string", "maxLength": 3}))
+    );
+}
