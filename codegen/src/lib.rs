@@ -1,9 +1,187 @@
 //! Turns an OpenAPI 3.0 document into the source of a typed async Rust client.
 //!
-//! The pipeline is `load` (text → checked document) → model → emit → render; see
-//! `ARCHITECTURE.md` at the repository root. Nothing here reads or writes files: callers hand in
-//! text and receive text, so the same library serves `cargo xtask`, tests and other tools.
+//! The pipeline is [`load`] (text → checked document) → [`model`] (types and operations, with
+//! names) → emit (tokens) → render (formatted text); see `ARCHITECTURE.md` at the repository
+//! root. Nothing here reads or writes files: callers hand in text and receive text, so the same
+//! library serves `cargo xtask`, tests and other tools.
 
+mod emit;
 pub mod load;
+pub mod manifest;
+pub mod model;
+pub mod naming;
+mod render;
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
 
 pub use load::{load, LoadError, LoadedSpec, Warning};
+pub use manifest::{cargo_toml, Dependency, ManifestOptions};
+pub use render::RenderError;
+
+use model::{Builtin, TypeKind, TypeRef};
+
+/// What [`generate`] needs beyond the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerateOptions {
+    /// The first line of the file, naming the spec and the command that wrote it.
+    pub header: String,
+}
+
+/// A generated client: its source and what building it needs.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The whole `lib.rs`.
+    pub source: String,
+    /// Crates the source uses beyond serde, serde_json and the runtime.
+    pub dependencies: BTreeSet<Dependency>,
+    /// What the generator tolerated, each with its JSON pointer (the loader's included).
+    pub warnings: Vec<Warning>,
+    pub operation_count: usize,
+    pub type_count: usize,
+}
+
+/// Generates the client crate's `lib.rs` for `spec`.
+///
+/// # Errors
+/// Only when the generated tokens do not form valid Rust, which is a bug of the generator.
+pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generated, RenderError> {
+    let raw = &spec.raw;
+    let mut space = model::TypeSpace::new(raw, &model::TypeSpaceOptions::default());
+    let (operations, schemes, operation_warnings) = model::build_operations(&mut space, raw);
+    let mut warnings = spec.warnings.clone();
+    warnings.extend(std::mem::take(&mut space.warnings));
+    warnings.extend(operation_warnings);
+    let mut defs = std::mem::take(&mut space.defs);
+    model::break_cycles(&mut defs);
+    check_patterns(&mut defs, &mut warnings);
+
+    let title = raw.pointer("/info/title").and_then(Value::as_str).unwrap_or("API");
+    let version = raw.pointer("/info/version").and_then(Value::as_str).unwrap_or_default();
+    let default_base_url = raw
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .filter(|url| !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://")));
+    let types = emit::types_tokens(&defs);
+    let (client, operation_types) = emit::client_tokens(&emit::ClientInput {
+        title,
+        default_base_url,
+        operations: &operations,
+        schemes: &schemes,
+        defs: &defs,
+    });
+    let crate_doc = crate_doc(raw, title, version);
+    let tokens: TokenStream = quote! {
+        #crate_doc
+        // Descriptions are the spec's Markdown, kept verbatim; names follow the spec's.
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::doc_nested_refdefs,
+            clippy::large_enum_variant,
+            clippy::enum_variant_names
+        )]
+
+        use callspec_runtime::reqwest;
+
+        #client
+
+        /// The types of the spec's schemas, and of each operation's options, headers and responses.
+        pub mod types {
+            #[allow(unused_imports)]
+            use callspec_runtime::reqwest;
+            use serde::{Deserialize, Serialize};
+
+            #types
+            #operation_types
+        }
+    };
+    let source = render::render(tokens, &options.header)?;
+    Ok(Generated {
+        source,
+        dependencies: dependencies(&defs, &operations),
+        warnings,
+        operation_count: operations.len(),
+        type_count: defs.len(),
+    })
+}
+
+fn crate_doc(raw: &Value, title: &str, version: &str) -> TokenStream {
+    let mut text = format!("Client for the {title}");
+    if !version.is_empty() {
+        text.push_str(&format!(" (version {version})"));
+    }
+    text.push('.');
+    if let Some(description) = raw.pointer("/info/description").and_then(Value::as_str) {
+        text.push_str("\n\n");
+        text.push_str(description.trim());
+    }
+    let lines = emit::doc_text_lines(&text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Patterns are ECMA 262 in the spec and checked with the `regex` crate in the client; one it
+/// cannot compile is dropped with a warning rather than failing every value.
+fn check_patterns(defs: &mut [model::TypeDef], warnings: &mut Vec<Warning>) {
+    for def in defs {
+        let TypeKind::Newtype(newtype) = &mut def.kind else { continue };
+        let Some(pattern) = &newtype.constraints.pattern else { continue };
+        if regex_syntax::Parser::new().parse(pattern).is_err() {
+            warnings.push(Warning {
+                pointer: format!("{}/pattern", def.origin),
+                message: format!("pattern `{pattern}` is not supported by the regex crate; not checked by the client"),
+            });
+            newtype.constraints.pattern = None;
+        }
+    }
+}
+
+fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTreeSet<Dependency> {
+    let mut found = BTreeSet::new();
+    let mut visit = |ty: &TypeRef| visit_builtins(ty, &mut |builtin| match builtin {
+        Builtin::DateTime | Builtin::Date => {
+            found.insert(Dependency::Chrono);
+        }
+        Builtin::Uuid => {
+            found.insert(Dependency::Uuid);
+        }
+        _ => {}
+    });
+    for def in defs {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|f| visit(&f.ty));
+                if let Some(extra) = &s.extra {
+                    visit(extra);
+                }
+            }
+            TypeKind::Tagged(t) => t.variants.iter().for_each(|v| visit(&v.ty)),
+            TypeKind::Untagged(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
+            TypeKind::Newtype(n) => visit(&n.inner),
+            TypeKind::Alias(a) => visit(a),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    for operation in operations {
+        let options = operation.options.iter().flat_map(|(_, params)| params.iter());
+        operation.params.iter().chain(options).for_each(|p| visit(&p.ty));
+        if let Some((_, headers)) = &operation.responses.headers {
+            headers.iter().for_each(|h| visit(&h.ty));
+        }
+    }
+    if defs.iter().any(|def| matches!(&def.kind, TypeKind::Newtype(n) if n.constraints.pattern.is_some())) {
+        found.insert(Dependency::Regex);
+    }
+    found
+}
+
+fn visit_builtins(ty: &TypeRef, f: &mut dyn FnMut(Builtin)) {
+    match ty {
+        TypeRef::Builtin(builtin) => f(*builtin),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => visit_builtins(inner, f),
+        TypeRef::Named(_) => {}
+    }
+}

@@ -2,6 +2,7 @@
 //! library; no logic of the product lives here.
 
 mod check_spec;
+mod codegen;
 mod paths;
 
 use std::process::ExitCode;
@@ -24,12 +25,16 @@ enum Command {
     /// Check that specs are sound: they load, every $ref resolves, every operation has a unique
     /// operationId, path parameters match their templates, and every example matches its schema.
     CheckSpec(check_spec::Args),
+    /// Regenerate the client crates under generated/ from spec/ (or check they are fresh, or
+    /// generate a standalone crate for any spec).
+    Codegen(codegen::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::CheckSpec(args) => check_spec::run(&args),
+        Command::Codegen(args) => codegen::run(&args),
     };
     match result {
         Ok(code) => code,

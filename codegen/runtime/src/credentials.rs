@@ -1,0 +1,120 @@
+use std::collections::BTreeMap;
+use std::fmt;
+
+use reqwest::RequestBuilder;
+
+/// A secret value (token, password, API key) that never appears in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    #[must_use]
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for sending it.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(\"***\")")
+    }
+}
+
+/// The credential for one security scheme of the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+    Bearer(Secret),
+    /// `Authorization: Basic <base64(username:password)>`.
+    Basic { username: String, password: Secret },
+    /// An API key in the header `name`.
+    ApiKeyHeader { name: String, key: Secret },
+    /// An API key in the query parameter `name`.
+    ApiKeyQuery { name: String, key: Secret },
+    /// An API key in the cookie `name`.
+    ApiKeyCookie { name: String, key: Secret },
+}
+
+/// The credentials a client holds, by security scheme name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    by_scheme: BTreeMap<String, Credential>,
+}
+
+impl Credentials {
+    /// Sets (or replaces) the credential of `scheme`.
+    pub fn set(&mut self, scheme: &str, credential: Credential) {
+        self.by_scheme.insert(scheme.to_owned(), credential);
+    }
+
+    #[must_use]
+    pub fn get(&self, scheme: &str) -> Option<&Credential> {
+        self.by_scheme.get(scheme)
+    }
+
+    /// Applies the first alternative of `requirements` whose schemes all have a credential (an
+    /// operation's `security`); with none, the request goes out without credentials and the
+    /// server answers for itself.
+    pub fn apply(&self, mut request: RequestBuilder, requirements: &[&[&str]]) -> RequestBuilder {
+        let Some(alternative) = requirements
+            .iter()
+            .find(|schemes| schemes.iter().all(|scheme| self.by_scheme.contains_key(*scheme)))
+        else {
+            return request;
+        };
+        for scheme in *alternative {
+            request = match &self.by_scheme[*scheme] {
+                Credential::Bearer(token) => request.bearer_auth(token.expose()),
+                Credential::Basic { username, password } => request.basic_auth(username, Some(password.expose())),
+                Credential::ApiKeyHeader { name, key } => request.header(name.as_str(), key.expose()),
+                Credential::ApiKeyQuery { name, key } => request.query(&[(name.as_str(), key.expose())]),
+                Credential::ApiKeyCookie { name, key } => {
+                    request.header(reqwest::header::COOKIE, format!("{name}={}", key.expose()))
+                }
+            };
+        }
+        request
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let mut credentials = Credentials::default();
+        credentials.set("bearerAuth", Credential::Bearer(Secret::new("sk_live_abc")));
+        credentials.set(
+            "basic",
+            Credential::Basic {
+                username: "ada".into(),
+                password: Secret::new("hunter2"),
+            },
+        );
+        let shown = format!("{credentials:?}");
+        assert!(!shown.contains("sk_live_abc") && !shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("ada"));
+    }
+
+    #[test]
+    fn the_first_satisfiable_alternative_is_applied() {
+        let mut credentials = Credentials::default();
+        credentials.set("key", Credential::ApiKeyHeader { name: "X-Key".into(), key: Secret::new("k") });
+        let client = reqwest::Client::new();
+        let request = credentials
+            .apply(client.get("http://localhost/"), &[&["bearer"], &["key"]])
+            .build()
+            .unwrap();
+        assert_eq!(request.headers()["X-Key"], "k");
+        assert!(request.headers().get("authorization").is_none());
+        let request = credentials.apply(client.get("http://localhost/"), &[&["bearer"]]).build().unwrap();
+        assert!(request.headers().is_empty());
+    }
+}

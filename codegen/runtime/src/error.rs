@@ -1,0 +1,102 @@
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use crate::ResponseValue;
+
+/// Why an operation did not return its success value. `E` is the operation's documented error
+/// body.
+#[derive(Debug)]
+pub enum Error<E = ()> {
+    /// The request could not be built (a body that does not serialize, a bad header value).
+    InvalidRequest(String),
+    /// The server could not be reached, or the connection failed before a response arrived.
+    Communication(reqwest::Error),
+    /// The server answered with a documented error status; the body decoded as documented.
+    ErrorResponse(ResponseValue<E>),
+    /// The server answered with a status the spec does not document for this operation.
+    UnexpectedResponse {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+    /// The server answered with a documented status, but the body did not decode.
+    InvalidResponsePayload {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        error: serde_json::Error,
+    },
+}
+
+impl<E> Error<E> {
+    /// The status of the response, when there was one.
+    #[must_use]
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::InvalidRequest(_) => None,
+            Error::Communication(error) => error.status(),
+            Error::ErrorResponse(response) => Some(response.status()),
+            Error::UnexpectedResponse { status, .. } | Error::InvalidResponsePayload { status, .. } => Some(*status),
+        }
+    }
+
+    /// The headers of the response, when there was one.
+    #[must_use]
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::InvalidRequest(_) | Error::Communication(_) => None,
+            Error::ErrorResponse(response) => Some(response.raw_headers()),
+            Error::UnexpectedResponse { headers, .. } | Error::InvalidResponsePayload { headers, .. } => Some(headers),
+        }
+    }
+
+    /// The raw body of a response that could not be given a type.
+    #[must_use]
+    pub fn body(&self) -> Option<&Bytes> {
+        match self {
+            Error::UnexpectedResponse { body, .. } | Error::InvalidResponsePayload { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// Reads an undocumented response into [`Error::UnexpectedResponse`].
+    pub async fn unexpected(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) => Error::UnexpectedResponse { status, headers, body },
+            Err(error) => Error::Communication(error),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Communication(error) => write!(f, "communication error: {error}"),
+            Error::ErrorResponse(response) => {
+                write!(f, "error response {}: {:?}", response.status(), response.as_ref())
+            }
+            Error::UnexpectedResponse { status, body, .. } => {
+                write!(f, "unexpected response {status}: {}", String::from_utf8_lossy(body))
+            }
+            Error::InvalidResponsePayload { status, error, .. } => {
+                write!(f, "response {status} did not decode: {error}")
+            }
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Communication(error) => Some(error),
+            Error::InvalidResponsePayload { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,660 @@
+//! The `Client` and, in `types`, what its methods take and return beyond schema types: options
+//! structs, typed response headers, and response enums.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::types::{type_tokens, Scope};
+use super::{ident, path};
+use crate::model::{
+    Body, BodyKind, Builtin, Doc, Operation, Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase,
+    SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef,
+};
+use crate::model::{HeaderField, MultipartPart, PartKind, StatusMatch};
+
+pub(crate) struct ClientInput<'a> {
+    pub title: &'a str,
+    pub default_base_url: Option<&'a str>,
+    pub operations: &'a [Operation],
+    pub schemes: &'a [SecurityScheme],
+    pub defs: &'a [TypeDef],
+}
+
+/// The client (crate root) and the operation types (for the `types` module).
+pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStream) {
+    let defs = input.defs;
+    let mut operation_types = Vec::new();
+    let mut methods = Vec::new();
+    for operation in input.operations {
+        operation_types.push(operation_types_tokens(operation, defs));
+        methods.push(method(operation, defs));
+    }
+    let scheme_methods = input.schemes.iter().map(scheme_method);
+    let title = input.title;
+    let client_doc = format!(" A client for the {title}.");
+    let default_base_url = input.default_base_url.map(|url| {
+        quote! {
+            /// The first server the spec lists.
+            pub const DEFAULT_BASE_URL: &str = #url;
+        }
+    });
+    let root = quote! {
+        #default_base_url
+
+        #[doc = #client_doc]
+        ///
+        /// Cloning is cheap: clones share the connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            base_url: String,
+            client: reqwest::Client,
+            credentials: callspec_runtime::Credentials,
+        }
+
+        impl Client {
+            /// A client for the API at `base_url`, with a default `reqwest::Client`.
+            pub fn new(base_url: impl Into<String>) -> Self {
+                Self::with_client(base_url, reqwest::Client::new())
+            }
+
+            /// A client for the API at `base_url` that sends its requests with `client` (for
+            /// timeouts, proxies, TLS settings or middleware of your own).
+            pub fn with_client(base_url: impl Into<String>, client: reqwest::Client) -> Self {
+                Self {
+                    base_url: base_url.into().trim_end_matches('/').to_owned(),
+                    client,
+                    credentials: callspec_runtime::Credentials::default(),
+                }
+            }
+
+            /// The base URL requests go to.
+            #[must_use]
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            /// The `reqwest::Client` requests are sent with.
+            #[must_use]
+            pub fn client(&self) -> &reqwest::Client {
+                &self.client
+            }
+
+            #(#scheme_methods)*
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::wrong_self_convention)]
+        impl Client {
+            #(#methods)*
+        }
+    };
+    (root, quote! { #(#operation_types)* })
+}
+
+fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
+    let name = ident(&scheme.method_name);
+    let key = &scheme.key;
+    let mut doc = scheme.doc.clone();
+    let (params, credential, what) = match &scheme.kind {
+        SecuritySchemeKind::Bearer => (
+            quote! { token: impl Into<String> },
+            quote! { callspec_runtime::Credential::Bearer(callspec_runtime::Secret::new(token)) },
+            "a bearer token (`Authorization: Bearer <token>`)".to_owned(),
+        ),
+        SecuritySchemeKind::Basic => (
+            quote! { username: impl Into<String>, password: impl Into<String> },
+            quote! { callspec_runtime::Credential::Basic { username: username.into(), password: callspec_runtime::Secret::new(password) } },
+            "HTTP basic credentials".to_owned(),
+        ),
+        SecuritySchemeKind::ApiKeyHeader(header) => (
+            quote! { key: impl Into<String> },
+            quote! { callspec_runtime::Credential::ApiKeyHeader { name: #header.to_owned(), key: callspec_runtime::Secret::new(key) } },
+            format!("an API key sent in the `{header}` header"),
+        ),
+        SecuritySchemeKind::ApiKeyQuery(param) => (
+            quote! { key: impl Into<String> },
+            quote! { callspec_runtime::Credential::ApiKeyQuery { name: #param.to_owned(), key: callspec_runtime::Secret::new(key) } },
+            format!("an API key sent as the `{param}` query parameter"),
+        ),
+        SecuritySchemeKind::ApiKeyCookie(cookie) => (
+            quote! { key: impl Into<String> },
+            quote! { callspec_runtime::Credential::ApiKeyCookie { name: #cookie.to_owned(), key: callspec_runtime::Secret::new(key) } },
+            format!("an API key sent in the `{cookie}` cookie"),
+        ),
+    };
+    doc.title = Some(format!("Uses {what} for the `{key}` security scheme."));
+    let docs = doc_attrs(&doc);
+    quote! {
+        #docs
+        #[must_use]
+        pub fn #name(mut self, #params) -> Self {
+            self.credentials.set(#key, #credential);
+            self
+        }
+    }
+}
+
+fn success_type(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+    match &operation.responses.success_enum {
+        Some(name) => {
+            let name = ident(name);
+            quote! { types::#name }
+        }
+        None => match operation.responses.success.first() {
+            Some(case) => type_tokens(&case.body.ty(), defs, Scope::Root),
+            None => quote! { () },
+        },
+    }
+}
+
+fn error_type(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+    match &operation.responses.error_enum {
+        Some(name) => {
+            let name = ident(name);
+            quote! { types::#name }
+        }
+        None => match operation.responses.errors.first() {
+            Some(case) => type_tokens(&case.body.ty(), defs, Scope::Root),
+            None => quote! { () },
+        },
+    }
+}
+
+fn headers_type(operation: &Operation) -> TokenStream {
+    match &operation.responses.headers {
+        Some((name, _)) => {
+            let name = ident(name);
+            quote! { types::#name }
+        }
+        None => quote! { () },
+    }
+}
+
+/// How a method takes a parameter of type `ty`: cheap values by value, strings as `&str`, the
+/// rest by reference.
+fn argument_type(ty: &TypeRef, defs: &[TypeDef]) -> TokenStream {
+    match ty {
+        TypeRef::Builtin(Builtin::String) => quote! { &str },
+        TypeRef::Builtin(
+            Builtin::Bool
+            | Builtin::I8
+            | Builtin::I16
+            | Builtin::I32
+            | Builtin::I64
+            | Builtin::U8
+            | Builtin::U16
+            | Builtin::U32
+            | Builtin::U64
+            | Builtin::F32
+            | Builtin::F64
+            | Builtin::Uuid
+            | Builtin::Date
+            | Builtin::DateTime,
+        ) => type_tokens(ty, defs, Scope::Root),
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, defs, Scope::Root);
+            quote! { &[#inner] }
+        }
+        _ => {
+            let ty = type_tokens(ty, defs, Scope::Root);
+            quote! { &#ty }
+        }
+    }
+}
+
+fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+    let name = ident(&operation.method_name);
+    let docs = doc_attrs(&method_doc(operation));
+    let deprecated = operation.doc.deprecated.then(|| quote! { #[deprecated] });
+    let mut arguments = Vec::new();
+    for param in &operation.params {
+        let param_name = ident(&param.name);
+        let ty = argument_type(&param.ty, defs);
+        arguments.push(quote! { #param_name: #ty });
+    }
+    if let Some(body) = &operation.body {
+        arguments.push(body_argument(body, defs));
+    }
+    if let Some((options_name, _)) = &operation.options {
+        let options_name = ident(options_name);
+        arguments.push(quote! { options: types::#options_name });
+    }
+    let success = success_type(operation, defs);
+    let error = error_type(operation, defs);
+    let headers = headers_type(operation);
+    let url = url_tokens(operation);
+    let http_method = ident(&operation.http_method);
+
+    let all_params: Vec<(&Param, TokenStream)> = operation
+        .params
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            (p, quote! { &#n })
+        })
+        .chain(operation.options.iter().flat_map(|(_, params)| {
+            params.iter().map(|p| {
+                let n = ident(&p.name);
+                (p, quote! { &options.#n })
+            })
+        }))
+        .collect();
+    let query_pushes: Vec<TokenStream> = all_params
+        .iter()
+        .filter(|(p, _)| p.location == ParamLocation::Query)
+        .map(|(p, value)| {
+            let wire = &p.wire_name;
+            let style = path(match p.style {
+                QueryStyle::Form => "callspec_runtime::QueryStyle::Form",
+                QueryStyle::SpaceDelimited => "callspec_runtime::QueryStyle::SpaceDelimited",
+                QueryStyle::PipeDelimited => "callspec_runtime::QueryStyle::PipeDelimited",
+                QueryStyle::DeepObject => "callspec_runtime::QueryStyle::DeepObject",
+            });
+            let explode = p.explode;
+            quote! { query.push(#wire, #value, #style, #explode); }
+        })
+        .collect();
+    let query = (!query_pushes.is_empty()).then(|| {
+        quote! {
+            let mut query = callspec_runtime::Query::new();
+            #(#query_pushes)*
+            request = request.query(query.pairs());
+        }
+    });
+    let headers_set = all_params
+        .iter()
+        .filter(|(p, _)| p.location == ParamLocation::Header)
+        .map(|(p, value)| {
+            let wire = &p.wire_name;
+            quote! {
+                if let Some(value) = callspec_runtime::header_value(#value) {
+                    request = request.header(#wire, value);
+                }
+            }
+        });
+    let cookies: Vec<TokenStream> = all_params
+        .iter()
+        .filter(|(p, _)| p.location == ParamLocation::Cookie)
+        .map(|(p, value)| {
+            let wire = &p.wire_name;
+            quote! {
+                if let Some(value) = callspec_runtime::header_value(#value) {
+                    cookies.push(format!("{}={}", #wire, value));
+                }
+            }
+        })
+        .collect();
+    let cookie_header = (!cookies.is_empty()).then(|| {
+        quote! {
+            let mut cookies: Vec<String> = Vec::new();
+            #(#cookies)*
+            if !cookies.is_empty() {
+                request = request.header(reqwest::header::COOKIE, cookies.join("; "));
+            }
+        }
+    });
+    let body = operation.body.as_ref().map(body_tokens);
+    let security = operation.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
+    let arms = response_arms(operation);
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#arguments),*) -> Result<callspec_runtime::ResponseValue<#success, #headers>, callspec_runtime::Error<#error>> {
+            let url = #url;
+            #[allow(unused_mut)]
+            let mut request = self.client.request(reqwest::Method::#http_method, url);
+            #query
+            #(#headers_set)*
+            #cookie_header
+            #body
+            let request = self.credentials.apply(request, &[#(#security),*]);
+            let response = request.send().await.map_err(callspec_runtime::Error::Communication)?;
+            #arms
+        }
+    }
+}
+
+fn method_doc(operation: &Operation) -> Doc {
+    let mut doc = operation.doc.clone();
+    if doc.title.is_none() && doc.description.is_none() {
+        doc.title = Some(format!("`{} {}`", operation.http_method, operation.path));
+        doc.notes.retain(|note| !note.starts_with('`'));
+    }
+    let mut arguments = Vec::new();
+    for param in operation.params.iter().chain(operation.options.iter().flat_map(|(_, p)| p.iter())) {
+        let summary = param
+            .doc
+            .description
+            .as_deref()
+            .map(|d| d.lines().next().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        let place = match param.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        let prefix = if operation.params.contains(param) { String::new() } else { "options.".to_owned() };
+        let line = format!("- `{prefix}{}` ({place} `{}`){}{}", param.name, param.wire_name, if summary.is_empty() { "" } else { ": " }, summary);
+        arguments.push(line);
+    }
+    if let Some(body) = &operation.body {
+        let summary = body.doc.description.as_deref().and_then(|d| d.lines().next()).unwrap_or("the request body");
+        arguments.push(format!("- `body` (`{}`): {summary}", body.media_type));
+    }
+    if !arguments.is_empty() {
+        doc.notes.push(format!("Arguments:\n{}", arguments.join("\n")));
+    }
+    doc
+}
+
+/// `[self.base_url.as_str(), "/pets/", &path_segment(&id)].concat()`: the path with each
+/// parameter percent-encoded.
+fn url_tokens(operation: &Operation) -> TokenStream {
+    let mut pieces = vec![quote! { self.base_url.as_str() }];
+    let mut rest = operation.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        if start > 0 {
+            let literal = &rest[..start];
+            pieces.push(quote! { #literal });
+        }
+        let name = &rest[start + 1..start + end];
+        if let Some(param) = operation.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            let param_name = ident(&param.name);
+            pieces.push(quote! { &callspec_runtime::path_segment(&#param_name) });
+        }
+        rest = &rest[start + end + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(quote! { #rest });
+    }
+    quote! { [#(#pieces),*].concat() }
+}
+
+fn body_argument(body: &Body, defs: &[TypeDef]) -> TokenStream {
+    let ty = match body.kind {
+        BodyKind::Bytes => quote! { impl Into<reqwest::Body> },
+        BodyKind::Text => quote! { impl Into<String> },
+        _ => {
+            let ty = type_tokens(&body.ty, defs, Scope::Root);
+            quote! { &#ty }
+        }
+    };
+    if body.required || matches!(body.kind, BodyKind::Bytes | BodyKind::Text) {
+        quote! { body: #ty }
+    } else {
+        quote! { body: Option<#ty> }
+    }
+}
+
+fn body_tokens(body: &Body) -> TokenStream {
+    let media_type = &body.media_type;
+    let optional = !body.required && !matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
+    let send = match &body.kind {
+        BodyKind::Json => quote! {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, #media_type)
+                .body(serde_json::to_vec(body).map_err(|error| callspec_runtime::Error::InvalidRequest(error.to_string()))?);
+        },
+        BodyKind::Form => quote! { request = request.form(body); },
+        BodyKind::Multipart(parts) => multipart_tokens(parts),
+        BodyKind::Bytes => quote! {
+            request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
+        },
+        BodyKind::Text => quote! {
+            let body: String = body.into();
+            request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
+        },
+    };
+    if optional {
+        quote! {
+            if let Some(body) = body {
+                #send
+            }
+        }
+    } else {
+        send
+    }
+}
+
+fn multipart_tokens(parts: &[MultipartPart]) -> TokenStream {
+    let parts = parts.iter().map(|part| {
+        let field = ident(&part.field);
+        let wire = &part.wire_name;
+        let add = match part.kind {
+            PartKind::File => quote! { form = form.part(#wire, reqwest::multipart::Part::bytes(value.clone())); },
+            PartKind::Files => quote! {
+                for file in value {
+                    form = form.part(#wire, reqwest::multipart::Part::bytes(file.clone()));
+                }
+            },
+            PartKind::Text => quote! { form = form.text(#wire, value.to_string()); },
+            PartKind::Json => quote! {
+                form = form.text(#wire, serde_json::to_string(value).map_err(|error| callspec_runtime::Error::InvalidRequest(error.to_string()))?);
+            },
+        };
+        if part.required {
+            quote! { { let value = &body.#field; #add } }
+        } else {
+            quote! { if let Some(value) = &body.#field { #add } }
+        }
+    });
+    quote! {
+        let mut form = reqwest::multipart::Form::new();
+        #(#parts)*
+        request = request.multipart(form);
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        StatusMatch::Range(hundreds) => {
+            let low = Literal::u16_unsuffixed(hundreds * 100);
+            let high = Literal::u16_unsuffixed(hundreds * 100 + 99);
+            quote! { #low..=#high }
+        }
+        StatusMatch::Default => quote! { _ },
+    }
+}
+
+/// The expression that reads a response as `case` documents it, and whether it is a `Result`.
+fn decode(case: &ResponseCase) -> (TokenStream, bool) {
+    match &case.body {
+        ResponseBody::Empty => (quote! { callspec_runtime::ResponseValue::empty(&response) }, false),
+        ResponseBody::Json(_) => (quote! { callspec_runtime::ResponseValue::from_json(response).await }, true),
+        ResponseBody::Text => (quote! { callspec_runtime::ResponseValue::from_text(response).await }, true),
+        ResponseBody::Bytes => (quote! { callspec_runtime::ResponseValue::from_bytes(response).await }, true),
+    }
+}
+
+fn response_arms(operation: &Operation) -> TokenStream {
+    let responses = &operation.responses;
+    let mut arms = Vec::new();
+    // Exact codes first, then ranges, then `default`, as OpenAPI orders their precedence.
+    let order = |case: &&ResponseCase| match case.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    };
+    let mut successes: Vec<&ResponseCase> = responses.success.iter().collect();
+    successes.sort_by_key(order);
+    let mut errors: Vec<&ResponseCase> = responses.errors.iter().collect();
+    errors.sort_by_key(order);
+    for group in group_cases(&successes, responses.success_enum.is_none()) {
+        let pattern = patterns(&group);
+        let case = group[0];
+        let (decode, is_result) = decode(case);
+        let mapping = responses.success_enum.as_ref().map(|name| {
+            let name = ident(name);
+            let variant = ident(&case.variant);
+            if case.body == ResponseBody::Empty {
+                quote! { |()| types::#name::#variant }
+            } else {
+                quote! { types::#name::#variant }
+            }
+        });
+        let value = match (mapping, is_result) {
+            (Some(mapping), true) => quote! { #decode.map(|value| value.map(#mapping)) },
+            (Some(mapping), false) => quote! { Ok(#decode.map(#mapping)) },
+            (None, true) => decode,
+            (None, false) => quote! { Ok(#decode) },
+        };
+        arms.push(quote! { #pattern => #value, });
+    }
+    let has_default = errors.iter().any(|case| case.status == StatusMatch::Default);
+    for group in group_cases(&errors, responses.error_enum.is_none()) {
+        let pattern = patterns(&group);
+        let case = group[0];
+        let (decode, is_result) = decode(case);
+        let decoded = if is_result { quote! { #decode? } } else { decode };
+        let value = match &responses.error_enum {
+            Some(name) => {
+                let name = ident(name);
+                let variant = ident(&case.variant);
+                if case.body == ResponseBody::Empty {
+                    quote! { #decoded.map(|()| types::#name::#variant) }
+                } else {
+                    quote! { #decoded.map(types::#name::#variant) }
+                }
+            }
+            None => decoded,
+        };
+        arms.push(quote! { #pattern => Err(callspec_runtime::Error::ErrorResponse(#value)), });
+    }
+    if !has_default {
+        arms.push(quote! { _ => Err(callspec_runtime::Error::unexpected(response).await), });
+    }
+    quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+        }
+    }
+}
+
+/// Cases decoded the same way share one match arm (`400 | 404 => …`) when no enum tells them
+/// apart; `default` always stands alone, last.
+fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c ResponseCase>> {
+    let mut groups: Vec<Vec<&'c ResponseCase>> = Vec::new();
+    for case in cases {
+        // Only codes join codes and ranges join ranges: a range arm must come after every code.
+        let class = |status: StatusMatch| std::mem::discriminant(&status);
+        let joinable = merge && case.status != StatusMatch::Default;
+        match groups
+            .iter_mut()
+            .find(|group| joinable && class(group[0].status) == class(case.status) && group[0].body == case.body)
+        {
+            Some(group) => group.push(case),
+            None => groups.push(vec![case]),
+        }
+    }
+    groups
+}
+
+fn patterns(group: &[&ResponseCase]) -> TokenStream {
+    let patterns = group.iter().map(|case| status_pattern(case.status));
+    quote! { #(#patterns)|* }
+}
+
+/// What one operation adds to `types`: its options struct, typed headers and response enums.
+fn operation_types_tokens(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+    let mut items = Vec::new();
+    let op_ref = format!("[`Client::{}`](crate::Client::{})", operation.method_name, operation.method_name);
+    if let Some((name, params)) = &operation.options {
+        let name = ident(name);
+        let doc = format!(" Optional parameters of {op_ref}.");
+        let fields = params.iter().map(|param| {
+            let field = ident(&param.name);
+            let ty = type_tokens(&param.ty, defs, Scope::Types);
+            let docs = doc_attrs(&param.doc);
+            quote! { #docs pub #field: Option<#ty>, }
+        });
+        items.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+        });
+    }
+    if let Some((name, headers)) = &operation.responses.headers {
+        items.push(headers_struct(name, headers, &op_ref, defs));
+    }
+    if let Some(name) = &operation.responses.success_enum {
+        items.push(response_enum(name, &operation.responses.success, &format!(" The success responses of {op_ref}."), defs));
+    }
+    if let Some(name) = &operation.responses.error_enum {
+        items.push(response_enum(name, &operation.responses.errors, &format!(" The documented error responses of {op_ref}."), defs));
+    }
+    quote! { #(#items)* }
+}
+
+fn headers_struct(name: &str, headers: &[HeaderField], op_ref: &str, defs: &[TypeDef]) -> TokenStream {
+    let name = ident(name);
+    let doc = format!(" Documented headers of the success responses of {op_ref}.");
+    let fields = headers.iter().map(|header| {
+        let field = ident(&header.name);
+        let ty = type_tokens(&header.ty, defs, Scope::Types);
+        let mut doc = header.doc.clone();
+        doc.notes.push(format!(
+            "`{}`{}; `None` when absent or unparsable.",
+            header.wire_name,
+            if header.required { ", required by the spec" } else { "" }
+        ));
+        let docs = doc_attrs(&doc);
+        quote! { #docs pub #field: Option<#ty>, }
+    });
+    let parses = headers.iter().map(|header| {
+        let field = ident(&header.name);
+        let wire = &header.wire_name;
+        quote! { #field: callspec_runtime::parse_header(headers, #wire), }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl callspec_runtime::FromHeaders for #name {
+            fn from_headers(headers: &reqwest::header::HeaderMap) -> Self {
+                Self {
+                    #(#parses)*
+                }
+            }
+        }
+    }
+}
+
+fn response_enum(name: &str, cases: &[ResponseCase], doc: &str, defs: &[TypeDef]) -> TokenStream {
+    let name = ident(name);
+    let variants = cases.iter().map(|case| {
+        let variant = ident(&case.variant);
+        let status = match case.status {
+            StatusMatch::Code(code) => format!("{code}"),
+            StatusMatch::Range(hundreds) => format!("{hundreds}XX"),
+            StatusMatch::Default => "any other status".to_owned(),
+        };
+        let mut case_doc = case.doc.clone();
+        case_doc.title = Some(format!("Status {status}."));
+        let docs = doc_attrs(&case_doc);
+        match &case.body {
+            ResponseBody::Empty => quote! { #docs #variant, },
+            body => {
+                let ty = type_tokens(&body.ty(), defs, Scope::Types);
+                quote! { #docs #variant(#ty), }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

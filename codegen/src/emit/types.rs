@@ -1,0 +1,540 @@
+//! The `types` module: one item per [`TypeDef`], plus each operation's options, headers and
+//! response enums.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::{ident, path};
+use crate::model::{
+    Builtin, Constraints, Doc, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef, TypeDef, TypeKind, TypeRef,
+    UntaggedDef,
+};
+
+/// Where a type is named from: inside `types`, or from the crate root.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Types,
+    Root,
+}
+
+pub(crate) fn type_tokens(ty: &TypeRef, defs: &[TypeDef], scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::Named(index) => {
+            let name = ident(&defs[*index].name);
+            match scope {
+                Scope::Types => quote! { #name },
+                Scope::Root => quote! { types::#name },
+            }
+        }
+        TypeRef::Builtin(builtin) => builtin_tokens(*builtin),
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, defs, scope);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner, defs, scope);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(inner, defs, scope);
+            quote! { Option<#inner> }
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner, defs, scope);
+            quote! { Box<#inner> }
+        }
+    }
+}
+
+pub(crate) fn builtin_tokens(builtin: Builtin) -> TokenStream {
+    path(match builtin {
+        Builtin::String => "String",
+        Builtin::Bool => "bool",
+        Builtin::I8 => "i8",
+        Builtin::I16 => "i16",
+        Builtin::I32 => "i32",
+        Builtin::I64 => "i64",
+        Builtin::U8 => "u8",
+        Builtin::U16 => "u16",
+        Builtin::U32 => "u32",
+        Builtin::U64 => "u64",
+        Builtin::F32 => "f32",
+        Builtin::F64 => "f64",
+        Builtin::DateTime => "chrono::DateTime<chrono::Utc>",
+        Builtin::Date => "chrono::NaiveDate",
+        Builtin::Uuid => "uuid::Uuid",
+        Builtin::Json => "serde_json::Value",
+        Builtin::JsonObject => "serde_json::Map<String, serde_json::Value>",
+        Builtin::Bytes => "Vec<u8>",
+        Builtin::Base64 => "callspec_runtime::Base64",
+        Builtin::Unit => "()",
+    })
+}
+
+/// Whether values of `ty` can be compared with `Eq` and hashed (no floats, no JSON values).
+pub(crate) fn is_eq(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    match ty {
+        TypeRef::Builtin(b) => !matches!(b, Builtin::F32 | Builtin::F64 | Builtin::Json | Builtin::JsonObject),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => is_eq(inner, defs, depth + 1),
+        TypeRef::Named(index) => match &defs[*index].kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Newtype(def) => is_eq(&def.inner, defs, depth + 1),
+            TypeKind::Alias(target) => is_eq(target, defs, depth + 1),
+            _ => false,
+        },
+    }
+}
+
+pub(crate) fn types_tokens(defs: &[TypeDef]) -> TokenStream {
+    let items = defs.iter().map(|def| type_def(def, defs));
+    quote! { #(#items)* }
+}
+
+fn type_def(def: &TypeDef, defs: &[TypeDef]) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(&with_origin(&def.doc, &def.origin));
+    match &def.kind {
+        TypeKind::Struct(body) => struct_def(&name, &docs, body, defs),
+        TypeKind::Enum(body) => enum_def(&name, &docs, body),
+        TypeKind::Tagged(body) => tagged_def(&name, &docs, body, defs),
+        TypeKind::Untagged(body) => untagged_def(&name, &docs, body, defs),
+        TypeKind::Newtype(body) => newtype_def(&name, &def.name, &docs, body, defs),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target, defs, Scope::Types);
+            quote! { #docs pub type #name = #target; }
+        }
+    }
+}
+
+fn with_origin(doc: &Doc, origin: &str) -> Doc {
+    let mut doc = doc.clone();
+    if !origin.is_empty() && doc.description.is_none() && doc.title.is_none() {
+        doc.notes.insert(0, format!("Schema at `#{origin}`."));
+    }
+    doc
+}
+
+fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &StructDef, defs: &[TypeDef]) -> TokenStream {
+    let fields = body.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let field_docs = doc_attrs(&field.doc);
+        let inner = type_tokens(&field.ty, defs, Scope::Types);
+        let rename = (field.name != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote! { #[serde(rename = #wire)] }
+        });
+        let (ty, attrs) = match field.presence {
+            Presence::Required => (inner, quote! {}),
+            Presence::RequiredNullable => (quote! { Option<#inner> }, quote! {}),
+            Presence::Optional => (
+                quote! { Option<#inner> },
+                quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
+            ),
+            Presence::OptionalNullable => (
+                quote! { Option<Option<#inner>> },
+                quote! { #[serde(default, skip_serializing_if = "Option::is_none", with = "callspec_runtime::double_option")] },
+            ),
+        };
+        quote! { #field_docs #rename #attrs pub #field_name: #ty, }
+    });
+    let extra = body.extra.as_ref().map(|value| {
+        let value = type_tokens(value, defs, Scope::Types);
+        let extra_name = ident(&extra_field_name(body));
+        quote! {
+            /// Properties beyond the documented ones.
+            #[serde(flatten)]
+            pub #extra_name: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    let all_optional = body.fields.iter().all(|f| f.presence != Presence::Required);
+    let default = all_optional.then(|| quote! { Default, });
+    let deny = body.deny_unknown.then(|| quote! { #[serde(deny_unknown_fields)] });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #deny
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+    }
+}
+
+pub(crate) fn extra_field_name(body: &StructDef) -> String {
+    let mut name = "additional_properties".to_owned();
+    while body.fields.iter().any(|f| f.name == name) {
+        name.push('_');
+    }
+    name
+}
+
+fn enum_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &EnumDef) -> TokenStream {
+    let variants = body.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let mut doc = variant.doc.clone();
+        if doc.description.is_none() {
+            doc.description = Some(format!("`{}`", variant.wire));
+        }
+        let variant_docs = doc_attrs(&doc);
+        quote! { #variant_docs #variant_name, }
+    });
+    let to_wire = body.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let wire = &variant.wire;
+        quote! { Self::#variant_name => #wire, }
+    });
+    let from_wire = body.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let wire = &variant.wire;
+        quote! { #wire => Self::#variant_name, }
+    });
+    quote! {
+        #docs
+        ///
+        /// Values this client does not know decode to `Unknown`, so a server that adds a value
+        /// does not break it.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value added to the API after this client was generated.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from_wire(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(Self::from_wire(&value))
+            }
+        }
+    }
+}
+
+fn tagged_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &TaggedDef, defs: &[TypeDef]) -> TokenStream {
+    let tag = &body.tag;
+    let variants = body.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = type_tokens(&variant.ty, defs, Scope::Types);
+        let values = variant.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let doc = format!(" `{tag}`: {values}.");
+        quote! { #[doc = #doc] #variant_name(#ty), }
+    });
+    let serialize_arms = body.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let first = &variant.tags[0];
+        quote! { Self::#variant_name(value) => (#first, serde_json::to_value(value)), }
+    });
+    let deserialize_arms = body.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let tags = &variant.tags;
+        quote! {
+            Some(#(#tags)|*) => serde_json::from_value(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
+        }
+    });
+    quote! {
+        #docs
+        ///
+        /// The variant is chosen by the `#tag` property; an unknown value decodes to `Unknown`.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A variant added to the API after this client was generated, as received.
+            Unknown(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (tag, value) = match self {
+                    #(#serialize_arms)*
+                    Self::Unknown(value) => return value.serialize(serializer),
+                };
+                let mut value = value.map_err(serde::ser::Error::custom)?;
+                if let serde_json::Value::Object(map) = &mut value {
+                    map.entry(#tag).or_insert_with(|| serde_json::Value::from(tag));
+                }
+                value.serialize(serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                match value.get(#tag).and_then(serde_json::Value::as_str) {
+                    #(#deserialize_arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+fn untagged_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &UntaggedDef, defs: &[TypeDef]) -> TokenStream {
+    let variants = body.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = type_tokens(&variant.ty, defs, Scope::Types);
+        quote! { #variant_name(#ty), }
+    });
+    quote! {
+        #docs
+        ///
+        /// Decoded as the first variant, in this order, that the value matches.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn newtype_def(name: &proc_macro2::Ident, type_name: &str, docs: &TokenStream, body: &NewtypeDef, defs: &[TypeDef]) -> TokenStream {
+    let inner = type_tokens(&body.inner, defs, Scope::Types);
+    let eq = is_eq(&body.inner, defs, 0).then(|| quote! { Eq, Hash, });
+    if body.constraints.is_empty() {
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #eq Serialize, Deserialize)]
+            #[serde(transparent)]
+            pub struct #name(pub #inner);
+        };
+    }
+    let is_string = body.inner == TypeRef::Builtin(Builtin::String);
+    let checks = constraint_checks(&body.constraints, type_name, &body.inner);
+    let constraint_doc = constraint_doc(&body.constraints);
+    if is_string {
+        quote! {
+            #docs
+            ///
+            #[doc = #constraint_doc]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+            #[serde(try_from = "String")]
+            pub struct #name(String);
+
+            impl #name {
+                /// Checks `value` against the schema's constraints.
+                ///
+                /// # Errors
+                /// When `value` breaks one of them.
+                pub fn new(value: impl Into<String>) -> Result<Self, callspec_runtime::ConstraintError> {
+                    let value = value.into();
+                    #checks
+                    Ok(Self(value))
+                }
+
+                #[must_use]
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+
+                #[must_use]
+                pub fn into_inner(self) -> String {
+                    self.0
+                }
+            }
+
+            impl TryFrom<String> for #name {
+                type Error = callspec_runtime::ConstraintError;
+                fn try_from(value: String) -> Result<Self, Self::Error> {
+                    Self::new(value)
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = callspec_runtime::ConstraintError;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Self::new(value)
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+
+            impl AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+        }
+    } else {
+        let inner_str = inner_text(&body.inner);
+        quote! {
+            #docs
+            ///
+            #[doc = #constraint_doc]
+            #[derive(Debug, Clone, Copy, PartialEq, #eq PartialOrd, Serialize, Deserialize)]
+            #[serde(try_from = #inner_str)]
+            pub struct #name(#inner);
+
+            impl #name {
+                /// Checks `value` against the schema's constraints.
+                ///
+                /// # Errors
+                /// When `value` breaks one of them.
+                pub fn new(value: #inner) -> Result<Self, callspec_runtime::ConstraintError> {
+                    #checks
+                    Ok(Self(value))
+                }
+
+                #[must_use]
+                pub fn get(self) -> #inner {
+                    self.0
+                }
+            }
+
+            impl TryFrom<#inner> for #name {
+                type Error = callspec_runtime::ConstraintError;
+                fn try_from(value: #inner) -> Result<Self, Self::Error> {
+                    Self::new(value)
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    self.0.fmt(f)
+                }
+            }
+        }
+    }
+}
+
+fn inner_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Builtin(builtin) => builtin_tokens(*builtin).to_string(),
+        _ => "f64".to_owned(),
+    }
+}
+
+fn constraint_checks(c: &Constraints, type_name: &str, inner: &TypeRef) -> TokenStream {
+    let mut checks = Vec::new();
+    // The value as an `f64`, for comparing with the schema's bounds.
+    let as_float = match inner {
+        TypeRef::Builtin(Builtin::F64) => quote! { value },
+        TypeRef::Builtin(Builtin::I8 | Builtin::I16 | Builtin::I32 | Builtin::U8 | Builtin::U16 | Builtin::U32 | Builtin::F32) => {
+            quote! { f64::from(value) }
+        }
+        _ => quote! { (value as f64) },
+    };
+    if *inner == TypeRef::Builtin(Builtin::String) {
+        let length_check = |condition: TokenStream, message: String| {
+            quote! {
+                if #condition {
+                    return Err(callspec_runtime::ConstraintError::new(#type_name, #message));
+                }
+            }
+        };
+        let unsuffixed = Literal::usize_unsuffixed;
+        match (c.min_length, c.max_length) {
+            (Some(min), Some(max)) => {
+                let (low, high) = (unsuffixed(min), unsuffixed(max));
+                checks.push(length_check(
+                    quote! { !(#low..=#high).contains(&value.chars().count()) },
+                    format!("must be {min} to {max} characters long"),
+                ));
+            }
+            (Some(min), None) => {
+                let low = unsuffixed(min);
+                checks.push(length_check(quote! { value.chars().count() < #low }, format!("must be at least {min} characters long")));
+            }
+            (None, Some(max)) => {
+                let high = unsuffixed(max);
+                checks.push(length_check(quote! { value.chars().count() > #high }, format!("must be at most {max} characters long")));
+            }
+            (None, None) => {}
+        }
+        if let Some(pattern) = &c.pattern {
+            let message = format!("must match the pattern `{pattern}`");
+            checks.push(quote! {
+                static PATTERN: std::sync::LazyLock<regex::Regex> =
+                    std::sync::LazyLock::new(|| regex::Regex::new(#pattern).expect("checked when generated"));
+                if !PATTERN.is_match(&value) {
+                    return Err(callspec_runtime::ConstraintError::new(#type_name, #message));
+                }
+            });
+        }
+    } else {
+        let bound = |limit: f64| Literal::f64_suffixed(limit);
+        if let Some(min) = c.minimum {
+            let (op, word) = if c.exclusive_minimum { (quote! { <= }, "greater than") } else { (quote! { < }, "at least") };
+            let message = format!("must be {word} {min}");
+            let min = bound(min);
+            checks.push(quote! {
+                if #as_float #op #min {
+                    return Err(callspec_runtime::ConstraintError::new(#type_name, #message));
+                }
+            });
+        }
+        if let Some(max) = c.maximum {
+            let (op, word) = if c.exclusive_maximum { (quote! { >= }, "less than") } else { (quote! { > }, "at most") };
+            let message = format!("must be {word} {max}");
+            let max = bound(max);
+            checks.push(quote! {
+                if #as_float #op #max {
+                    return Err(callspec_runtime::ConstraintError::new(#type_name, #message));
+                }
+            });
+        }
+    }
+    quote! { #(#checks)* }
+}
+
+fn constraint_doc(c: &Constraints) -> String {
+    let mut parts = Vec::new();
+    if let Some(pattern) = &c.pattern {
+        parts.push(format!("matches `{pattern}`"));
+    }
+    match (c.min_length, c.max_length) {
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max} characters")),
+        (Some(min), None) => parts.push(format!("at least {min} characters")),
+        (None, Some(max)) => parts.push(format!("at most {max} characters")),
+        (None, None) => {}
+    }
+    if let Some(min) = c.minimum {
+        parts.push(format!("{} {min}", if c.exclusive_minimum { ">" } else { "≥" }));
+    }
+    if let Some(max) = c.maximum {
+        parts.push(format!("{} {max}", if c.exclusive_maximum { "<" } else { "≤" }));
+    }
+    format!(" Checked when built or decoded: {}.", parts.join("; "))
+}

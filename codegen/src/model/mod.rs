@@ -1,0 +1,212 @@
+//! The intermediate model: what the generated crate holds, in Rust terms but not yet tokens.
+//!
+//! [`TypeSpace`] turns schemas into [`TypeDef`]s and owns their names; [`operations`] turns
+//! operations into [`Operation`]s that refer to those types. Emission reads only this model.
+
+mod operations;
+mod recursion;
+mod types;
+
+pub use operations::{
+    build_operations, Body, BodyKind, Operation, Param, ParamLocation, QueryStyle, ResponseBody,
+    ResponseCase, Responses, SecurityScheme, SecuritySchemeKind,
+};
+pub use operations::{HeaderField, MultipartPart, PartKind, StatusMatch};
+pub(crate) use recursion::break_cycles;
+pub use types::{Converted, TypeSpace, TypeSpaceOptions};
+
+use serde_json::Value;
+
+/// A reference to a type from a field, a parameter or a body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A type defined in the generated `types` module, by its index in the [`TypeSpace`].
+    Named(usize),
+    Builtin(Builtin),
+    Vec(Box<TypeRef>),
+    /// A string-keyed map (`BTreeMap<String, T>`).
+    Map(Box<TypeRef>),
+    Option(Box<TypeRef>),
+    /// A heap indirection that breaks a recursive type.
+    Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    #[must_use]
+    pub fn option(self) -> TypeRef {
+        match self {
+            TypeRef::Option(_) => self,
+            other => TypeRef::Option(Box::new(other)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Builtin {
+    String,
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    F32,
+    F64,
+    /// `chrono::DateTime<chrono::Utc>`
+    DateTime,
+    /// `chrono::NaiveDate`
+    Date,
+    Uuid,
+    /// `serde_json::Value`: anything.
+    Json,
+    /// `serde_json::Map<String, serde_json::Value>`: any object.
+    JsonObject,
+    /// Raw bytes of a body or a multipart part (`Vec<u8>`).
+    Bytes,
+    /// `format: byte`: base64 text on the wire, bytes in Rust.
+    Base64,
+    /// No value (a response without body).
+    Unit,
+}
+
+/// One generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Doc,
+    /// JSON pointer of the schema it comes from (for messages and docs).
+    pub origin: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(StructDef),
+    /// A string enum; unknown wire values decode to an `Unknown(String)` variant.
+    Enum(EnumDef),
+    /// `oneOf` with a discriminator property.
+    Tagged(TaggedDef),
+    /// `oneOf`/`anyOf` without discriminator: the first variant that decodes wins.
+    Untagged(UntaggedDef),
+    /// A named wrapper, with the checks of its schema made at construction.
+    Newtype(NewtypeDef),
+    /// `pub type Name = T;`
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` with a schema: the other properties, flattened into a map.
+    pub extra: Option<TypeRef>,
+    /// `additionalProperties: false`: unknown properties are an error, which also lets an
+    /// untagged union tell such a struct from its siblings.
+    pub deny_unknown: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub doc: Doc,
+}
+
+/// How a property may be absent or null on the wire, which decides its Rust type and serde
+/// attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always there, never null: `T`.
+    Required,
+    /// Always there, may be null: `Option<T>`, serialized as `null` when `None`.
+    RequiredNullable,
+    /// May be absent, never null: `Option<T>`, skipped when `None`.
+    Optional,
+    /// May be absent or null: `Option<Option<T>>`; `None` absent, `Some(None)` null.
+    OptionalNullable,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+    pub doc: Doc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedDef {
+    /// The discriminator property.
+    pub tag: String,
+    pub variants: Vec<TaggedVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    pub name: String,
+    /// Discriminator values that select this variant (the first is written on serialization).
+    pub tags: Vec<String>,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedDef {
+    pub variants: Vec<UntaggedVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedVariant {
+    pub name: String,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewtypeDef {
+    pub inner: TypeRef,
+    pub constraints: Constraints,
+}
+
+/// Checks a newtype makes when it is built or decoded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints {
+    pub pattern: Option<String>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+}
+
+impl Constraints {
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Documentation gathered from a spec object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Doc {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Facts worth a line of their own: the default, the format, readOnly, the wire name…
+    pub notes: Vec<String>,
+    pub example: Option<Value>,
+}
+
+impl Doc {
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none() && self.description.is_none() && self.notes.is_empty() && self.example.is_none()
+    }
+}
