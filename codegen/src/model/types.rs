@@ -532,6 +532,7 @@ impl<'a> TypeSpace<'a> {
                 doc,
             });
         }
+        let deny_unknown = matches!(shape.additional, Some((Value::Bool(false), _)));
         let extra = match shape.additional {
             Some((additional, additional_at)) if additional.is_object() && !is_empty_schema(additional) => {
                 let converted = self.convert(additional, &additional_at, &format!("{struct_name}Value"));
@@ -539,7 +540,6 @@ impl<'a> TypeSpace<'a> {
             }
             _ => None,
         };
-        let deny_unknown = matches!(shape.additional, Some((Value::Bool(false), _)));
         Shape::Kind(TypeKind::Struct(StructDef { fields, extra, deny_unknown }))
     }
 

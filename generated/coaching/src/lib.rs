@@ -10,13 +10,9 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
-    clippy::doc_nested_refdefs
-)]
-
-#![allow(
+    clippy::doc_nested_refdefs,
     clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::module_name_repetitions
+    clippy::enum_variant_names
 )]
 
 use callspec_runtime::reqwest;

@@ -18,13 +18,9 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
-    clippy::doc_nested_refdefs
-)]
-
-#![allow(
+    clippy::doc_nested_refdefs,
     clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::module_name_repetitions
+    clippy::enum_variant_names
 )]
 
 use callspec_runtime::reqwest;
@@ -627,6 +623,7 @@ pub mod types {
 
     /// The current request form.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct AnalysisRequest {
         /// Analysis profile. Defaults to `default`.
         ///
@@ -642,6 +639,7 @@ pub mod types {
     ///
     /// **Deprecated.**
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct LegacyAnalysisRequest {
         /// Types of analysis to perform; one or more.
         pub analyses: Vec<LegacyAnalysisType>,
@@ -1043,6 +1041,7 @@ pub mod types {
 
     /// Custom prompts for specific analysis types, keyed by analysis type.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct LegacyAnalysisRequestCustomPrompts {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sentiment: Option<String>,
