@@ -59,12 +59,20 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     model::break_cycles(&mut defs);
     check_patterns(&mut defs, &mut warnings);
 
-    let title = raw.pointer("/info/title").and_then(Value::as_str).unwrap_or("API");
-    let version = raw.pointer("/info/version").and_then(Value::as_str).unwrap_or_default();
+    let title = raw
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or("API");
+    let version = raw
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let default_base_url = raw
         .pointer("/servers/0/url")
         .and_then(Value::as_str)
-        .filter(|url| !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://")));
+        .filter(|url| {
+            !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://"))
+        });
     let types = emit::types_tokens(&defs);
     let (client, operation_types) = emit::client_tokens(&emit::ClientInput {
         title,
@@ -127,8 +135,12 @@ fn crate_doc(raw: &Value, title: &str, version: &str) -> TokenStream {
 /// cannot compile is dropped with a warning rather than failing every value.
 fn check_patterns(defs: &mut [model::TypeDef], warnings: &mut Vec<Warning>) {
     for def in defs {
-        let TypeKind::Newtype(newtype) = &mut def.kind else { continue };
-        let Some(pattern) = &newtype.constraints.pattern else { continue };
+        let TypeKind::Newtype(newtype) = &mut def.kind else {
+            continue;
+        };
+        let Some(pattern) = &newtype.constraints.pattern else {
+            continue;
+        };
         if regex_syntax::Parser::new().parse(pattern).is_err() {
             warnings.push(Warning {
                 pointer: format!("{}/pattern", def.origin),
@@ -141,15 +153,17 @@ fn check_patterns(defs: &mut [model::TypeDef], warnings: &mut Vec<Warning>) {
 
 fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTreeSet<Dependency> {
     let mut found = BTreeSet::new();
-    let mut visit = |ty: &TypeRef| visit_builtins(ty, &mut |builtin| match builtin {
-        Builtin::DateTime | Builtin::Date => {
-            found.insert(Dependency::Chrono);
-        }
-        Builtin::Uuid => {
-            found.insert(Dependency::Uuid);
-        }
-        _ => {}
-    });
+    let mut visit = |ty: &TypeRef| {
+        visit_builtins(ty, &mut |builtin| match builtin {
+            Builtin::DateTime | Builtin::Date => {
+                found.insert(Dependency::Chrono);
+            }
+            Builtin::Uuid => {
+                found.insert(Dependency::Uuid);
+            }
+            _ => {}
+        })
+    };
     for def in defs {
         match &def.kind {
             TypeKind::Struct(s) => {
@@ -166,13 +180,23 @@ fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTr
         }
     }
     for operation in operations {
-        let options = operation.options.iter().flat_map(|(_, params)| params.iter());
-        operation.params.iter().chain(options).for_each(|p| visit(&p.ty));
+        let options = operation
+            .options
+            .iter()
+            .flat_map(|(_, params)| params.iter());
+        operation
+            .params
+            .iter()
+            .chain(options)
+            .for_each(|p| visit(&p.ty));
         if let Some((_, headers)) = &operation.responses.headers {
             headers.iter().for_each(|h| visit(&h.ty));
         }
     }
-    if defs.iter().any(|def| matches!(&def.kind, TypeKind::Newtype(n) if n.constraints.pattern.is_some())) {
+    if defs
+        .iter()
+        .any(|def| matches!(&def.kind, TypeKind::Newtype(n) if n.constraints.pattern.is_some()))
+    {
         found.insert(Dependency::Regex);
     }
     found
@@ -181,7 +205,10 @@ fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTr
 fn visit_builtins(ty: &TypeRef, f: &mut dyn FnMut(Builtin)) {
     match ty {
         TypeRef::Builtin(builtin) => f(*builtin),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => visit_builtins(inner, f),
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Boxed(inner) => visit_builtins(inner, f),
         TypeRef::Named(_) => {}
     }
 }

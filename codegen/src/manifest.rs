@@ -48,14 +48,21 @@ pub fn cargo_toml(options: &ManifestOptions, dependencies: &BTreeSet<Dependency>
     // Doc comments carry the spec's Markdown, whose code blocks are not Rust.
     let _ = writeln!(text, "doctest = false");
     let _ = writeln!(text, "\n[dependencies]");
-    let _ = writeln!(text, "callspec-runtime = {{ path = {} }}", toml_string(&options.runtime_path));
+    let _ = writeln!(
+        text,
+        "callspec-runtime = {{ path = {} }}",
+        toml_string(&options.runtime_path)
+    );
     if dependencies.contains(&Dependency::Chrono) {
         let _ = writeln!(text, "chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}");
     }
     if dependencies.contains(&Dependency::Regex) {
         let _ = writeln!(text, "regex = \"1\"");
     }
-    let _ = writeln!(text, "serde = {{ version = \"1\", features = [\"derive\"] }}");
+    let _ = writeln!(
+        text,
+        "serde = {{ version = \"1\", features = [\"derive\"] }}"
+    );
     let _ = writeln!(text, "serde_json = \"1\"");
     if dependencies.contains(&Dependency::Uuid) {
         let _ = writeln!(text, "uuid = {{ version = \"1\", features = [\"serde\"] }}");

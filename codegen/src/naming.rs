@@ -27,9 +27,10 @@ pub fn words(text: &str) -> Vec<String> {
             let boundary = match previous {
                 Some(p) if p.is_ascii_lowercase() && c.is_ascii_uppercase() => true,
                 Some(p) if p.is_ascii_digit() && c.is_ascii_alphabetic() => false,
-                Some(p) if p.is_ascii_uppercase()
-                    && c.is_ascii_uppercase()
-                    && next.is_some_and(|n| n.is_ascii_lowercase()) =>
+                Some(p)
+                    if p.is_ascii_uppercase()
+                        && c.is_ascii_uppercase()
+                        && next.is_some_and(|n| n.is_ascii_lowercase()) =>
                 {
                     true
                 }
@@ -96,6 +97,10 @@ pub fn pascal_case(text: &str, fallback: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'X');
     }
+    // The one keyword that is PascalCase.
+    if name == "Self" {
+        name.push_str("Value");
+    }
     name
 }
 
@@ -121,7 +126,9 @@ pub fn snake_case(text: &str, fallback: &str) -> String {
 
 /// `SCREAMING_SNAKE_CASE`, as for constants.
 pub fn screaming_snake_case(text: &str, fallback: &str) -> String {
-    snake_case(text, fallback).trim_end_matches('_').to_ascii_uppercase()
+    snake_case(text, fallback)
+        .trim_end_matches('_')
+        .to_ascii_uppercase()
 }
 
 /// The names of one scope (the types of a crate, the fields of a struct, the variants of an
@@ -152,7 +159,11 @@ impl Namer {
         if self.taken.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
-        let separator = if wanted.ends_with(|c: char| c.is_ascii_digit() || c == '_') { "_" } else { "" };
+        let separator = if wanted.ends_with(|c: char| c.is_ascii_digit() || c == '_') {
+            "_"
+        } else {
+            ""
+        };
         let base = wanted.trim_end_matches('_');
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
@@ -188,7 +199,7 @@ mod tests {
         assert_eq!(pascal_case("HTTPServer", "X"), "HttpServer");
         assert_eq!(pascal_case("1abc", "X"), "X1abc");
         assert_eq!(pascal_case("", "Empty"), "Empty");
-        assert_eq!(pascal_case("self", "X"), "Self");
+        assert_eq!(pascal_case("self", "X"), "SelfValue");
         assert_eq!(snake_case("camelCase", "x"), "camel_case");
         assert_eq!(snake_case("type", "x"), "type_");
         assert_eq!(snake_case("Self", "x"), "self_");

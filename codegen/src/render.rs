@@ -10,7 +10,9 @@ pub struct RenderError {
 }
 
 pub(crate) fn render(tokens: TokenStream, header: &str) -> Result<String, RenderError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|err| RenderError { message: err.to_string() })?;
+    let file: syn::File = syn::parse2(tokens).map_err(|err| RenderError {
+        message: err.to_string(),
+    })?;
     let body = space_items(&prettyplease::unparse(&file));
     Ok(format!("{header}\n\n{body}"))
 }
@@ -51,9 +53,14 @@ fn space_items(text: &str) -> String {
                 || trimmed.contains(" impl")
                 || trimmed.starts_with("pub mod ")
                 || trimmed.starts_with("mod ");
-            blocks.push(if opens_items { Block::Items } else { Block::Other });
+            blocks.push(if opens_items {
+                Block::Items
+            } else {
+                Block::Other
+            });
         }
-        let ends_inner_attribute = in_inner_attribute && (trimmed == ")]" || trimmed.ends_with(")]") || trimmed.ends_with(']'));
+        let ends_inner_attribute = in_inner_attribute
+            && (trimmed == ")]" || trimmed.ends_with(")]") || trimmed.ends_with(']'));
         if ends_inner_attribute {
             in_inner_attribute = false;
         }

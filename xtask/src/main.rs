@@ -3,6 +3,7 @@
 
 mod check_spec;
 mod codegen;
+mod corpus;
 mod paths;
 
 use std::process::ExitCode;
@@ -28,6 +29,9 @@ enum Command {
     /// Regenerate the client crates under generated/ from spec/ (or check they are fresh, or
     /// generate a standalone crate for any spec).
     Codegen(codegen::Args),
+    /// Generate and `cargo check` a crate for every spec of ../shared/corpus and the fixtures,
+    /// and print a table.
+    Corpus(corpus::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::CheckSpec(args) => check_spec::run(&args),
         Command::Codegen(args) => codegen::run(&args),
+        Command::Corpus(args) => corpus::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -62,18 +62,25 @@ impl Credentials {
     /// operation's `security`); with none, the request goes out without credentials and the
     /// server answers for itself.
     pub fn apply(&self, mut request: RequestBuilder, requirements: &[&[&str]]) -> RequestBuilder {
-        let Some(alternative) = requirements
-            .iter()
-            .find(|schemes| schemes.iter().all(|scheme| self.by_scheme.contains_key(*scheme)))
-        else {
+        let Some(alternative) = requirements.iter().find(|schemes| {
+            schemes
+                .iter()
+                .all(|scheme| self.by_scheme.contains_key(*scheme))
+        }) else {
             return request;
         };
         for scheme in *alternative {
             request = match &self.by_scheme[*scheme] {
                 Credential::Bearer(token) => request.bearer_auth(token.expose()),
-                Credential::Basic { username, password } => request.basic_auth(username, Some(password.expose())),
-                Credential::ApiKeyHeader { name, key } => request.header(name.as_str(), key.expose()),
-                Credential::ApiKeyQuery { name, key } => request.query(&[(name.as_str(), key.expose())]),
+                Credential::Basic { username, password } => {
+                    request.basic_auth(username, Some(password.expose()))
+                }
+                Credential::ApiKeyHeader { name, key } => {
+                    request.header(name.as_str(), key.expose())
+                }
+                Credential::ApiKeyQuery { name, key } => {
+                    request.query(&[(name.as_str(), key.expose())])
+                }
                 Credential::ApiKeyCookie { name, key } => {
                     request.header(reqwest::header::COOKIE, format!("{name}={}", key.expose()))
                 }
@@ -99,14 +106,23 @@ mod tests {
             },
         );
         let shown = format!("{credentials:?}");
-        assert!(!shown.contains("sk_live_abc") && !shown.contains("hunter2"), "{shown}");
+        assert!(
+            !shown.contains("sk_live_abc") && !shown.contains("hunter2"),
+            "{shown}"
+        );
         assert!(shown.contains("ada"));
     }
 
     #[test]
     fn the_first_satisfiable_alternative_is_applied() {
         let mut credentials = Credentials::default();
-        credentials.set("key", Credential::ApiKeyHeader { name: "X-Key".into(), key: Secret::new("k") });
+        credentials.set(
+            "key",
+            Credential::ApiKeyHeader {
+                name: "X-Key".into(),
+                key: Secret::new("k"),
+            },
+        );
         let client = reqwest::Client::new();
         let request = credentials
             .apply(client.get("http://localhost/"), &[&["bearer"], &["key"]])
@@ -114,7 +130,10 @@ mod tests {
             .unwrap();
         assert_eq!(request.headers()["X-Key"], "k");
         assert!(request.headers().get("authorization").is_none());
-        let request = credentials.apply(client.get("http://localhost/"), &[&["bearer"]]).build().unwrap();
+        let request = credentials
+            .apply(client.get("http://localhost/"), &[&["bearer"]])
+            .build()
+            .unwrap();
         assert!(request.headers().is_empty());
     }
 }

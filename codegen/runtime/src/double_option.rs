@@ -8,7 +8,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// # Errors
 /// When the inner value fails to serialize.
 #[allow(clippy::ref_option)] // serde's `with` hands us `&Option<Option<T>>`
-pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn serialize<T: Serialize, S: Serializer>(
+    value: &Option<Option<T>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     match value {
         // Skipped by `skip_serializing_if` in practice; null is the only faithful encoding here.
         None | Some(None) => serializer.serialize_none(),
@@ -18,7 +21,9 @@ pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, seriali
 
 /// # Errors
 /// When the value is present but is neither null nor a valid `T`.
-pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
     // Only called when the property is present: absent properties take `#[serde(default)]`.
     Option::<T>::deserialize(deserializer).map(Some)
 }

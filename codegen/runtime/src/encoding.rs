@@ -8,7 +8,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded in a path segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A path parameter, as one percent-encoded path segment (`style: simple`).
 pub fn path_segment(value: &impl Serialize) -> String {
@@ -31,7 +35,13 @@ fn text(value: &Value, separator: &str) -> Option<String> {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
         Value::Bool(_) | Value::Number(_) => Some(value.to_string()),
-        Value::Array(items) => Some(items.iter().filter_map(|item| text(item, ",")).collect::<Vec<_>>().join(separator)),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(|item| text(item, ","))
+                .collect::<Vec<_>>()
+                .join(separator),
+        ),
         Value::Object(map) => Some(
             map.iter()
                 .flat_map(|(key, value)| [Some(key.clone()), text(value, ",")])
@@ -40,6 +50,25 @@ fn text(value: &Value, separator: &str) -> Option<String> {
                 .join(separator),
         ),
     }
+}
+
+/// A multipart form with one text part per top-level property of `body`'s JSON form: strings
+/// as they are, anything else as JSON. For multipart bodies whose schema has no properties.
+///
+/// # Errors
+/// When `body` does not serialize to JSON.
+pub fn json_form(body: &impl Serialize) -> Result<reqwest::multipart::Form, serde_json::Error> {
+    let mut form = reqwest::multipart::Form::new();
+    if let Value::Object(map) = serde_json::to_value(body)? {
+        for (name, value) in map {
+            let text = match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            form = form.text(name, text);
+        }
+    }
+    Ok(form)
 }
 
 /// OpenAPI query parameter styles.
@@ -80,7 +109,10 @@ impl Query {
                     QueryStyle::PipeDelimited => "|",
                     _ => ",",
                 };
-                self.pairs.push((name.to_owned(), text(&Value::Array(items), separator).unwrap_or_default()));
+                self.pairs.push((
+                    name.to_owned(),
+                    text(&Value::Array(items), separator).unwrap_or_default(),
+                ));
             }
             (Value::Object(map), QueryStyle::DeepObject) => {
                 for (key, value) in &map {
@@ -129,25 +161,51 @@ mod tests {
     }
 
     fn p(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn styles() {
         assert_eq!(pairs(&json!(null), QueryStyle::Form, true), p(&[]));
         assert_eq!(pairs(&json!(5), QueryStyle::Form, true), p(&[("p", "5")]));
-        assert_eq!(pairs(&json!(["a", "b"]), QueryStyle::Form, true), p(&[("p", "a"), ("p", "b")]));
-        assert_eq!(pairs(&json!(["a", "b"]), QueryStyle::Form, false), p(&[("p", "a,b")]));
-        assert_eq!(pairs(&json!(["a", "b"]), QueryStyle::PipeDelimited, false), p(&[("p", "a|b")]));
-        assert_eq!(pairs(&json!(["a", "b"]), QueryStyle::SpaceDelimited, false), p(&[("p", "a b")]));
-        assert_eq!(pairs(&json!({"x": 1, "y": "z"}), QueryStyle::DeepObject, true), p(&[("p[x]", "1"), ("p[y]", "z")]));
-        assert_eq!(pairs(&json!({"x": 1}), QueryStyle::Form, true), p(&[("x", "1")]));
-        assert_eq!(pairs(&json!({"x": 1}), QueryStyle::Form, false), p(&[("p", "x,1")]));
+        assert_eq!(
+            pairs(&json!(["a", "b"]), QueryStyle::Form, true),
+            p(&[("p", "a"), ("p", "b")])
+        );
+        assert_eq!(
+            pairs(&json!(["a", "b"]), QueryStyle::Form, false),
+            p(&[("p", "a,b")])
+        );
+        assert_eq!(
+            pairs(&json!(["a", "b"]), QueryStyle::PipeDelimited, false),
+            p(&[("p", "a|b")])
+        );
+        assert_eq!(
+            pairs(&json!(["a", "b"]), QueryStyle::SpaceDelimited, false),
+            p(&[("p", "a b")])
+        );
+        assert_eq!(
+            pairs(&json!({"x": 1, "y": "z"}), QueryStyle::DeepObject, true),
+            p(&[("p[x]", "1"), ("p[y]", "z")])
+        );
+        assert_eq!(
+            pairs(&json!({"x": 1}), QueryStyle::Form, true),
+            p(&[("x", "1")])
+        );
+        assert_eq!(
+            pairs(&json!({"x": 1}), QueryStyle::Form, false),
+            p(&[("p", "x,1")])
+        );
     }
 
     #[test]
     fn path_segments_are_percent_encoded() {
-        assert_eq!(path_segment(&"Q1 report/draft #2?.txt"), "Q1%20report%2Fdraft%20%232%3F.txt");
+        assert_eq!(
+            path_segment(&"Q1 report/draft #2?.txt"),
+            "Q1%20report%2Fdraft%20%232%3F.txt"
+        );
         assert_eq!(path_segment(&42), "42");
         assert_eq!(path_segment(&["a", "b"]), "a%2Cb");
     }

@@ -39,7 +39,8 @@ impl<E> Error<E> {
             Error::InvalidRequest(_) => None,
             Error::Communication(error) => error.status(),
             Error::ErrorResponse(response) => Some(response.status()),
-            Error::UnexpectedResponse { status, .. } | Error::InvalidResponsePayload { status, .. } => Some(*status),
+            Error::UnexpectedResponse { status, .. }
+            | Error::InvalidResponsePayload { status, .. } => Some(*status),
         }
     }
 
@@ -49,7 +50,8 @@ impl<E> Error<E> {
         match self {
             Error::InvalidRequest(_) | Error::Communication(_) => None,
             Error::ErrorResponse(response) => Some(response.raw_headers()),
-            Error::UnexpectedResponse { headers, .. } | Error::InvalidResponsePayload { headers, .. } => Some(headers),
+            Error::UnexpectedResponse { headers, .. }
+            | Error::InvalidResponsePayload { headers, .. } => Some(headers),
         }
     }
 
@@ -57,7 +59,9 @@ impl<E> Error<E> {
     #[must_use]
     pub fn body(&self) -> Option<&Bytes> {
         match self {
-            Error::UnexpectedResponse { body, .. } | Error::InvalidResponsePayload { body, .. } => Some(body),
+            Error::UnexpectedResponse { body, .. } | Error::InvalidResponsePayload { body, .. } => {
+                Some(body)
+            }
             _ => None,
         }
     }
@@ -67,7 +71,11 @@ impl<E> Error<E> {
         let status = response.status();
         let headers = response.headers().clone();
         match response.bytes().await {
-            Ok(body) => Error::UnexpectedResponse { status, headers, body },
+            Ok(body) => Error::UnexpectedResponse {
+                status,
+                headers,
+                body,
+            },
             Err(error) => Error::Communication(error),
         }
     }
@@ -79,10 +87,19 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Communication(error) => write!(f, "communication error: {error}"),
             Error::ErrorResponse(response) => {
-                write!(f, "error response {}: {:?}", response.status(), response.as_ref())
+                write!(
+                    f,
+                    "error response {}: {:?}",
+                    response.status(),
+                    response.as_ref()
+                )
             }
             Error::UnexpectedResponse { status, body, .. } => {
-                write!(f, "unexpected response {status}: {}", String::from_utf8_lossy(body))
+                write!(
+                    f,
+                    "unexpected response {status}: {}",
+                    String::from_utf8_lossy(body)
+                )
             }
             Error::InvalidResponsePayload { status, error, .. } => {
                 write!(f, "response {status} did not decode: {error}")

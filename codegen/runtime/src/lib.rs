@@ -14,7 +14,7 @@ mod response;
 pub use base64::Base64;
 pub use constraint::ConstraintError;
 pub use credentials::{Credential, Credentials, Secret};
-pub use encoding::{header_value, path_segment, Query, QueryStyle};
+pub use encoding::{header_value, json_form, path_segment, Query, QueryStyle};
 pub use error::Error;
 pub use response::{parse_header, FromHeaders, ResponseValue};
 

@@ -83,7 +83,9 @@ impl<T, H> Deref for ResponseValue<T, H> {
     }
 }
 
-async fn read<E>(response: reqwest::Response) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error<E>> {
+async fn read<E>(
+    response: reqwest::Response,
+) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error<E>> {
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(Error::Communication)?;
@@ -100,7 +102,12 @@ impl<T: DeserializeOwned, H: FromHeaders> ResponseValue<T, H> {
         let (status, headers, body) = read(response).await?;
         match serde_json::from_slice(&body) {
             Ok(inner) => Ok(Self::new(inner, status, H::from_headers(&headers), headers)),
-            Err(error) => Err(Error::InvalidResponsePayload { status, headers, body, error }),
+            Err(error) => Err(Error::InvalidResponsePayload {
+                status,
+                headers,
+                body,
+                error,
+            }),
         }
     }
 }
@@ -124,7 +131,12 @@ impl<H: FromHeaders> ResponseValue<Vec<u8>, H> {
     /// [`Error::Communication`] when the body cannot be read.
     pub async fn from_bytes<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
         let (status, headers, body) = read(response).await?;
-        Ok(Self::new(body.to_vec(), status, H::from_headers(&headers), headers))
+        Ok(Self::new(
+            body.to_vec(),
+            status,
+            H::from_headers(&headers),
+            headers,
+        ))
     }
 }
 

@@ -8,8 +8,8 @@ use super::docs::doc_attrs;
 use super::types::{type_tokens, Scope};
 use super::{ident, path};
 use crate::model::{
-    Body, BodyKind, Builtin, Doc, Operation, Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase,
-    SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef,
+    Body, BodyKind, Builtin, Doc, Operation, Param, ParamLocation, Presence, QueryStyle,
+    ResponseBody, ResponseCase, SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef,
 };
 use crate::model::{HeaderField, MultipartPart, PartKind, StatusMatch};
 
@@ -294,8 +294,11 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         }
     });
     let body = operation.body.as_ref().map(body_tokens);
-    let security = operation.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
-    let arms = response_arms(operation);
+    let security = operation
+        .security
+        .iter()
+        .map(|alternative| quote! { &[#(#alternative),*] });
+    let arms = response_arms(operation, defs);
     quote! {
         #docs
         #deprecated
@@ -321,7 +324,11 @@ fn method_doc(operation: &Operation) -> Doc {
         doc.notes.retain(|note| !note.starts_with('`'));
     }
     let mut arguments = Vec::new();
-    for param in operation.params.iter().chain(operation.options.iter().flat_map(|(_, p)| p.iter())) {
+    for param in operation
+        .params
+        .iter()
+        .chain(operation.options.iter().flat_map(|(_, p)| p.iter()))
+    {
         let summary = param
             .doc
             .description
@@ -334,16 +341,32 @@ fn method_doc(operation: &Operation) -> Doc {
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
         };
-        let prefix = if operation.params.contains(param) { String::new() } else { "options.".to_owned() };
-        let line = format!("- `{prefix}{}` ({place} `{}`){}{}", param.name, param.wire_name, if summary.is_empty() { "" } else { ": " }, summary);
+        let prefix = if operation.params.contains(param) {
+            String::new()
+        } else {
+            "options.".to_owned()
+        };
+        let line = format!(
+            "- `{prefix}{}` ({place} `{}`){}{}",
+            param.name,
+            param.wire_name,
+            if summary.is_empty() { "" } else { ": " },
+            summary
+        );
         arguments.push(line);
     }
     if let Some(body) = &operation.body {
-        let summary = body.doc.description.as_deref().and_then(|d| d.lines().next()).unwrap_or("the request body");
+        let summary = body
+            .doc
+            .description
+            .as_deref()
+            .and_then(|d| d.lines().next())
+            .unwrap_or("the request body");
         arguments.push(format!("- `body` (`{}`): {summary}", body.media_type));
     }
     if !arguments.is_empty() {
-        doc.notes.push(format!("Arguments:\n{}", arguments.join("\n")));
+        doc.notes
+            .push(format!("Arguments:\n{}", arguments.join("\n")));
     }
     doc
 }
@@ -354,13 +377,19 @@ fn url_tokens(operation: &Operation) -> TokenStream {
     let mut pieces = vec![quote! { self.base_url.as_str() }];
     let mut rest = operation.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         if start > 0 {
             let literal = &rest[..start];
             pieces.push(quote! { #literal });
         }
         let name = &rest[start + 1..start + end];
-        if let Some(param) = operation.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+        if let Some(param) = operation
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
+        {
             let param_name = ident(&param.name);
             pieces.push(quote! { &callspec_runtime::path_segment(&#param_name) });
         }
@@ -419,6 +448,13 @@ fn body_tokens(body: &Body) -> TokenStream {
 }
 
 fn multipart_tokens(parts: &[MultipartPart]) -> TokenStream {
+    if parts.is_empty() {
+        return quote! {
+            request = request.multipart(
+                callspec_runtime::json_form(body).map_err(|error| callspec_runtime::Error::InvalidRequest(error.to_string()))?,
+            );
+        };
+    }
     let parts = parts.iter().map(|part| {
         let field = ident(&part.field);
         let wire = &part.wire_name;
@@ -429,15 +465,15 @@ fn multipart_tokens(parts: &[MultipartPart]) -> TokenStream {
                     form = form.part(#wire, reqwest::multipart::Part::bytes(file.clone()));
                 }
             },
-            PartKind::Text => quote! { form = form.text(#wire, value.to_string()); },
+            PartKind::Text => quote! { form = form.text(#wire, value.clone()); },
             PartKind::Json => quote! {
                 form = form.text(#wire, serde_json::to_string(value).map_err(|error| callspec_runtime::Error::InvalidRequest(error.to_string()))?);
             },
         };
-        if part.required {
-            quote! { { let value = &body.#field; #add } }
-        } else {
-            quote! { if let Some(value) = &body.#field { #add } }
+        match part.presence {
+            Presence::Required => quote! { { let value = &body.#field; #add } },
+            Presence::RequiredNullable | Presence::Optional => quote! { if let Some(value) = &body.#field { #add } },
+            Presence::OptionalNullable => quote! { if let Some(Some(value)) = &body.#field { #add } },
         }
     });
     quote! {
@@ -463,16 +499,38 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 }
 
 /// The expression that reads a response as `case` documents it, and whether it is a `Result`.
-fn decode(case: &ResponseCase) -> (TokenStream, bool) {
+/// `typed` names the body type, for when the context cannot infer it (a response enum).
+fn decode(case: &ResponseCase, typed: Option<&[TypeDef]>) -> (TokenStream, bool) {
     match &case.body {
-        ResponseBody::Empty => (quote! { callspec_runtime::ResponseValue::empty(&response) }, false),
-        ResponseBody::Json(_) => (quote! { callspec_runtime::ResponseValue::from_json(response).await }, true),
-        ResponseBody::Text => (quote! { callspec_runtime::ResponseValue::from_text(response).await }, true),
-        ResponseBody::Bytes => (quote! { callspec_runtime::ResponseValue::from_bytes(response).await }, true),
+        ResponseBody::Empty => (
+            quote! { callspec_runtime::ResponseValue::empty(&response) },
+            false,
+        ),
+        ResponseBody::Json(ty) => match typed {
+            Some(defs) => {
+                let ty = type_tokens(ty, defs, Scope::Root);
+                (
+                    quote! { callspec_runtime::ResponseValue::<#ty, _>::from_json(response).await },
+                    true,
+                )
+            }
+            None => (
+                quote! { callspec_runtime::ResponseValue::from_json(response).await },
+                true,
+            ),
+        },
+        ResponseBody::Text => (
+            quote! { callspec_runtime::ResponseValue::from_text(response).await },
+            true,
+        ),
+        ResponseBody::Bytes => (
+            quote! { callspec_runtime::ResponseValue::from_bytes(response).await },
+            true,
+        ),
     }
 }
 
-fn response_arms(operation: &Operation) -> TokenStream {
+fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     let responses = &operation.responses;
     let mut arms = Vec::new();
     // Exact codes first, then ranges, then `default`, as OpenAPI orders their precedence.
@@ -488,7 +546,7 @@ fn response_arms(operation: &Operation) -> TokenStream {
     for group in group_cases(&successes, responses.success_enum.is_none()) {
         let pattern = patterns(&group);
         let case = group[0];
-        let (decode, is_result) = decode(case);
+        let (decode, is_result) = decode(case, responses.success_enum.as_ref().map(|_| defs));
         let mapping = responses.success_enum.as_ref().map(|name| {
             let name = ident(name);
             let variant = ident(&case.variant);
@@ -506,12 +564,18 @@ fn response_arms(operation: &Operation) -> TokenStream {
         };
         arms.push(quote! { #pattern => #value, });
     }
-    let has_default = errors.iter().any(|case| case.status == StatusMatch::Default);
+    let has_default = errors
+        .iter()
+        .any(|case| case.status == StatusMatch::Default);
     for group in group_cases(&errors, responses.error_enum.is_none()) {
         let pattern = patterns(&group);
         let case = group[0];
-        let (decode, is_result) = decode(case);
-        let decoded = if is_result { quote! { #decode? } } else { decode };
+        let (decode, is_result) = decode(case, responses.error_enum.as_ref().map(|_| defs));
+        let decoded = if is_result {
+            quote! { #decode? }
+        } else {
+            decode
+        };
         let value = match &responses.error_enum {
             Some(name) => {
                 let name = ident(name);
@@ -544,10 +608,9 @@ fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c Respo
         // Only codes join codes and ranges join ranges: a range arm must come after every code.
         let class = |status: StatusMatch| std::mem::discriminant(&status);
         let joinable = merge && case.status != StatusMatch::Default;
-        match groups
-            .iter_mut()
-            .find(|group| joinable && class(group[0].status) == class(case.status) && group[0].body == case.body)
-        {
+        match groups.iter_mut().find(|group| {
+            joinable && class(group[0].status) == class(case.status) && group[0].body == case.body
+        }) {
             Some(group) => group.push(case),
             None => groups.push(vec![case]),
         }
@@ -563,7 +626,10 @@ fn patterns(group: &[&ResponseCase]) -> TokenStream {
 /// What one operation adds to `types`: its options struct, typed headers and response enums.
 fn operation_types_tokens(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     let mut items = Vec::new();
-    let op_ref = format!("[`Client::{}`](crate::Client::{})", operation.method_name, operation.method_name);
+    let op_ref = format!(
+        "[`Client::{}`](crate::Client::{})",
+        operation.method_name, operation.method_name
+    );
     if let Some((name, params)) = &operation.options {
         let name = ident(name);
         let doc = format!(" Optional parameters of {op_ref}.");
@@ -585,15 +651,30 @@ fn operation_types_tokens(operation: &Operation, defs: &[TypeDef]) -> TokenStrea
         items.push(headers_struct(name, headers, &op_ref, defs));
     }
     if let Some(name) = &operation.responses.success_enum {
-        items.push(response_enum(name, &operation.responses.success, &format!(" The success responses of {op_ref}."), defs));
+        items.push(response_enum(
+            name,
+            &operation.responses.success,
+            &format!(" The success responses of {op_ref}."),
+            defs,
+        ));
     }
     if let Some(name) = &operation.responses.error_enum {
-        items.push(response_enum(name, &operation.responses.errors, &format!(" The documented error responses of {op_ref}."), defs));
+        items.push(response_enum(
+            name,
+            &operation.responses.errors,
+            &format!(" The documented error responses of {op_ref}."),
+            defs,
+        ));
     }
     quote! { #(#items)* }
 }
 
-fn headers_struct(name: &str, headers: &[HeaderField], op_ref: &str, defs: &[TypeDef]) -> TokenStream {
+fn headers_struct(
+    name: &str,
+    headers: &[HeaderField],
+    op_ref: &str,
+    defs: &[TypeDef],
+) -> TokenStream {
     let name = ident(name);
     let doc = format!(" Documented headers of the success responses of {op_ref}.");
     let fields = headers.iter().map(|header| {
@@ -603,7 +684,11 @@ fn headers_struct(name: &str, headers: &[HeaderField], op_ref: &str, defs: &[Typ
         doc.notes.push(format!(
             "`{}`{}; `None` when absent or unparsable.",
             header.wire_name,
-            if header.required { ", required by the spec" } else { "" }
+            if header.required {
+                ", required by the spec"
+            } else {
+                ""
+            }
         ));
         let docs = doc_attrs(&doc);
         quote! { #docs pub #field: Option<#ty>, }

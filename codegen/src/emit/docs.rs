@@ -30,12 +30,19 @@ pub(crate) fn doc_lines(doc: &Doc) -> Vec<String> {
 
 /// Lines of a `///` comment: each begins with a space, as rustfmt writes them.
 pub(crate) fn text_lines(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
     let mut lines: Vec<String> = text
         .lines()
         .map(|line| {
             let line = line.trim_end();
-            if line.is_empty() { String::new() } else { format!(" {line}") }
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
         })
         .collect();
     while lines.last().is_some_and(String::is_empty) {
@@ -52,7 +59,10 @@ mod tests {
 
     #[test]
     fn text_is_shaped_into_lines() {
-        assert_eq!(text_lines("a\r\n\tb  \n\n\n\nc\n\n"), [" a", "     b", "", " c"]);
+        assert_eq!(
+            text_lines("a\r\n\tb  \n\n\n\nc\n\n"),
+            [" a", "     b", "", " c"]
+        );
     }
 
     #[test]
@@ -64,6 +74,17 @@ mod tests {
             notes: vec!["Note.".into()],
             example: None,
         };
-        assert_eq!(doc_lines(&doc), [" Title", "", " Body */ text", "", " **Deprecated.**", "", " Note."]);
+        assert_eq!(
+            doc_lines(&doc),
+            [
+                " Title",
+                "",
+                " Body */ text",
+                "",
+                " **Deprecated.**",
+                "",
+                " Note."
+            ]
+        );
     }
 }

@@ -7,8 +7,8 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::{ident, path};
 use crate::model::{
-    Builtin, Constraints, Doc, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef, TypeDef, TypeKind, TypeRef,
-    UntaggedDef,
+    Builtin, Constraints, Doc, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef, TypeDef,
+    TypeKind, TypeRef, UntaggedDef,
 };
 
 /// Where a type is named from: inside `types`, or from the crate root.
@@ -78,8 +78,14 @@ pub(crate) fn is_eq(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> bool {
         return false;
     }
     match ty {
-        TypeRef::Builtin(b) => !matches!(b, Builtin::F32 | Builtin::F64 | Builtin::Json | Builtin::JsonObject),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => is_eq(inner, defs, depth + 1),
+        TypeRef::Builtin(b) => !matches!(
+            b,
+            Builtin::F32 | Builtin::F64 | Builtin::Json | Builtin::JsonObject
+        ),
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Boxed(inner) => is_eq(inner, defs, depth + 1),
         TypeRef::Named(index) => match &defs[*index].kind {
             TypeKind::Enum(_) => true,
             TypeKind::Newtype(def) => is_eq(&def.inner, defs, depth + 1),
@@ -118,7 +124,12 @@ fn with_origin(doc: &Doc, origin: &str) -> Doc {
     doc
 }
 
-fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &StructDef, defs: &[TypeDef]) -> TokenStream {
+fn struct_def(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    body: &StructDef,
+    defs: &[TypeDef],
+) -> TokenStream {
     let fields = body.fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let field_docs = doc_attrs(&field.doc);
@@ -152,7 +163,9 @@ fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &StructDef, d
     });
     let all_optional = body.fields.iter().all(|f| f.presence != Presence::Required);
     let default = all_optional.then(|| quote! { Default, });
-    let deny = body.deny_unknown.then(|| quote! { #[serde(deny_unknown_fields)] });
+    let deny = body
+        .deny_unknown
+        .then(|| quote! { #[serde(deny_unknown_fields)] });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -230,7 +243,7 @@ fn enum_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &EnumDef) -> To
 
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
                 Ok(Self::from_wire(value))
             }
         }
@@ -250,12 +263,22 @@ fn enum_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &EnumDef) -> To
     }
 }
 
-fn tagged_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &TaggedDef, defs: &[TypeDef]) -> TokenStream {
+fn tagged_def(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    body: &TaggedDef,
+    defs: &[TypeDef],
+) -> TokenStream {
     let tag = &body.tag;
     let variants = body.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = type_tokens(&variant.ty, defs, Scope::Types);
-        let values = variant.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let values = variant
+            .tags
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let doc = format!(" `{tag}`: {values}.");
         quote! { #[doc = #doc] #variant_name(#ty), }
     });
@@ -308,7 +331,12 @@ fn tagged_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &TaggedDef, d
     }
 }
 
-fn untagged_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &UntaggedDef, defs: &[TypeDef]) -> TokenStream {
+fn untagged_def(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    body: &UntaggedDef,
+    defs: &[TypeDef],
+) -> TokenStream {
     let variants = body.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = type_tokens(&variant.ty, defs, Scope::Types);
@@ -326,7 +354,13 @@ fn untagged_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &UntaggedDe
     }
 }
 
-fn newtype_def(name: &proc_macro2::Ident, type_name: &str, docs: &TokenStream, body: &NewtypeDef, defs: &[TypeDef]) -> TokenStream {
+fn newtype_def(
+    name: &proc_macro2::Ident,
+    type_name: &str,
+    docs: &TokenStream,
+    body: &NewtypeDef,
+    defs: &[TypeDef],
+) -> TokenStream {
     let inner = type_tokens(&body.inner, defs, Scope::Types);
     let eq = is_eq(&body.inner, defs, 0).then(|| quote! { Eq, Hash, });
     if body.constraints.is_empty() {
@@ -373,14 +407,14 @@ fn newtype_def(name: &proc_macro2::Ident, type_name: &str, docs: &TokenStream, b
 
             impl TryFrom<String> for #name {
                 type Error = callspec_runtime::ConstraintError;
-                fn try_from(value: String) -> Result<Self, Self::Error> {
+                fn try_from(value: String) -> Result<Self, callspec_runtime::ConstraintError> {
                     Self::new(value)
                 }
             }
 
             impl std::str::FromStr for #name {
                 type Err = callspec_runtime::ConstraintError;
-                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                fn from_str(value: &str) -> Result<Self, callspec_runtime::ConstraintError> {
                     Self::new(value)
                 }
             }
@@ -425,7 +459,7 @@ fn newtype_def(name: &proc_macro2::Ident, type_name: &str, docs: &TokenStream, b
 
             impl TryFrom<#inner> for #name {
                 type Error = callspec_runtime::ConstraintError;
-                fn try_from(value: #inner) -> Result<Self, Self::Error> {
+                fn try_from(value: #inner) -> Result<Self, callspec_runtime::ConstraintError> {
                     Self::new(value)
                 }
             }
@@ -451,7 +485,15 @@ fn constraint_checks(c: &Constraints, type_name: &str, inner: &TypeRef) -> Token
     // The value as an `f64`, for comparing with the schema's bounds.
     let as_float = match inner {
         TypeRef::Builtin(Builtin::F64) => quote! { value },
-        TypeRef::Builtin(Builtin::I8 | Builtin::I16 | Builtin::I32 | Builtin::U8 | Builtin::U16 | Builtin::U32 | Builtin::F32) => {
+        TypeRef::Builtin(
+            Builtin::I8
+            | Builtin::I16
+            | Builtin::I32
+            | Builtin::U8
+            | Builtin::U16
+            | Builtin::U32
+            | Builtin::F32,
+        ) => {
             quote! { f64::from(value) }
         }
         _ => quote! { (value as f64) },
@@ -475,11 +517,17 @@ fn constraint_checks(c: &Constraints, type_name: &str, inner: &TypeRef) -> Token
             }
             (Some(min), None) => {
                 let low = unsuffixed(min);
-                checks.push(length_check(quote! { value.chars().count() < #low }, format!("must be at least {min} characters long")));
+                checks.push(length_check(
+                    quote! { value.chars().count() < #low },
+                    format!("must be at least {min} characters long"),
+                ));
             }
             (None, Some(max)) => {
                 let high = unsuffixed(max);
-                checks.push(length_check(quote! { value.chars().count() > #high }, format!("must be at most {max} characters long")));
+                checks.push(length_check(
+                    quote! { value.chars().count() > #high },
+                    format!("must be at most {max} characters long"),
+                ));
             }
             (None, None) => {}
         }
@@ -496,7 +544,11 @@ fn constraint_checks(c: &Constraints, type_name: &str, inner: &TypeRef) -> Token
     } else {
         let bound = |limit: f64| Literal::f64_suffixed(limit);
         if let Some(min) = c.minimum {
-            let (op, word) = if c.exclusive_minimum { (quote! { <= }, "greater than") } else { (quote! { < }, "at least") };
+            let (op, word) = if c.exclusive_minimum {
+                (quote! { <= }, "greater than")
+            } else {
+                (quote! { < }, "at least")
+            };
             let message = format!("must be {word} {min}");
             let min = bound(min);
             checks.push(quote! {
@@ -506,7 +558,11 @@ fn constraint_checks(c: &Constraints, type_name: &str, inner: &TypeRef) -> Token
             });
         }
         if let Some(max) = c.maximum {
-            let (op, word) = if c.exclusive_maximum { (quote! { >= }, "less than") } else { (quote! { > }, "at most") };
+            let (op, word) = if c.exclusive_maximum {
+                (quote! { >= }, "less than")
+            } else {
+                (quote! { > }, "at most")
+            };
             let message = format!("must be {word} {max}");
             let max = bound(max);
             checks.push(quote! {
@@ -531,10 +587,16 @@ fn constraint_doc(c: &Constraints) -> String {
         (None, None) => {}
     }
     if let Some(min) = c.minimum {
-        parts.push(format!("{} {min}", if c.exclusive_minimum { ">" } else { "≥" }));
+        parts.push(format!(
+            "{} {min}",
+            if c.exclusive_minimum { ">" } else { "≥" }
+        ));
     }
     if let Some(max) = c.maximum {
-        parts.push(format!("{} {max}", if c.exclusive_maximum { "<" } else { "≤" }));
+        parts.push(format!(
+            "{} {max}",
+            if c.exclusive_maximum { "<" } else { "≤" }
+        ));
     }
     format!(" Checked when built or decoded: {}.", parts.join("; "))
 }

@@ -207,6 +207,9 @@ pub struct Doc {
 impl Doc {
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.title.is_none() && self.description.is_none() && self.notes.is_empty() && self.example.is_none()
+        self.title.is_none()
+            && self.description.is_none()
+            && self.notes.is_empty()
+            && self.example.is_none()
     }
 }

@@ -6,14 +6,23 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::types::{doc_of, TypeSpace};
-use super::{Builtin, Doc, TypeRef};
+use super::{Builtin, Doc, Presence, TypeRef};
 use crate::load::{follow, JsonPointer, Warning};
 use crate::naming::{pascal_case, snake_case, Namer};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Method names of the generated `Client` that operations must not take.
-const RESERVED_METHODS: [&str; 6] = ["new", "with_client", "base_url", "client", "credentials", "with_credentials"];
+const RESERVED_METHODS: [&str; 6] = [
+    "new",
+    "with_client",
+    "base_url",
+    "client",
+    "credentials",
+    "with_credentials",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -84,7 +93,7 @@ pub enum BodyKind {
 pub struct MultipartPart {
     pub field: String,
     pub wire_name: String,
-    pub required: bool,
+    pub presence: Presence,
     pub kind: PartKind,
 }
 
@@ -176,7 +185,10 @@ pub enum SecuritySchemeKind {
 }
 
 /// Every operation of the spec, and the security schemes they use.
-pub fn build_operations<'a>(space: &mut TypeSpace<'a>, spec: &'a Value) -> (Vec<Operation>, Vec<SecurityScheme>, Vec<Warning>) {
+pub fn build_operations<'a>(
+    space: &mut TypeSpace<'a>,
+    spec: &'a Value,
+) -> (Vec<Operation>, Vec<SecurityScheme>, Vec<Warning>) {
     let mut builder = Builder {
         spec,
         warnings: Vec::new(),
@@ -188,12 +200,16 @@ pub fn build_operations<'a>(space: &mut TypeSpace<'a>, spec: &'a Value) -> (Vec<
         for path in paths.keys() {
             let at = JsonPointer::root().join("paths").join(path.as_str());
             let Ok((item_at, item)) = follow(spec, &at) else {
-                builder.warn(&at, "path item `$ref` does not resolve; its operations are left out");
+                builder.warn(
+                    &at,
+                    "path item `$ref` does not resolve; its operations are left out",
+                );
                 continue;
             };
             for method in METHODS {
                 if let Some(operation) = item.get(method) {
-                    let op = builder.operation(space, path, method, &item_at, item, operation, &schemes);
+                    let op =
+                        builder.operation(space, path, method, &item_at, item, operation, &schemes);
                     operations.push(op);
                 }
             }
@@ -219,13 +235,28 @@ impl<'a> Builder<'a> {
     fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let mut schemes = Vec::new();
         let mut namer = Namer::new();
-        let Some(declared) = self.spec.pointer("/components/securitySchemes").and_then(Value::as_object) else {
+        let Some(declared) = self
+            .spec
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+        else {
             return schemes;
         };
         for key in declared.keys() {
-            let at = JsonPointer::root().join("components").join("securitySchemes").join(key.as_str());
-            let Ok((_, scheme)) = follow(self.spec, &at) else { continue };
-            let text = |k: &str| scheme.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let at = JsonPointer::root()
+                .join("components")
+                .join("securitySchemes")
+                .join(key.as_str());
+            let Ok((_, scheme)) = follow(self.spec, &at) else {
+                continue;
+            };
+            let text = |k: &str| {
+                scheme
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
             let kind = match text("type").as_str() {
                 "http" => match text("scheme").to_ascii_lowercase().as_str() {
                     "bearer" => SecuritySchemeKind::Bearer,
@@ -247,7 +278,10 @@ impl<'a> Builder<'a> {
                 // The token of an OAuth 2 or OpenID Connect flow is sent as a bearer token.
                 "oauth2" | "openIdConnect" => SecuritySchemeKind::Bearer,
                 other => {
-                    self.warn(&at, format!("security scheme type `{other}` is not supported"));
+                    self.warn(
+                        &at,
+                        format!("security scheme type `{other}` is not supported"),
+                    );
                     continue;
                 }
             };
@@ -291,13 +325,20 @@ impl<'a> Builder<'a> {
                 doc.description = None;
             }
         }
-        doc.notes.push(format!("`{} {}`", method.to_uppercase(), path));
+        doc.notes
+            .push(format!("`{} {}`", method.to_uppercase(), path));
 
         let mut params = Vec::new();
         let mut optional = Vec::new();
-        let mut field_names = Namer::with_reserved(["body", "options"]);
+        // The method's own locals and arguments are taken: a parameter must not shadow them.
+        let mut field_names = Namer::with_reserved([
+            "body", "options", "url", "request", "query", "response", "cookies", "form", "value",
+        ]);
         for (param_at, param) in self.parameters(item_at, item, &at, operation) {
-            let Some(param) = self.param(space, &param_at, param, &type_prefix, &mut field_names) else { continue };
+            let Some(param) = self.param(space, &param_at, param, &type_prefix, &mut field_names)
+            else {
+                continue;
+            };
             if param.required || param.location == ParamLocation::Path {
                 params.push(param);
             } else {
@@ -307,10 +348,16 @@ impl<'a> Builder<'a> {
         // Path parameters first, in template order; a templated name nobody declared is a string.
         let mut ordered = Vec::new();
         for name in template_names(path) {
-            match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            match params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            {
                 Some(index) => ordered.push(params.remove(index)),
                 None => {
-                    self.warn(&at, format!("path parameter `{name}` is not declared; taken as a string"));
+                    self.warn(
+                        &at,
+                        format!("path parameter `{name}` is not declared; taken as a string"),
+                    );
                     ordered.push(Param {
                         name: field_names.claim(&snake_case(&name, "param")),
                         wire_name: name,
@@ -325,11 +372,18 @@ impl<'a> Builder<'a> {
             }
         }
         for stray in params.iter().filter(|p| p.location == ParamLocation::Path) {
-            self.warn(&at, format!("path parameter `{}` is not in the template {path}; left out", stray.wire_name));
+            self.warn(
+                &at,
+                format!(
+                    "path parameter `{}` is not in the template {path}; left out",
+                    stray.wire_name
+                ),
+            );
         }
         params.retain(|p| p.location != ParamLocation::Path);
         ordered.extend(params);
-        let options = (!optional.is_empty()).then(|| (space.claim_name(&format!("{type_prefix}Options")), optional));
+        let options = (!optional.is_empty())
+            .then(|| (space.claim_name(&format!("{type_prefix}Options")), optional));
 
         let body = match operation.get("requestBody") {
             Some(_) => self.body(space, &at.join("requestBody"), &type_prefix),
@@ -352,10 +406,18 @@ impl<'a> Builder<'a> {
     }
 
     /// Path-item parameters overridden by operation parameters of the same name and location.
-    fn parameters(&mut self, item_at: &JsonPointer, item: &'a Value, at: &JsonPointer, operation: &'a Value) -> Vec<(JsonPointer, &'a Value)> {
+    fn parameters(
+        &mut self,
+        item_at: &JsonPointer,
+        item: &'a Value,
+        at: &JsonPointer,
+        operation: &'a Value,
+    ) -> Vec<(JsonPointer, &'a Value)> {
         let mut found: Vec<(JsonPointer, &'a Value)> = Vec::new();
         for (holder_at, holder) in [(item_at, item), (at, operation)] {
-            let Some(list) = holder.get("parameters").and_then(Value::as_array) else { continue };
+            let Some(list) = holder.get("parameters").and_then(Value::as_array) else {
+                continue;
+            };
             for index in 0..list.len() {
                 let param_at = holder_at.join("parameters").join(index.to_string());
                 let Ok((resolved_at, param)) = follow(self.spec, &param_at) else {
@@ -370,7 +432,14 @@ impl<'a> Builder<'a> {
         found
     }
 
-    fn param(&mut self, space: &mut TypeSpace<'a>, at: &JsonPointer, param: &'a Value, prefix: &str, names: &mut Namer) -> Option<Param> {
+    fn param(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        at: &JsonPointer,
+        param: &'a Value,
+        prefix: &str,
+        names: &mut Namer,
+    ) -> Option<Param> {
         let wire_name = param.get("name").and_then(Value::as_str)?.to_owned();
         let location = match param.get("in").and_then(Value::as_str) {
             Some("path") => ParamLocation::Path,
@@ -378,23 +447,40 @@ impl<'a> Builder<'a> {
             Some("header") => ParamLocation::Header,
             Some("cookie") => ParamLocation::Cookie,
             other => {
-                self.warn(at, format!("parameter location {other:?} is not supported; left out"));
+                self.warn(
+                    at,
+                    format!("parameter location {other:?} is not supported; left out"),
+                );
                 return None;
             }
         };
-        if location == ParamLocation::Header && ["accept", "content-type", "authorization"].contains(&wire_name.to_ascii_lowercase().as_str()) {
+        if location == ParamLocation::Header
+            && ["accept", "content-type", "authorization"]
+                .contains(&wire_name.to_ascii_lowercase().as_str())
+        {
             // OpenAPI: these are described by content negotiation and security, not parameters.
             return None;
         }
         let hint = format!("{prefix}{}", pascal_case(&wire_name, "Param"));
-        let ty = match (param.get("schema"), param.get("content").and_then(Value::as_object)) {
+        let ty = match (
+            param.get("schema"),
+            param.get("content").and_then(Value::as_object),
+        ) {
             (Some(schema), _) => {
                 let converted = space.convert(schema, &at.join("schema"), &hint);
                 converted.ty
             }
             (None, Some(content)) => match content.iter().next() {
                 Some((media_type, entry)) => match entry.get("schema") {
-                    Some(schema) => space.convert(schema, &at.join("content").join(media_type.as_str()).join("schema"), &hint).ty,
+                    Some(schema) => {
+                        space
+                            .convert(
+                                schema,
+                                &at.join("content").join(media_type.as_str()).join("schema"),
+                                &hint,
+                            )
+                            .ty
+                    }
                     None => TypeRef::Builtin(Builtin::String),
                 },
                 None => TypeRef::Builtin(Builtin::String),
@@ -407,14 +493,15 @@ impl<'a> Builder<'a> {
             Some("deepObject") => QueryStyle::DeepObject,
             _ => QueryStyle::Form,
         };
-        let explode = param
-            .get("explode")
-            .and_then(Value::as_bool)
-            .unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie) && style == QueryStyle::Form);
+        let explode = param.get("explode").and_then(Value::as_bool).unwrap_or(
+            matches!(location, ParamLocation::Query | ParamLocation::Cookie)
+                && style == QueryStyle::Form,
+        );
         let mut doc = doc_of(param);
         if param.get("schema").and_then(|s| s.get("default")).is_some() {
             if let Some(default) = param.pointer("/schema/default") {
-                doc.notes.push(format!("Defaults to `{default}` when absent."));
+                doc.notes
+                    .push(format!("Defaults to `{default}` when absent."));
             }
         }
         Some(Param {
@@ -437,7 +524,11 @@ impl<'a> Builder<'a> {
         let content = body.get("content").and_then(Value::as_object)?;
         let (media_type, entry) = preferred_request_media_type(content)?;
         if content.len() > 1 {
-            let others: Vec<&str> = content.keys().map(String::as_str).filter(|m| *m != media_type).collect();
+            let others: Vec<&str> = content
+                .keys()
+                .map(String::as_str)
+                .filter(|m| *m != media_type)
+                .collect();
             self.warn(at, format!("request body offers several media types; the client sends `{media_type}` (not {})", others.join(", ")));
         }
         let schema_at = body_at.join("content").join(media_type).join("schema");
@@ -448,12 +539,16 @@ impl<'a> Builder<'a> {
             (BodyKind::Text, _) => TypeRef::Builtin(Builtin::String),
             (_, Some(schema)) => {
                 let converted = space.convert(schema, &schema_at, &format!("{prefix}Body"));
-                if converted.nullable { converted.ty.option() } else { converted.ty }
+                if converted.nullable {
+                    converted.ty.option()
+                } else {
+                    converted.ty
+                }
             }
             (_, None) => TypeRef::Builtin(Builtin::Json),
         };
         let kind = match kind {
-            BodyKind::Multipart(_) => BodyKind::Multipart(self.multipart_parts(schema.unwrap_or(&Value::Null))),
+            BodyKind::Multipart(_) => BodyKind::Multipart(Self::multipart_parts(space, &ty)),
             other => other,
         };
         Some(Body {
@@ -465,47 +560,47 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn multipart_parts(&self, schema: &Value) -> Vec<MultipartPart> {
-        let schema = match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => crate::load::local_ref_target(reference).ok().and_then(|t| self.spec.pointer(&t)).unwrap_or(&Value::Null),
-            None => schema,
+    /// The parts of a multipart body, one per field of its struct; none when the body is not a
+    /// struct (it is then sent field by field from its JSON form).
+    fn multipart_parts(space: &TypeSpace<'_>, ty: &TypeRef) -> Vec<MultipartPart> {
+        let TypeRef::Named(index) = ty else {
+            return Vec::new();
         };
-        let required: BTreeSet<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let mut names = Namer::new();
-        let mut parts = Vec::new();
-        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
-            return parts;
+        let Some(super::TypeKind::Struct(def)) = space.defs.get(*index).map(|d| &d.kind) else {
+            return Vec::new();
         };
-        for (wire_name, property) in properties {
-            let property = match property.get("$ref").and_then(Value::as_str) {
-                Some(reference) => crate::load::local_ref_target(reference).ok().and_then(|t| self.spec.pointer(&t)).unwrap_or(property),
-                None => property,
-            };
-            let is_binary = |s: &Value| s.get("format").and_then(Value::as_str) == Some("binary");
-            let kind = if is_binary(property) {
-                PartKind::File
-            } else if property.get("items").is_some_and(is_binary) {
-                PartKind::Files
-            } else if property.get("type").and_then(Value::as_str) == Some("string") && property.get("format").and_then(Value::as_str) != Some("byte") && property.get("enum").is_none() && !matches!(property.get("format").and_then(Value::as_str), Some("date-time" | "date" | "uuid")) {
-                PartKind::Text
-            } else {
-                PartKind::Json
-            };
-            parts.push(MultipartPart {
-                field: names.claim(&snake_case(wire_name, "field")),
-                wire_name: wire_name.clone(),
-                required: required.contains(wire_name.as_str()),
-                kind,
-            });
-        }
-        parts
+        def.fields
+            .iter()
+            .map(|field| {
+                let unboxed = match &field.ty {
+                    TypeRef::Boxed(inner) => inner.as_ref(),
+                    other => other,
+                };
+                let kind = match unboxed {
+                    TypeRef::Builtin(Builtin::Bytes) => PartKind::File,
+                    TypeRef::Vec(inner) if **inner == TypeRef::Builtin(Builtin::Bytes) => {
+                        PartKind::Files
+                    }
+                    TypeRef::Builtin(Builtin::String) => PartKind::Text,
+                    _ => PartKind::Json,
+                };
+                MultipartPart {
+                    field: field.name.clone(),
+                    wire_name: field.wire_name.clone(),
+                    presence: field.presence,
+                    kind,
+                }
+            })
+            .collect()
     }
 
-    fn responses(&mut self, space: &mut TypeSpace<'a>, at: &JsonPointer, operation: &'a Value, prefix: &str) -> Responses {
+    fn responses(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        at: &JsonPointer,
+        operation: &'a Value,
+        prefix: &str,
+    ) -> Responses {
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut success_variants = Namer::new();
@@ -513,12 +608,21 @@ impl<'a> Builder<'a> {
         let mut headers: Vec<HeaderField> = Vec::new();
         let mut header_names = Namer::new();
         let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
-            return Responses { success, errors, success_enum: None, error_enum: None, headers: None };
+            return Responses {
+                success,
+                errors,
+                success_enum: None,
+                error_enum: None,
+                headers: None,
+            };
         };
         for key in responses.keys() {
             let response_at = at.join("responses").join(key.as_str());
             let Some(status) = parse_status(key) else {
-                self.warn(&response_at, format!("`{key}` is not a status code; response left out"));
+                self.warn(
+                    &response_at,
+                    format!("`{key}` is not a status code; response left out"),
+                );
                 continue;
             };
             let Ok((resolved_at, response)) = follow(self.spec, &response_at) else {
@@ -531,20 +635,40 @@ impl<'a> Builder<'a> {
                 StatusMatch::Default => false,
             };
             let variant_base = status_variant(status);
-            let variant = if is_success { success_variants.claim(&variant_base) } else { error_variants.claim(&variant_base) };
-            let hint = if is_success && success.is_empty() { format!("{prefix}Response") } else { format!("{prefix}{variant}Body") };
+            let variant = if is_success {
+                success_variants.claim(&variant_base)
+            } else {
+                error_variants.claim(&variant_base)
+            };
+            let hint = if is_success && success.is_empty() {
+                format!("{prefix}Response")
+            } else {
+                format!("{prefix}{variant}Body")
+            };
             let body = self.response_body(space, &resolved_at, response, &hint);
             if is_success {
                 if let Some(declared) = response.get("headers").and_then(Value::as_object) {
                     for name in declared.keys() {
-                        if headers.iter().any(|h| h.wire_name.eq_ignore_ascii_case(name)) || name.eq_ignore_ascii_case("content-type") {
+                        if headers
+                            .iter()
+                            .any(|h| h.wire_name.eq_ignore_ascii_case(name))
+                            || name.eq_ignore_ascii_case("content-type")
+                        {
                             continue;
                         }
                         let header_at = resolved_at.join("headers").join(name.as_str());
-                        let Ok((header_at, header)) = follow(self.spec, &header_at) else { continue };
+                        let Ok((header_at, header)) = follow(self.spec, &header_at) else {
+                            continue;
+                        };
                         let ty = match header.get("schema") {
                             Some(schema) => {
-                                let ty = space.convert(schema, &header_at.join("schema"), &format!("{prefix}{}", pascal_case(name, "Header"))).ty;
+                                let ty = space
+                                    .convert(
+                                        schema,
+                                        &header_at.join("schema"),
+                                        &format!("{prefix}{}", pascal_case(name, "Header")),
+                                    )
+                                    .ty;
                                 header_type(ty)
                             }
                             None => TypeRef::Builtin(Builtin::String),
@@ -565,16 +689,36 @@ impl<'a> Builder<'a> {
                 variant,
                 doc: doc_of(response),
             };
-            if is_success { success.push(case) } else { errors.push(case) }
+            if is_success {
+                success.push(case)
+            } else {
+                errors.push(case)
+            }
         }
-        let distinct = |cases: &[ResponseCase]| cases.iter().map(|c| &c.body).collect::<BTreeSet<_>>().len();
-        let success_enum = (distinct(&success) > 1).then(|| space.claim_name(&format!("{prefix}Response")));
-        let error_enum = (distinct(&errors) > 1).then(|| space.claim_name(&format!("{prefix}Error")));
-        let headers = (!headers.is_empty()).then(|| (space.claim_name(&format!("{prefix}Headers")), headers));
-        Responses { success, errors, success_enum, error_enum, headers }
+        let distinct =
+            |cases: &[ResponseCase]| cases.iter().map(|c| &c.body).collect::<BTreeSet<_>>().len();
+        let success_enum =
+            (distinct(&success) > 1).then(|| space.claim_name(&format!("{prefix}Response")));
+        let error_enum =
+            (distinct(&errors) > 1).then(|| space.claim_name(&format!("{prefix}Error")));
+        let headers =
+            (!headers.is_empty()).then(|| (space.claim_name(&format!("{prefix}Headers")), headers));
+        Responses {
+            success,
+            errors,
+            success_enum,
+            error_enum,
+            headers,
+        }
     }
 
-    fn response_body(&mut self, space: &mut TypeSpace<'a>, at: &JsonPointer, response: &'a Value, hint: &str) -> ResponseBody {
+    fn response_body(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        at: &JsonPointer,
+        response: &'a Value,
+        hint: &str,
+    ) -> ResponseBody {
         let Some(content) = response.get("content").and_then(Value::as_object) else {
             return ResponseBody::Empty;
         };
@@ -584,8 +728,16 @@ impl<'a> Builder<'a> {
         if let Some((media_type, entry)) = content.iter().find(|(m, _)| is_json(m)) {
             return match entry.get("schema") {
                 Some(schema) => {
-                    let converted = space.convert(schema, &at.join("content").join(media_type.as_str()).join("schema"), hint);
-                    ResponseBody::Json(if converted.nullable { converted.ty.option() } else { converted.ty })
+                    let converted = space.convert(
+                        schema,
+                        &at.join("content").join(media_type.as_str()).join("schema"),
+                        hint,
+                    );
+                    ResponseBody::Json(if converted.nullable {
+                        converted.ty.option()
+                    } else {
+                        converted.ty
+                    })
                 }
                 None => ResponseBody::Json(TypeRef::Builtin(Builtin::Json)),
             };
@@ -597,7 +749,9 @@ impl<'a> Builder<'a> {
     }
 
     fn security(&self, operation: &Value, schemes: &[SecurityScheme]) -> Vec<Vec<String>> {
-        let requirements = operation.get("security").or_else(|| self.spec.get("security"));
+        let requirements = operation
+            .get("security")
+            .or_else(|| self.spec.get("security"));
         let Some(Value::Array(requirements)) = requirements else {
             return Vec::new();
         };
@@ -618,19 +772,34 @@ impl<'a> Builder<'a> {
 /// Header values are text: a typed header is a scalar, anything else stays a string.
 fn header_type(ty: TypeRef) -> TypeRef {
     match ty {
-        TypeRef::Builtin(Builtin::Json | Builtin::JsonObject | Builtin::Bytes | Builtin::Base64 | Builtin::Unit) => TypeRef::Builtin(Builtin::String),
+        TypeRef::Builtin(
+            Builtin::Json | Builtin::JsonObject | Builtin::Bytes | Builtin::Base64 | Builtin::Unit,
+        ) => TypeRef::Builtin(Builtin::String),
         TypeRef::Builtin(_) | TypeRef::Named(_) => ty,
         _ => TypeRef::Builtin(Builtin::String),
     }
 }
 
 pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json") || essence == "*/*"
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence.ends_with("+json")
+        || essence.ends_with("/json")
+        || essence == "*/*"
 }
 
 fn body_kind(media_type: &str) -> BodyKind {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     if is_json(&essence) {
         BodyKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
@@ -644,7 +813,9 @@ fn body_kind(media_type: &str) -> BodyKind {
     }
 }
 
-fn preferred_request_media_type(content: &serde_json::Map<String, Value>) -> Option<(&str, &Value)> {
+fn preferred_request_media_type(
+    content: &serde_json::Map<String, Value>,
+) -> Option<(&str, &Value)> {
     let rank = |media_type: &str| match body_kind(media_type) {
         BodyKind::Json if media_type.starts_with("application/json") => 0,
         BodyKind::Json => 1,
@@ -668,7 +839,10 @@ fn parse_status(key: &str) -> Option<StatusMatch> {
     if bytes.len() == 3 && bytes[0].is_ascii_digit() && key[1..].eq_ignore_ascii_case("xx") {
         return Some(StatusMatch::Range(u16::from(bytes[0] - b'0')));
     }
-    key.parse::<u16>().ok().filter(|code| (100..=599).contains(code)).map(StatusMatch::Code)
+    key.parse::<u16>()
+        .ok()
+        .filter(|code| (100..=599).contains(code))
+        .map(StatusMatch::Code)
 }
 
 fn status_variant(status: StatusMatch) -> String {

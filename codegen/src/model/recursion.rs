@@ -10,8 +10,13 @@ use super::{NewtypeDef, TypeDef, TypeKind, TypeRef};
 pub(crate) fn break_cycles(defs: &mut [TypeDef]) {
     let edges: Vec<Vec<usize>> = defs.iter().map(direct_targets).collect();
     let component = strongly_connected(&edges);
-    let self_loop: Vec<bool> = edges.iter().enumerate().map(|(i, targets)| targets.contains(&i)).collect();
-    let cyclic = |i: usize| self_loop[i] || component.iter().filter(|&&c| c == component[i]).count() > 1;
+    let self_loop: Vec<bool> = edges
+        .iter()
+        .enumerate()
+        .map(|(i, targets)| targets.contains(&i))
+        .collect();
+    let cyclic =
+        |i: usize| self_loop[i] || component.iter().filter(|&&c| c == component[i]).count() > 1;
     for index in 0..defs.len() {
         if !cyclic(index) {
             continue;
@@ -74,7 +79,10 @@ fn direct(ty: &TypeRef, out: &mut Vec<usize>) {
 fn all_named(ty: &TypeRef, out: &mut Vec<usize>) {
     match ty {
         TypeRef::Named(index) => out.push(*index),
-        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => all_named(inner, out),
+        TypeRef::Option(inner)
+        | TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Boxed(inner) => all_named(inner, out),
         TypeRef::Builtin(_) => {}
     }
 }

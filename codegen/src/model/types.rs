@@ -19,10 +19,39 @@ use crate::naming::{pascal_case, snake_case, Namer};
 /// Names the generated `types` module must not use: they would shadow what its code refers to.
 const RESERVED_TYPE_NAMES: [&str; 34] = [
     "Self",
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
-    "Copy", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "Send", "Sync",
-    "Sized", "From", "Into", "TryFrom", "TryInto", "Iterator", "ToString", "ToOwned", "Drop",
-    "AsRef", "PartialOrd", "Ord", "Display",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "Send",
+    "Sync",
+    "Sized",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "AsRef",
+    "PartialOrd",
+    "Ord",
+    "Display",
 ];
 
 /// Choices that change the generated types.
@@ -81,7 +110,7 @@ impl<'a> TypeSpace<'a> {
             let index = space.placeholder(&rust_name, &pointer);
             let nullable = space
                 .schema_at(&pointer)
-                .is_some_and(|schema| is_nullable(schema));
+                .is_some_and(is_nullable);
             space.by_pointer.insert(
                 pointer.to_string(),
                 Converted {
@@ -92,7 +121,9 @@ impl<'a> TypeSpace<'a> {
             registered.push((index, pointer));
         }
         for (index, pointer) in registered {
-            let Some(schema) = space.schema_at(&pointer) else { continue };
+            let Some(schema) = space.schema_at(&pointer) else {
+                continue;
+            };
             let (kind, doc) = space.named_kind(schema, &pointer, index);
             space.defs[index].kind = kind;
             space.defs[index].doc = doc;
@@ -166,17 +197,32 @@ impl<'a> TypeSpace<'a> {
                 if ty != Builtin::String {
                     return None;
                 }
-                constraints.pattern = schema.get("pattern").and_then(Value::as_str).map(str::to_owned);
-                constraints.min_length = schema.get("minLength").and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
-                constraints.max_length = schema.get("maxLength").and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
+                constraints.pattern = schema
+                    .get("pattern")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                constraints.min_length = schema
+                    .get("minLength")
+                    .and_then(Value::as_u64)
+                    .and_then(|n| usize::try_from(n).ok());
+                constraints.max_length = schema
+                    .get("maxLength")
+                    .and_then(Value::as_u64)
+                    .and_then(|n| usize::try_from(n).ok());
                 TypeRef::Builtin(ty)
             }
             "integer" | "number" => {
                 constraints.minimum = schema.get("minimum").and_then(Value::as_f64);
                 constraints.maximum = schema.get("maximum").and_then(Value::as_f64);
-                constraints.exclusive_minimum = schema.get("exclusiveMinimum") == Some(&Value::Bool(true));
-                constraints.exclusive_maximum = schema.get("exclusiveMaximum") == Some(&Value::Bool(true));
-                TypeRef::Builtin(if kind == "integer" { integer_type(schema) } else { number_type(schema) })
+                constraints.exclusive_minimum =
+                    schema.get("exclusiveMinimum") == Some(&Value::Bool(true));
+                constraints.exclusive_maximum =
+                    schema.get("exclusiveMaximum") == Some(&Value::Bool(true));
+                TypeRef::Builtin(if kind == "integer" {
+                    integer_type(schema)
+                } else {
+                    number_type(schema)
+                })
             }
             _ => return None,
         };
@@ -214,13 +260,17 @@ impl<'a> TypeSpace<'a> {
 
     fn member_is_null(&self, member: &Value) -> bool {
         let member = match member.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match local_ref_target(reference).ok().and_then(|t| self.spec.pointer(&t)) {
+            Some(reference) => match local_ref_target(reference)
+                .ok()
+                .and_then(|t| self.spec.pointer(&t))
+            {
                 Some(target) => target,
                 None => return false,
             },
             None => member,
         };
-        member.get("type").and_then(Value::as_str) == Some("null") || (is_nullable(member) && member.as_object().is_some_and(|m| m.len() == 1))
+        member.get("type").and_then(Value::as_str) == Some("null")
+            || (is_nullable(member) && member.as_object().is_some_and(|m| m.len() == 1))
     }
 
     fn convert_ref(&mut self, reference: &Value, at: &JsonPointer, hint: &str) -> Converted {
@@ -243,18 +293,28 @@ impl<'a> TypeSpace<'a> {
             return converted.clone();
         }
         let Some(pointer) = JsonPointer::parse(&target) else {
-            self.warn(at, format!("`{reference}` is not a JSON pointer; typed as serde_json::Value"));
+            self.warn(
+                at,
+                format!("`{reference}` is not a JSON pointer; typed as serde_json::Value"),
+            );
             return json;
         };
         let Some(schema) = self.schema_at(&pointer) else {
-            self.warn(at, format!("`{reference}` points to nothing; typed as serde_json::Value"));
+            self.warn(
+                at,
+                format!("`{reference}` points to nothing; typed as serde_json::Value"),
+            );
             return json;
         };
         if !self.converting.insert(target.clone()) {
             self.warn(at, format!("`{reference}` is part of a reference cycle outside components/schemas; typed as serde_json::Value"));
             return json;
         }
-        let target_hint = pointer.tokens().last().map_or(hint, String::as_str).to_owned();
+        let target_hint = pointer
+            .tokens()
+            .last()
+            .map_or(hint, String::as_str)
+            .to_owned();
         let converted = self.convert(schema, &pointer, &target_hint);
         self.converting.remove(&target);
         self.by_pointer.insert(target, converted.clone());
@@ -263,7 +323,13 @@ impl<'a> TypeSpace<'a> {
 
     /// What a schema is, before it is given a name: either an existing type (a builtin, a
     /// collection, another named type) or the kind of a type to define.
-    fn convert_shape(&mut self, schema: &'a Value, at: &JsonPointer, hint: &str, named: Option<usize>) -> Shape {
+    fn convert_shape(
+        &mut self,
+        schema: &'a Value,
+        at: &JsonPointer,
+        hint: &str,
+        named: Option<usize>,
+    ) -> Shape {
         let Value::Object(object) = schema else {
             // `true`/`{}`-like schemas: anything.
             return Shape::Ref(TypeRef::Builtin(Builtin::Json));
@@ -282,7 +348,8 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if let Some(members) = object.get("allOf").and_then(Value::as_array) {
-            let own_structure = object.contains_key("properties") || object.contains_key("additionalProperties");
+            let own_structure =
+                object.contains_key("properties") || object.contains_key("additionalProperties");
             if members.len() == 1 && !own_structure {
                 let member_at = at.join("allOf").join("0");
                 return Shape::Ref(self.convert(&members[0], &member_at, hint).ty);
@@ -297,8 +364,13 @@ impl<'a> TypeSpace<'a> {
             Some("array") => {
                 let item = match object.get("items") {
                     Some(items) => {
-                        let converted = self.convert(items, &at.join("items"), &format!("{hint}Item"));
-                        if converted.nullable { converted.ty.option() } else { converted.ty }
+                        let converted =
+                            self.convert(items, &at.join("items"), &format!("{hint}Item"));
+                        if converted.nullable {
+                            converted.ty.option()
+                        } else {
+                            converted.ty
+                        }
                     }
                     None => TypeRef::Builtin(Builtin::Json),
                 };
@@ -307,14 +379,22 @@ impl<'a> TypeSpace<'a> {
             Some("object") => self.object_shape(schema, at, hint),
             Some("null") => Shape::Ref(TypeRef::Builtin(Builtin::Json)),
             Some(other) => {
-                self.warn(&at.join("type"), format!("unknown type `{other}`; typed as serde_json::Value"));
+                self.warn(
+                    &at.join("type"),
+                    format!("unknown type `{other}`; typed as serde_json::Value"),
+                );
                 Shape::Ref(TypeRef::Builtin(Builtin::Json))
             }
             None => Shape::Ref(TypeRef::Builtin(Builtin::Json)),
         }
     }
 
-    fn enum_shape(&mut self, object: &Map<String, Value>, values: &[Value], at: &JsonPointer) -> Shape {
+    fn enum_shape(
+        &mut self,
+        object: &Map<String, Value>,
+        values: &[Value],
+        at: &JsonPointer,
+    ) -> Shape {
         let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
         let non_null = values.iter().filter(|v| !v.is_null()).count();
         if non_null == 0 {
@@ -323,11 +403,18 @@ impl<'a> TypeSpace<'a> {
         if strings.len() != non_null {
             // Integer, number or mixed enums keep their base type; the values are documented.
             return match schema_type(object) {
-                Some("integer") => Shape::Ref(TypeRef::Builtin(integer_type(&Value::Object(object.clone())))),
-                Some("number") => Shape::Ref(TypeRef::Builtin(number_type(&Value::Object(object.clone())))),
+                Some("integer") => Shape::Ref(TypeRef::Builtin(integer_type(&Value::Object(
+                    object.clone(),
+                )))),
+                Some("number") => Shape::Ref(TypeRef::Builtin(number_type(&Value::Object(
+                    object.clone(),
+                )))),
                 Some("boolean") => Shape::Ref(TypeRef::Builtin(Builtin::Bool)),
                 _ => {
-                    self.warn(&at.join("enum"), "enum of mixed types; typed as serde_json::Value");
+                    self.warn(
+                        &at.join("enum"),
+                        "enum of mixed types; typed as serde_json::Value",
+                    );
                     Shape::Ref(TypeRef::Builtin(Builtin::Json))
                 }
             };
@@ -409,9 +496,15 @@ impl<'a> TypeSpace<'a> {
             let member_at = at.join(keyword).join(index.to_string());
             let base = variant_base_name(member, index);
             let converted = self.convert(member, &member_at, &format!("{parent_name}{base}"));
-            let ty = if converted.nullable { converted.ty.option() } else { converted.ty };
+            let ty = if converted.nullable {
+                converted.ty.option()
+            } else {
+                converted.ty
+            };
             let name = match &ty {
-                TypeRef::Named(i) if member.get("$ref").is_some() => namer.claim(&self.defs[*i].name.clone()),
+                TypeRef::Named(i) if member.get("$ref").is_some() => {
+                    namer.claim(&self.defs[*i].name.clone())
+                }
                 _ => namer.claim(&base),
             };
             variants.push(UntaggedVariant { name, ty });
@@ -435,7 +528,9 @@ impl<'a> TypeSpace<'a> {
             .map(|mapping| {
                 mapping
                     .iter()
-                    .filter_map(|(value, target)| Some((value.clone(), target.as_str()?.to_owned())))
+                    .filter_map(|(value, target)| {
+                        Some((value.clone(), target.as_str()?.to_owned()))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -443,19 +538,30 @@ impl<'a> TypeSpace<'a> {
         let mut variants = Vec::new();
         for (index, member) in members {
             let member_at = at.join(keyword).join(index.to_string());
-            let reference = member.get("$ref").and_then(Value::as_str).unwrap_or_default();
+            let reference = member
+                .get("$ref")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let target = local_ref_target(reference).unwrap_or_default();
             let schema_name = target.rsplit('/').next().unwrap_or_default().to_owned();
             // Mapping values name their target by `$ref` or by bare schema name.
             let mut tags: Vec<String> = mapping
                 .iter()
-                .filter(|(_, to)| *to == reference || local_ref_target(to).ok().as_deref() == Some(target.as_str()) || *to == schema_name)
+                .filter(|(_, to)| {
+                    *to == reference
+                        || local_ref_target(to).ok().as_deref() == Some(target.as_str())
+                        || *to == schema_name
+                })
                 .map(|(value, _)| value.clone())
                 .collect();
             if tags.is_empty() {
                 tags.push(schema_name.clone());
             }
-            let converted = self.convert(member, &member_at, &format!("{parent_name}{}", pascal_case(&schema_name, "Variant")));
+            let converted = self.convert(
+                member,
+                &member_at,
+                &format!("{parent_name}{}", pascal_case(&schema_name, "Variant")),
+            );
             let name = match &converted.ty {
                 TypeRef::Named(i) => namer.claim(&self.defs[*i].name.clone()),
                 _ => namer.claim(&pascal_case(&tags[0], "Variant")),
@@ -478,9 +584,16 @@ impl<'a> TypeSpace<'a> {
         self.gather_object(schema, at, &mut shape, &mut visiting);
         if shape.properties.is_empty() {
             return Shape::Ref(match shape.additional {
-                Some((additional, additional_at)) if additional.is_object() && !is_empty_schema(additional) => {
-                    let converted = self.convert(additional, &additional_at, &format!("{hint}Value"));
-                    let value = if converted.nullable { converted.ty.option() } else { converted.ty };
+                Some((additional, additional_at))
+                    if additional.is_object() && !is_empty_schema(additional) =>
+                {
+                    let converted =
+                        self.convert(additional, &additional_at, &format!("{hint}Value"));
+                    let value = if converted.nullable {
+                        converted.ty.option()
+                    } else {
+                        converted.ty
+                    };
                     TypeRef::Map(Box::new(value))
                 }
                 _ => TypeRef::Builtin(Builtin::JsonObject),
@@ -491,10 +604,15 @@ impl<'a> TypeSpace<'a> {
         let mut fields = Vec::new();
         for (wire_name, property, property_at) in shape.properties {
             let name = field_namer.claim(&snake_case(&wire_name, "field"));
-            let converted = self.convert(property, &property_at, &format!("{struct_name}{}", pascal_case(&wire_name, "Field")));
+            let converted = self.convert(
+                property,
+                &property_at,
+                &format!("{struct_name}{}", pascal_case(&wire_name, "Field")),
+            );
             let resolved = self.resolved(property);
             let read_or_write_only = resolved.is_some_and(|p| {
-                p.get("readOnly") == Some(&Value::Bool(true)) || p.get("writeOnly") == Some(&Value::Bool(true))
+                p.get("readOnly") == Some(&Value::Bool(true))
+                    || p.get("writeOnly") == Some(&Value::Bool(true))
             });
             let required = shape.required.contains(&wire_name) && !read_or_write_only;
             let presence = match (required, converted.nullable) {
@@ -513,14 +631,17 @@ impl<'a> TypeSpace<'a> {
             }
             if let Some(p) = resolved {
                 if p.get("readOnly") == Some(&Value::Bool(true)) {
-                    doc.notes.push("Read-only: sent by the server, ignored in requests.".into());
+                    doc.notes
+                        .push("Read-only: sent by the server, ignored in requests.".into());
                 }
                 if p.get("writeOnly") == Some(&Value::Bool(true)) {
-                    doc.notes.push("Write-only: sent in requests, never in responses.".into());
+                    doc.notes
+                        .push("Write-only: sent in requests, never in responses.".into());
                 }
                 if let Some(default) = p.get("default") {
                     if property.get("$ref").is_none() {
-                        doc.notes.push(format!("Defaults to `{default}` when absent."));
+                        doc.notes
+                            .push(format!("Defaults to `{default}` when absent."));
                     }
                 }
             }
@@ -534,13 +655,24 @@ impl<'a> TypeSpace<'a> {
         }
         let deny_unknown = matches!(shape.additional, Some((Value::Bool(false), _)));
         let extra = match shape.additional {
-            Some((additional, additional_at)) if additional.is_object() && !is_empty_schema(additional) => {
-                let converted = self.convert(additional, &additional_at, &format!("{struct_name}Value"));
-                Some(if converted.nullable { converted.ty.option() } else { converted.ty })
+            Some((additional, additional_at))
+                if additional.is_object() && !is_empty_schema(additional) =>
+            {
+                let converted =
+                    self.convert(additional, &additional_at, &format!("{struct_name}Value"));
+                Some(if converted.nullable {
+                    converted.ty.option()
+                } else {
+                    converted.ty
+                })
             }
             _ => None,
         };
-        Shape::Kind(TypeKind::Struct(StructDef { fields, extra, deny_unknown }))
+        Shape::Kind(TypeKind::Struct(StructDef {
+            fields,
+            extra,
+            deny_unknown,
+        }))
     }
 
     /// The schema itself, or the target of its `$ref`.
@@ -553,15 +685,28 @@ impl<'a> TypeSpace<'a> {
 
     /// Collects properties from `schema` and, recursively, its `allOf` members and their `$ref`s.
     /// A property defined twice keeps its first definition; `required` accumulates.
-    fn gather_object(&mut self, schema: &'a Value, at: &JsonPointer, shape: &mut ObjectShape<'a>, visiting: &mut BTreeSet<String>) {
+    fn gather_object(
+        &mut self,
+        schema: &'a Value,
+        at: &JsonPointer,
+        shape: &mut ObjectShape<'a>,
+        visiting: &mut BTreeSet<String>,
+    ) {
         let (schema, at) = match schema.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
-                let Ok(target) = local_ref_target(reference) else { return };
+                let Ok(target) = local_ref_target(reference) else {
+                    return;
+                };
                 if !visiting.insert(target.clone()) {
                     return;
                 }
-                let (Some(schema), Some(pointer)) = (self.spec.pointer(&target), JsonPointer::parse(&target)) else {
-                    self.warn(at, format!("`{reference}` points to nothing; its properties are left out"));
+                let (Some(schema), Some(pointer)) =
+                    (self.spec.pointer(&target), JsonPointer::parse(&target))
+                else {
+                    self.warn(
+                        at,
+                        format!("`{reference}` points to nothing; its properties are left out"),
+                    );
                     return;
                 };
                 (schema, pointer)
@@ -573,7 +718,11 @@ impl<'a> TypeSpace<'a> {
                 let member_at = at.join("allOf").join(index.to_string());
                 let resolved = self.resolved(member);
                 let objectish = resolved.is_some_and(|m| {
-                    m.get("properties").is_some() || m.get("allOf").is_some() || m.get("additionalProperties").is_some() || schema_type_of(m) == Some("object") || is_constraint_only(m)
+                    m.get("properties").is_some()
+                        || m.get("allOf").is_some()
+                        || m.get("additionalProperties").is_some()
+                        || schema_type_of(m) == Some("object")
+                        || is_constraint_only(m)
                 });
                 if objectish {
                     self.gather_object(member, &member_at, shape, visiting);
@@ -584,14 +733,24 @@ impl<'a> TypeSpace<'a> {
         }
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
             for (name, property) in properties {
-                if shape.properties.iter().any(|(existing, _, _)| existing == name) {
+                if shape
+                    .properties
+                    .iter()
+                    .any(|(existing, _, _)| existing == name)
+                {
                     continue;
                 }
-                shape.properties.push((name.clone(), property, at.join("properties").join(name.as_str())));
+                shape.properties.push((
+                    name.clone(),
+                    property,
+                    at.join("properties").join(name.as_str()),
+                ));
             }
         }
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
-            shape.required.extend(required.iter().filter_map(Value::as_str).map(str::to_owned));
+            shape
+                .required
+                .extend(required.iter().filter_map(Value::as_str).map(str::to_owned));
         }
         if shape.additional.is_none() {
             if let Some(additional) = schema.get("additionalProperties") {
@@ -608,8 +767,14 @@ enum Shape {
 
 fn is_nullable(schema: &Value) -> bool {
     schema.get("nullable") == Some(&Value::Bool(true))
-        || schema.get("type").and_then(Value::as_array).is_some_and(|types| types.iter().any(|t| t == "null"))
-        || schema.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().any(Value::is_null))
+        || schema
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|types| types.iter().any(|t| t == "null"))
+        || schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(Value::is_null))
 }
 
 /// The schema's type, inferred from its keywords where `type` is missing.
@@ -617,8 +782,13 @@ fn schema_type(object: &Map<String, Value>) -> Option<&str> {
     match object.get("type") {
         Some(Value::String(kind)) => Some(kind.as_str()),
         // A 3.1-style list: the first type that is not "null".
-        Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).find(|kind| *kind != "null"),
-        _ if object.contains_key("properties") || object.contains_key("additionalProperties") => Some("object"),
+        Some(Value::Array(kinds)) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|kind| *kind != "null"),
+        _ if object.contains_key("properties") || object.contains_key("additionalProperties") => {
+            Some("object")
+        }
         _ if object.contains_key("items") => Some("array"),
         _ => None,
     }
@@ -633,14 +803,22 @@ fn schema_type_of(schema: &Value) -> Option<&str> {
 fn is_constraint_only(schema: &Value) -> bool {
     schema.as_object().is_some_and(|object| {
         object.keys().all(|key| {
-            matches!(key.as_str(), "required" | "description" | "title" | "not" | "minProperties" | "maxProperties") || key.starts_with("x-")
+            matches!(
+                key.as_str(),
+                "required" | "description" | "title" | "not" | "minProperties" | "maxProperties"
+            ) || key.starts_with("x-")
         })
     })
 }
 
 fn is_empty_schema(schema: &Value) -> bool {
     schema.as_object().is_some_and(|object| {
-        object.keys().all(|key| matches!(key.as_str(), "description" | "title" | "nullable" | "example") || key.starts_with("x-"))
+        object.keys().all(|key| {
+            matches!(
+                key.as_str(),
+                "description" | "title" | "nullable" | "example"
+            ) || key.starts_with("x-")
+        })
     })
 }
 
@@ -710,7 +888,18 @@ pub(crate) fn doc_of(object: &Value) -> Doc {
     };
     let mut notes = Vec::new();
     if let Some(format) = object.get("format").and_then(Value::as_str) {
-        if !matches!(format, "date-time" | "date" | "uuid" | "int32" | "int64" | "float" | "double" | "byte" | "binary") {
+        if !matches!(
+            format,
+            "date-time"
+                | "date"
+                | "uuid"
+                | "int32"
+                | "int64"
+                | "float"
+                | "double"
+                | "byte"
+                | "binary"
+        ) {
             notes.push(format!("Format: `{format}`."));
         }
     }

@@ -63,13 +63,10 @@ impl Client {
     /// Bearer authentication header of the form `Bearer <token>`, where `<token>` is your auth token.
     #[must_use]
     pub fn with_bearer_auth(mut self, token: impl Into<String>) -> Self {
-        self.credentials
-            .set(
-                "bearerAuth",
-                callspec_runtime::Credential::Bearer(
-                    callspec_runtime::Secret::new(token),
-                ),
-            );
+        self.credentials.set(
+            "bearerAuth",
+            callspec_runtime::Credential::Bearer(callspec_runtime::Secret::new(token)),
+        );
 
         self
     }
@@ -101,7 +98,7 @@ impl Client {
             "/v1/analyses/",
             &callspec_runtime::path_segment(&id),
         ]
-            .concat();
+        .concat();
         #[allow(unused_mut)]
         let mut request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
@@ -111,13 +108,9 @@ impl Client {
             .map_err(callspec_runtime::Error::Communication)?;
         match response.status().as_u16() {
             200 => callspec_runtime::ResponseValue::from_json(response).await,
-            400 | 401 | 404 => {
-                Err(
-                    callspec_runtime::Error::ErrorResponse(
-                        callspec_runtime::ResponseValue::from_json(response).await?,
-                    ),
-                )
-            }
+            400 | 401 | 404 => Err(callspec_runtime::Error::ErrorResponse(
+                callspec_runtime::ResponseValue::from_json(response).await?,
+            )),
             _ => Err(callspec_runtime::Error::unexpected(response).await),
         }
     }
@@ -231,24 +224,19 @@ pub mod types {
     impl std::str::FromStr for AnalysisStatus {
         type Err = std::convert::Infallible;
 
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
             Ok(Self::from_wire(value))
         }
     }
 
     impl serde::Serialize for AnalysisStatus {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for AnalysisStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -358,17 +346,16 @@ pub mod types {
         /// When `value` breaks one of them.
         pub fn new(value: f64) -> Result<Self, callspec_runtime::ConstraintError> {
             if value < 0f64 {
-                return Err(
-                    callspec_runtime::ConstraintError::new("Score", "must be at least 0"),
-                );
+                return Err(callspec_runtime::ConstraintError::new(
+                    "Score",
+                    "must be at least 0",
+                ));
             }
             if value > 100f64 {
-                return Err(
-                    callspec_runtime::ConstraintError::new(
-                        "Score",
-                        "must be at most 100",
-                    ),
-                );
+                return Err(callspec_runtime::ConstraintError::new(
+                    "Score",
+                    "must be at most 100",
+                ));
             }
             Ok(Self(value))
         }
@@ -382,7 +369,7 @@ pub mod types {
     impl TryFrom<f64> for Score {
         type Error = callspec_runtime::ConstraintError;
 
-        fn try_from(value: f64) -> Result<Self, Self::Error> {
+        fn try_from(value: f64) -> Result<Self, callspec_runtime::ConstraintError> {
             Self::new(value)
         }
     }
