@@ -25,7 +25,11 @@ pub fn words(text: &str) -> Vec<String> {
             let previous = index.checked_sub(1).map(|i| chars[i]);
             let next = chars.get(index + 1).copied();
             let boundary = match previous {
-                Some(p) if p.is_ascii_lowercase() && c.is_ascii_uppercase() => true,
+                Some(p)
+                    if (p.is_ascii_lowercase() || p.is_ascii_digit()) && c.is_ascii_uppercase() =>
+                {
+                    true
+                }
                 Some(p) if p.is_ascii_digit() && c.is_ascii_alphabetic() => false,
                 Some(p)
                     if p.is_ascii_uppercase()

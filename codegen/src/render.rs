@@ -49,8 +49,8 @@ fn space_items(text: &str) -> String {
             blocks.pop();
         }
         if trimmed.ends_with('{') {
-            let opens_items = trimmed.starts_with("impl")
-                || trimmed.contains(" impl")
+            let opens_items = trimmed.starts_with("impl ")
+                || trimmed.starts_with("impl<")
                 || trimmed.starts_with("pub mod ")
                 || trimmed.starts_with("mod ");
             blocks.push(if opens_items {

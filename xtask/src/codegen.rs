@@ -130,7 +130,7 @@ fn crate_files(
             description: format!("Generated client for the {title}"),
             runtime_path: runtime_path.to_owned(),
             workspace_member,
-            header,
+            header: header.clone(),
         },
         &generated.dependencies,
     );
@@ -138,6 +138,12 @@ fn crate_files(
         dir: dir.to_path_buf(),
         files: vec![
             (PathBuf::from("Cargo.toml"), manifest),
+            // The generator formats the crate; `cargo fmt` must leave it as generated, or the
+            // freshness check would see every `cargo fmt` as an edit.
+            (
+                PathBuf::from("rustfmt.toml"),
+                format!("# {header}\ndisable_all_formatting = true\n"),
+            ),
             (PathBuf::from("src/lib.rs"), generated.source),
         ],
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),

@@ -108,9 +108,7 @@ impl<'a> TypeSpace<'a> {
             let pointer = schemas_at.join(name.as_str());
             let rust_name = space.namer.claim(&pascal_case(name, "Schema"));
             let index = space.placeholder(&rust_name, &pointer);
-            let nullable = space
-                .schema_at(&pointer)
-                .is_some_and(is_nullable);
+            let nullable = space.schema_at(&pointer).is_some_and(is_nullable);
             space.by_pointer.insert(
                 pointer.to_string(),
                 Converted {

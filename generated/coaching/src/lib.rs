@@ -63,11 +63,13 @@ impl Client {
     /// Bearer authentication header of the form `Bearer <token>`, where `<token>` is your auth token.
     #[must_use]
     pub fn with_bearer_auth(mut self, token: impl Into<String>) -> Self {
-        self.credentials.set(
-            "bearerAuth",
-            callspec_runtime::Credential::Bearer(callspec_runtime::Secret::new(token)),
-        );
-
+        self.credentials
+            .set(
+                "bearerAuth",
+                callspec_runtime::Credential::Bearer(
+                    callspec_runtime::Secret::new(token),
+                ),
+            );
         self
     }
 }
@@ -98,7 +100,7 @@ impl Client {
             "/v1/analyses/",
             &callspec_runtime::path_segment(&id),
         ]
-        .concat();
+            .concat();
         #[allow(unused_mut)]
         let mut request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
@@ -108,9 +110,13 @@ impl Client {
             .map_err(callspec_runtime::Error::Communication)?;
         match response.status().as_u16() {
             200 => callspec_runtime::ResponseValue::from_json(response).await,
-            400 | 401 | 404 => Err(callspec_runtime::Error::ErrorResponse(
-                callspec_runtime::ResponseValue::from_json(response).await?,
-            )),
+            400 | 401 | 404 => {
+                Err(
+                    callspec_runtime::Error::ErrorResponse(
+                        callspec_runtime::ResponseValue::from_json(response).await?,
+                    ),
+                )
+            }
             _ => Err(callspec_runtime::Error::unexpected(response).await),
         }
     }
@@ -230,13 +236,18 @@ pub mod types {
     }
 
     impl serde::Serialize for AnalysisStatus {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for AnalysisStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -346,16 +357,17 @@ pub mod types {
         /// When `value` breaks one of them.
         pub fn new(value: f64) -> Result<Self, callspec_runtime::ConstraintError> {
             if value < 0f64 {
-                return Err(callspec_runtime::ConstraintError::new(
-                    "Score",
-                    "must be at least 0",
-                ));
+                return Err(
+                    callspec_runtime::ConstraintError::new("Score", "must be at least 0"),
+                );
             }
             if value > 100f64 {
-                return Err(callspec_runtime::ConstraintError::new(
-                    "Score",
-                    "must be at most 100",
-                ));
+                return Err(
+                    callspec_runtime::ConstraintError::new(
+                        "Score",
+                        "must be at most 100",
+                    ),
+                );
             }
             Ok(Self(value))
         }

@@ -71,11 +71,13 @@ impl Client {
     /// An organization's API key, sent as `Authorization: Bearer <token>`.
     #[must_use]
     pub fn with_bearer_auth(mut self, token: impl Into<String>) -> Self {
-        self.credentials.set(
-            "bearerAuth",
-            callspec_runtime::Credential::Bearer(callspec_runtime::Secret::new(token)),
-        );
-
+        self.credentials
+            .set(
+                "bearerAuth",
+                callspec_runtime::Credential::Bearer(
+                    callspec_runtime::Secret::new(token),
+                ),
+            );
         self
     }
 }
@@ -124,16 +126,18 @@ impl Client {
             &callspec_runtime::path_segment(&session_id),
             "/analysis",
         ]
-        .concat();
+            .concat();
         #[allow(unused_mut)]
         let mut request = self.client.request(reqwest::Method::POST, url);
         if let Some(body) = body {
-            request =
-                request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(serde_json::to_vec(body).map_err(|error| {
-                        callspec_runtime::Error::InvalidRequest(error.to_string())
-                    })?);
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(
+                    serde_json::to_vec(body)
+                        .map_err(|error| callspec_runtime::Error::InvalidRequest(
+                            error.to_string(),
+                        ))?,
+                );
         }
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request
@@ -143,9 +147,11 @@ impl Client {
         match response.status().as_u16() {
             202 => callspec_runtime::ResponseValue::from_json(response).await,
             400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 429 => {
-                Err(callspec_runtime::Error::ErrorResponse(
-                    callspec_runtime::ResponseValue::from_json(response).await?,
-                ))
+                Err(
+                    callspec_runtime::Error::ErrorResponse(
+                        callspec_runtime::ResponseValue::from_json(response).await?,
+                    ),
+                )
             }
             _ => Err(callspec_runtime::Error::unexpected(response).await),
         }
@@ -175,7 +181,7 @@ impl Client {
             "/v1/analyses/",
             &callspec_runtime::path_segment(&id),
         ]
-        .concat();
+            .concat();
         #[allow(unused_mut)]
         let mut request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
@@ -185,9 +191,13 @@ impl Client {
             .map_err(callspec_runtime::Error::Communication)?;
         match response.status().as_u16() {
             200 => callspec_runtime::ResponseValue::from_json(response).await,
-            400 | 401 | 404 | 429 => Err(callspec_runtime::Error::ErrorResponse(
-                callspec_runtime::ResponseValue::from_json(response).await?,
-            )),
+            400 | 401 | 404 | 429 => {
+                Err(
+                    callspec_runtime::Error::ErrorResponse(
+                        callspec_runtime::ResponseValue::from_json(response).await?,
+                    ),
+                )
+            }
             _ => Err(callspec_runtime::Error::unexpected(response).await),
         }
     }
@@ -212,22 +222,27 @@ pub mod types {
         ///
         /// # Errors
         /// When `value` breaks one of them.
-        pub fn new(value: impl Into<String>) -> Result<Self, callspec_runtime::ConstraintError> {
+        pub fn new(
+            value: impl Into<String>,
+        ) -> Result<Self, callspec_runtime::ConstraintError> {
             let value = value.into();
             if !(6..=64).contains(&value.chars().count()) {
-                return Err(callspec_runtime::ConstraintError::new(
-                    "SessionId",
-                    "must be 6 to 64 characters long",
-                ));
+                return Err(
+                    callspec_runtime::ConstraintError::new(
+                        "SessionId",
+                        "must be 6 to 64 characters long",
+                    ),
+                );
             }
-            static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-                regex::Regex::new("^sess_[0-9A-Za-z]+$").expect("checked when generated")
-            });
+            static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
+            regex::Regex::new("^sess_[0-9A-Za-z]+$").expect("checked when generated"));
             if !PATTERN.is_match(&value) {
-                return Err(callspec_runtime::ConstraintError::new(
-                    "SessionId",
-                    "must match the pattern `^sess_[0-9A-Za-z]+$`",
-                ));
+                return Err(
+                    callspec_runtime::ConstraintError::new(
+                        "SessionId",
+                        "must match the pattern `^sess_[0-9A-Za-z]+$`",
+                    ),
+                );
             }
             Ok(Self(value))
         }
@@ -284,22 +299,27 @@ pub mod types {
         ///
         /// # Errors
         /// When `value` breaks one of them.
-        pub fn new(value: impl Into<String>) -> Result<Self, callspec_runtime::ConstraintError> {
+        pub fn new(
+            value: impl Into<String>,
+        ) -> Result<Self, callspec_runtime::ConstraintError> {
             let value = value.into();
             if !(5..=64).contains(&value.chars().count()) {
-                return Err(callspec_runtime::ConstraintError::new(
-                    "AnalysisId",
-                    "must be 5 to 64 characters long",
-                ));
+                return Err(
+                    callspec_runtime::ConstraintError::new(
+                        "AnalysisId",
+                        "must be 5 to 64 characters long",
+                    ),
+                );
             }
-            static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-                regex::Regex::new("^an[al]_[0-9A-Za-z]+$").expect("checked when generated")
-            });
+            static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
+            regex::Regex::new("^an[al]_[0-9A-Za-z]+$").expect("checked when generated"));
             if !PATTERN.is_match(&value) {
-                return Err(callspec_runtime::ConstraintError::new(
-                    "AnalysisId",
-                    "must match the pattern `^an[al]_[0-9A-Za-z]+$`",
-                ));
+                return Err(
+                    callspec_runtime::ConstraintError::new(
+                        "AnalysisId",
+                        "must match the pattern `^an[al]_[0-9A-Za-z]+$`",
+                    ),
+                );
             }
             Ok(Self(value))
         }
@@ -409,13 +429,18 @@ pub mod types {
     }
 
     impl serde::Serialize for AnalysisStatus {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for AnalysisStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -482,13 +507,18 @@ pub mod types {
     }
 
     impl serde::Serialize for AnalysisComponent {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for AnalysisComponent {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -561,13 +591,18 @@ pub mod types {
     }
 
     impl serde::Serialize for LegacyAnalysisType {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for LegacyAnalysisType {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -631,23 +666,30 @@ pub mod types {
         ///
         /// # Errors
         /// When `value` breaks one of them.
-        pub fn new(value: impl Into<String>) -> Result<Self, callspec_runtime::ConstraintError> {
+        pub fn new(
+            value: impl Into<String>,
+        ) -> Result<Self, callspec_runtime::ConstraintError> {
             let value = value.into();
             if value.chars().count() > 35 {
-                return Err(callspec_runtime::ConstraintError::new(
-                    "Language",
-                    "must be at most 35 characters long",
-                ));
+                return Err(
+                    callspec_runtime::ConstraintError::new(
+                        "Language",
+                        "must be at most 35 characters long",
+                    ),
+                );
             }
-            static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
+            {
                 regex::Regex::new("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
                     .expect("checked when generated")
             });
             if !PATTERN.is_match(&value) {
-                return Err(callspec_runtime::ConstraintError::new(
-                    "Language",
-                    "must match the pattern `^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`",
-                ));
+                return Err(
+                    callspec_runtime::ConstraintError::new(
+                        "Language",
+                        "must match the pattern `^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`",
+                    ),
+                );
             }
             Ok(Self(value))
         }
@@ -908,13 +950,18 @@ pub mod types {
     }
 
     impl serde::Serialize for Party {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for Party {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -1054,13 +1101,18 @@ pub mod types {
     }
 
     impl serde::Serialize for AnalysisObject {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for AnalysisObject {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -1115,13 +1167,18 @@ pub mod types {
     }
 
     impl serde::Serialize for KeyMomentPolarity {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for KeyMomentPolarity {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -1180,13 +1237,18 @@ pub mod types {
     }
 
     impl serde::Serialize for ActionItemPriority {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for ActionItemPriority {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -1241,13 +1303,18 @@ pub mod types {
     }
 
     impl serde::Serialize for ComplianceResultStatus {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for ComplianceResultStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -1334,13 +1401,18 @@ pub mod types {
     }
 
     impl serde::Serialize for ErrorErrorCode {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for ErrorErrorCode {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
@@ -1394,17 +1466,26 @@ pub mod types {
         fn from_headers(headers: &reqwest::header::HeaderMap) -> Self {
             Self {
                 x_request_id: callspec_runtime::parse_header(headers, "X-Request-ID"),
-                x_rate_limit_limit: callspec_runtime::parse_header(headers, "X-RateLimit-Limit"),
+                x_rate_limit_limit: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Limit",
+                ),
                 x_rate_limit_remaining: callspec_runtime::parse_header(
                     headers,
                     "X-RateLimit-Remaining",
                 ),
-                x_rate_limit_reset: callspec_runtime::parse_header(headers, "X-RateLimit-Reset"),
+                x_rate_limit_reset: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Reset",
+                ),
                 x_api_credits_remaining: callspec_runtime::parse_header(
                     headers,
                     "X-API-Credits-Remaining",
                 ),
-                x_api_credits_used: callspec_runtime::parse_header(headers, "X-API-Credits-Used"),
+                x_api_credits_used: callspec_runtime::parse_header(
+                    headers,
+                    "X-API-Credits-Used",
+                ),
             }
         }
     }
@@ -1434,12 +1515,18 @@ pub mod types {
         fn from_headers(headers: &reqwest::header::HeaderMap) -> Self {
             Self {
                 x_request_id: callspec_runtime::parse_header(headers, "X-Request-ID"),
-                x_rate_limit_limit: callspec_runtime::parse_header(headers, "X-RateLimit-Limit"),
+                x_rate_limit_limit: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Limit",
+                ),
                 x_rate_limit_remaining: callspec_runtime::parse_header(
                     headers,
                     "X-RateLimit-Remaining",
                 ),
-                x_rate_limit_reset: callspec_runtime::parse_header(headers, "X-RateLimit-Reset"),
+                x_rate_limit_reset: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Reset",
+                ),
             }
         }
     }
