@@ -94,6 +94,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
         )]
 
         use callspec_runtime::reqwest;
+        pub use callspec_runtime::{Error, ResponseValue};
 
         #client
 

@@ -30,7 +30,12 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStrea
         operation_types.push(operation_types_tokens(operation, defs));
         methods.push(method(operation, defs));
     }
-    let scheme_methods = input.schemes.iter().map(scheme_method);
+    // Without an operation that needs them, credentials would be dead weight.
+    let uses_auth = input.operations.iter().any(|operation| !operation.security.is_empty());
+    let schemes: &[SecurityScheme] = if uses_auth { input.schemes } else { &[] };
+    let scheme_methods = schemes.iter().map(scheme_method);
+    let credentials_field = uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials, });
+    let credentials_init = uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials::default(), });
     let title = input.title;
     let client_doc = format!(" A client for the {title}.");
     let default_base_url = input.default_base_url.map(|url| {
@@ -49,7 +54,7 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStrea
         pub struct Client {
             base_url: String,
             client: reqwest::Client,
-            credentials: callspec_runtime::Credentials,
+            #credentials_field
         }
 
         impl Client {
@@ -64,7 +69,7 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStrea
                 Self {
                     base_url: base_url.into().trim_end_matches('/').to_owned(),
                     client,
-                    credentials: callspec_runtime::Credentials::default(),
+                    #credentials_init
                 }
             }
 
@@ -160,13 +165,15 @@ fn error_type(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     }
 }
 
+/// `, types::XHeaders` when the operation documents response headers; nothing otherwise
+/// (`ResponseValue`'s headers default to `()`).
 fn headers_type(operation: &Operation) -> TokenStream {
     match &operation.responses.headers {
         Some((name, _)) => {
             let name = ident(name);
-            quote! { types::#name }
+            quote! { , types::#name }
         }
-        None => quote! { () },
+        None => quote! {},
     }
 }
 
@@ -294,24 +301,28 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         }
     });
     let body = operation.body.as_ref().map(body_tokens);
-    let security = operation
-        .security
-        .iter()
-        .map(|alternative| quote! { &[#(#alternative),*] });
+    let credentials = (!operation.security.is_empty()).then(|| {
+        let alternatives = operation.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
+        quote! { let request = self.credentials.apply(request, &[#(#alternatives),*]); }
+    });
+    let changes_request = query.is_some()
+        || cookie_header.is_some()
+        || body.is_some()
+        || all_params.iter().any(|(p, _)| p.location == ParamLocation::Header);
+    let binding = if changes_request { quote! { let mut request } } else { quote! { let request } };
     let arms = response_arms(operation, defs);
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#arguments),*) -> Result<callspec_runtime::ResponseValue<#success, #headers>, callspec_runtime::Error<#error>> {
+        pub async fn #name(&self, #(#arguments),*) -> Result<ResponseValue<#success #headers>, Error<#error>> {
             let url = #url;
-            #[allow(unused_mut)]
-            let mut request = self.client.request(reqwest::Method::#http_method, url);
+            #binding = self.client.request(reqwest::Method::#http_method, url);
             #query
             #(#headers_set)*
             #cookie_header
             #body
-            let request = self.credentials.apply(request, &[#(#security),*]);
-            let response = request.send().await.map_err(callspec_runtime::Error::Communication)?;
+            #credentials
+            let response = request.send().await.map_err(Error::Communication)?;
             #arms
         }
     }
@@ -421,10 +432,11 @@ fn body_tokens(body: &Body) -> TokenStream {
     let media_type = &body.media_type;
     let optional = !body.required && !matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
     let send = match &body.kind {
+        BodyKind::Json if media_type == "application/json" => quote! { request = request.json(body); },
         BodyKind::Json => quote! {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, #media_type)
-                .body(serde_json::to_vec(body).map_err(|error| callspec_runtime::Error::InvalidRequest(error.to_string()))?);
+                .body(serde_json::to_vec(body).map_err(|error| Error::InvalidRequest(error.to_string()))?);
         },
         BodyKind::Form => quote! { request = request.form(body); },
         BodyKind::Multipart(parts) => multipart_tokens(parts),
@@ -451,7 +463,7 @@ fn multipart_tokens(parts: &[MultipartPart]) -> TokenStream {
     if parts.is_empty() {
         return quote! {
             request = request.multipart(
-                callspec_runtime::json_form(body).map_err(|error| callspec_runtime::Error::InvalidRequest(error.to_string()))?,
+                callspec_runtime::json_form(body).map_err(|error| Error::InvalidRequest(error.to_string()))?,
             );
         };
     }
@@ -467,7 +479,7 @@ fn multipart_tokens(parts: &[MultipartPart]) -> TokenStream {
             },
             PartKind::Text => quote! { form = form.text(#wire, value.clone()); },
             PartKind::Json => quote! {
-                form = form.text(#wire, serde_json::to_string(value).map_err(|error| callspec_runtime::Error::InvalidRequest(error.to_string()))?);
+                form = form.text(#wire, serde_json::to_string(value).map_err(|error| Error::InvalidRequest(error.to_string()))?);
             },
         };
         match part.presence {
@@ -503,28 +515,28 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 fn decode(case: &ResponseCase, typed: Option<&[TypeDef]>) -> (TokenStream, bool) {
     match &case.body {
         ResponseBody::Empty => (
-            quote! { callspec_runtime::ResponseValue::empty(&response) },
+            quote! { ResponseValue::empty(&response) },
             false,
         ),
         ResponseBody::Json(ty) => match typed {
             Some(defs) => {
                 let ty = type_tokens(ty, defs, Scope::Root);
                 (
-                    quote! { callspec_runtime::ResponseValue::<#ty, _>::from_json(response).await },
+                    quote! { ResponseValue::<#ty, _>::from_json(response).await },
                     true,
                 )
             }
             None => (
-                quote! { callspec_runtime::ResponseValue::from_json(response).await },
+                quote! { ResponseValue::from_json(response).await },
                 true,
             ),
         },
         ResponseBody::Text => (
-            quote! { callspec_runtime::ResponseValue::from_text(response).await },
+            quote! { ResponseValue::from_text(response).await },
             true,
         ),
         ResponseBody::Bytes => (
-            quote! { callspec_runtime::ResponseValue::from_bytes(response).await },
+            quote! { ResponseValue::from_bytes(response).await },
             true,
         ),
     }
@@ -588,10 +600,10 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             }
             None => decoded,
         };
-        arms.push(quote! { #pattern => Err(callspec_runtime::Error::ErrorResponse(#value)), });
+        arms.push(quote! { #pattern => Err(Error::ErrorResponse(#value)), });
     }
     if !has_default {
-        arms.push(quote! { _ => Err(callspec_runtime::Error::unexpected(response).await), });
+        arms.push(quote! { _ => Err(Error::unexpected(response).await), });
     }
     quote! {
         match response.status().as_u16() {
@@ -605,12 +617,18 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
 fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c ResponseCase>> {
     let mut groups: Vec<Vec<&'c ResponseCase>> = Vec::new();
     for case in cases {
-        // Only codes join codes and ranges join ranges: a range arm must come after every code.
-        let class = |status: StatusMatch| std::mem::discriminant(&status);
         let joinable = merge && case.status != StatusMatch::Default;
-        match groups.iter_mut().find(|group| {
-            joinable && class(group[0].status) == class(case.status) && group[0].body == case.body
-        }) {
+        // A code may join any earlier group of codes; a range only the last group, so that it
+        // stays after every code it covers.
+        let target = match case.status {
+            StatusMatch::Code(_) => groups.iter_mut().find(|group| {
+                joinable && matches!(group[0].status, StatusMatch::Code(_)) && group[0].body == case.body
+            }),
+            _ => groups
+                .last_mut()
+                .filter(|group| joinable && group[0].status != StatusMatch::Default && group[0].body == case.body),
+        };
+        match target {
             Some(group) => group.push(case),
             None => groups.push(vec![case]),
         }

@@ -134,23 +134,25 @@ fn struct_def(
         let field_name = ident(&field.name);
         let field_docs = doc_attrs(&field.doc);
         let inner = type_tokens(&field.ty, defs, Scope::Types);
-        let rename = (field.name != field.wire_name).then(|| {
+        let mut serde = Vec::new();
+        if field.name != field.wire_name {
             let wire = &field.wire_name;
-            quote! { #[serde(rename = #wire)] }
-        });
-        let (ty, attrs) = match field.presence {
-            Presence::Required => (inner, quote! {}),
-            Presence::RequiredNullable => (quote! { Option<#inner> }, quote! {}),
-            Presence::Optional => (
-                quote! { Option<#inner> },
-                quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
-            ),
-            Presence::OptionalNullable => (
-                quote! { Option<Option<#inner>> },
-                quote! { #[serde(default, skip_serializing_if = "Option::is_none", with = "callspec_runtime::double_option")] },
-            ),
+            serde.push(quote! { rename = #wire });
+        }
+        let ty = match field.presence {
+            Presence::Required => inner,
+            Presence::RequiredNullable => quote! { Option<#inner> },
+            Presence::Optional => {
+                serde.push(quote! { default, skip_serializing_if = "Option::is_none" });
+                quote! { Option<#inner> }
+            }
+            Presence::OptionalNullable => {
+                serde.push(quote! { default, skip_serializing_if = "Option::is_none", with = "callspec_runtime::double_option" });
+                quote! { Option<Option<#inner>> }
+            }
         };
-        quote! { #field_docs #rename #attrs pub #field_name: #ty, }
+        let attrs = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
+        quote! { #field_docs #attrs pub #field_name: #ty, }
     });
     let extra = body.extra.as_ref().map(|value| {
         let value = type_tokens(value, defs, Scope::Types);

@@ -17,6 +17,8 @@
 
 use callspec_runtime::reqwest;
 
+pub use callspec_runtime::{Error, ResponseValue};
+
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3000";
 
@@ -91,33 +93,22 @@ impl Client {
     pub async fn fetch_analysis(
         &self,
         id: uuid::Uuid,
-    ) -> Result<
-        callspec_runtime::ResponseValue<types::Analysis, ()>,
-        callspec_runtime::Error<types::Error>,
-    > {
+    ) -> Result<ResponseValue<types::Analysis>, Error<types::Error>> {
         let url = [
             self.base_url.as_str(),
             "/v1/analyses/",
             &callspec_runtime::path_segment(&id),
         ]
             .concat();
-        #[allow(unused_mut)]
-        let mut request = self.client.request(reqwest::Method::GET, url);
+        let request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
-        let response = request
-            .send()
-            .await
-            .map_err(callspec_runtime::Error::Communication)?;
+        let response = request.send().await.map_err(Error::Communication)?;
         match response.status().as_u16() {
-            200 => callspec_runtime::ResponseValue::from_json(response).await,
+            200 => ResponseValue::from_json(response).await,
             400 | 401 | 404 => {
-                Err(
-                    callspec_runtime::Error::ErrorResponse(
-                        callspec_runtime::ResponseValue::from_json(response).await?,
-                    ),
-                )
+                Err(Error::ErrorResponse(ResponseValue::from_json(response).await?))
             }
-            _ => Err(callspec_runtime::Error::unexpected(response).await),
+            _ => Err(Error::unexpected(response).await),
         }
     }
 }

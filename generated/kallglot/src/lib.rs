@@ -25,6 +25,8 @@
 
 use callspec_runtime::reqwest;
 
+pub use callspec_runtime::{Error, ResponseValue};
+
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
 
@@ -117,8 +119,8 @@ impl Client {
         session_id: &types::SessionId,
         body: Option<&types::CreateAnalysisRequest>,
     ) -> Result<
-        callspec_runtime::ResponseValue<types::Analysis, types::CreateAnalysisHeaders>,
-        callspec_runtime::Error<types::Error>,
+        ResponseValue<types::Analysis, types::CreateAnalysisHeaders>,
+        Error<types::Error>,
     > {
         let url = [
             self.base_url.as_str(),
@@ -127,33 +129,18 @@ impl Client {
             "/analysis",
         ]
             .concat();
-        #[allow(unused_mut)]
         let mut request = self.client.request(reqwest::Method::POST, url);
         if let Some(body) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(
-                    serde_json::to_vec(body)
-                        .map_err(|error| callspec_runtime::Error::InvalidRequest(
-                            error.to_string(),
-                        ))?,
-                );
+            request = request.json(body);
         }
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
-        let response = request
-            .send()
-            .await
-            .map_err(callspec_runtime::Error::Communication)?;
+        let response = request.send().await.map_err(Error::Communication)?;
         match response.status().as_u16() {
-            202 => callspec_runtime::ResponseValue::from_json(response).await,
+            202 => ResponseValue::from_json(response).await,
             400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 429 => {
-                Err(
-                    callspec_runtime::Error::ErrorResponse(
-                        callspec_runtime::ResponseValue::from_json(response).await?,
-                    ),
-                )
+                Err(Error::ErrorResponse(ResponseValue::from_json(response).await?))
             }
-            _ => Err(callspec_runtime::Error::unexpected(response).await),
+            _ => Err(Error::unexpected(response).await),
         }
     }
 
@@ -173,8 +160,8 @@ impl Client {
         &self,
         id: &types::AnalysisId,
     ) -> Result<
-        callspec_runtime::ResponseValue<types::Analysis, types::GetAnalysisHeaders>,
-        callspec_runtime::Error<types::Error>,
+        ResponseValue<types::Analysis, types::GetAnalysisHeaders>,
+        Error<types::Error>,
     > {
         let url = [
             self.base_url.as_str(),
@@ -182,23 +169,15 @@ impl Client {
             &callspec_runtime::path_segment(&id),
         ]
             .concat();
-        #[allow(unused_mut)]
-        let mut request = self.client.request(reqwest::Method::GET, url);
+        let request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
-        let response = request
-            .send()
-            .await
-            .map_err(callspec_runtime::Error::Communication)?;
+        let response = request.send().await.map_err(Error::Communication)?;
         match response.status().as_u16() {
-            200 => callspec_runtime::ResponseValue::from_json(response).await,
+            200 => ResponseValue::from_json(response).await,
             400 | 401 | 404 | 429 => {
-                Err(
-                    callspec_runtime::Error::ErrorResponse(
-                        callspec_runtime::ResponseValue::from_json(response).await?,
-                    ),
-                )
+                Err(Error::ErrorResponse(ResponseValue::from_json(response).await?))
             }
-            _ => Err(callspec_runtime::Error::unexpected(response).await),
+            _ => Err(Error::unexpected(response).await),
         }
     }
 }
