@@ -270,6 +270,9 @@ mod tests {
                 }
             }
         }
-        assert!(stale.is_empty(), "stale generated files: {stale:?}\nrun `cargo xtask codegen` and commit the result");
+        assert!(
+            stale.is_empty(),
+            "stale generated files: {stale:?}\nrun `cargo xtask codegen` and commit the result"
+        );
     }
 }

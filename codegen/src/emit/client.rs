@@ -31,11 +31,16 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStrea
         methods.push(method(operation, defs));
     }
     // Without an operation that needs them, credentials would be dead weight.
-    let uses_auth = input.operations.iter().any(|operation| !operation.security.is_empty());
+    let uses_auth = input
+        .operations
+        .iter()
+        .any(|operation| !operation.security.is_empty());
     let schemes: &[SecurityScheme] = if uses_auth { input.schemes } else { &[] };
     let scheme_methods = schemes.iter().map(scheme_method);
-    let credentials_field = uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials, });
-    let credentials_init = uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials::default(), });
+    let credentials_field =
+        uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials, });
+    let credentials_init =
+        uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials::default(), });
     let title = input.title;
     let client_doc = format!(" A client for the {title}.");
     let default_base_url = input.default_base_url.map(|url| {
@@ -302,14 +307,23 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     });
     let body = operation.body.as_ref().map(body_tokens);
     let credentials = (!operation.security.is_empty()).then(|| {
-        let alternatives = operation.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
+        let alternatives = operation
+            .security
+            .iter()
+            .map(|alternative| quote! { &[#(#alternative),*] });
         quote! { let request = self.credentials.apply(request, &[#(#alternatives),*]); }
     });
     let changes_request = query.is_some()
         || cookie_header.is_some()
         || body.is_some()
-        || all_params.iter().any(|(p, _)| p.location == ParamLocation::Header);
-    let binding = if changes_request { quote! { let mut request } } else { quote! { let request } };
+        || all_params
+            .iter()
+            .any(|(p, _)| p.location == ParamLocation::Header);
+    let binding = if changes_request {
+        quote! { let mut request }
+    } else {
+        quote! { let request }
+    };
     let arms = response_arms(operation, defs);
     quote! {
         #docs
@@ -432,7 +446,9 @@ fn body_tokens(body: &Body) -> TokenStream {
     let media_type = &body.media_type;
     let optional = !body.required && !matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
     let send = match &body.kind {
-        BodyKind::Json if media_type == "application/json" => quote! { request = request.json(body); },
+        BodyKind::Json if media_type == "application/json" => {
+            quote! { request = request.json(body); }
+        }
         BodyKind::Json => quote! {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, #media_type)
@@ -514,10 +530,7 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 /// `typed` names the body type, for when the context cannot infer it (a response enum).
 fn decode(case: &ResponseCase, typed: Option<&[TypeDef]>) -> (TokenStream, bool) {
     match &case.body {
-        ResponseBody::Empty => (
-            quote! { ResponseValue::empty(&response) },
-            false,
-        ),
+        ResponseBody::Empty => (quote! { ResponseValue::empty(&response) }, false),
         ResponseBody::Json(ty) => match typed {
             Some(defs) => {
                 let ty = type_tokens(ty, defs, Scope::Root);
@@ -526,19 +539,10 @@ fn decode(case: &ResponseCase, typed: Option<&[TypeDef]>) -> (TokenStream, bool)
                     true,
                 )
             }
-            None => (
-                quote! { ResponseValue::from_json(response).await },
-                true,
-            ),
+            None => (quote! { ResponseValue::from_json(response).await }, true),
         },
-        ResponseBody::Text => (
-            quote! { ResponseValue::from_text(response).await },
-            true,
-        ),
-        ResponseBody::Bytes => (
-            quote! { ResponseValue::from_bytes(response).await },
-            true,
-        ),
+        ResponseBody::Text => (quote! { ResponseValue::from_text(response).await }, true),
+        ResponseBody::Bytes => (quote! { ResponseValue::from_bytes(response).await }, true),
     }
 }
 
@@ -622,11 +626,13 @@ fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c Respo
         // stays after every code it covers.
         let target = match case.status {
             StatusMatch::Code(_) => groups.iter_mut().find(|group| {
-                joinable && matches!(group[0].status, StatusMatch::Code(_)) && group[0].body == case.body
+                joinable
+                    && matches!(group[0].status, StatusMatch::Code(_))
+                    && group[0].body == case.body
             }),
-            _ => groups
-                .last_mut()
-                .filter(|group| joinable && group[0].status != StatusMatch::Default && group[0].body == case.body),
+            _ => groups.last_mut().filter(|group| {
+                joinable && group[0].status != StatusMatch::Default && group[0].body == case.body
+            }),
         };
         match target {
             Some(group) => group.push(case),

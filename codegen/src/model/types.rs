@@ -828,7 +828,11 @@ fn variant_base_name(member: &Value, index: usize) -> String {
         return pascal_case(reference.rsplit('/').next().unwrap_or_default(), "Variant");
     }
     // An inline object is best named by what sets it apart: its one required property.
-    if let Some([only]) = member.get("required").and_then(Value::as_array).map(Vec::as_slice) {
+    if let Some([only]) = member
+        .get("required")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
         if let Some(name) = only.as_str() {
             return pascal_case(name, "Variant");
         }

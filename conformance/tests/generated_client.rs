@@ -1,0 +1,192 @@
+//! The generated kallglot client against a scripted local server: what it sends, and how it
+//! reads each kind of answer.
+
+use kallglot_client::types::{AnalysisId, AnalysisStatus, SessionId};
+use kallglot_client::{Client, Error};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// Serves one request with `response` (a whole HTTP/1.1 response) and returns what it received.
+async fn serve_once(response: String) -> (String, JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let base = format!("http://{}", listener.local_addr().expect("bound"));
+    let handle = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("a connection");
+        let mut received = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buffer).await.expect("readable");
+            received.extend_from_slice(&buffer[..n]);
+            let text = String::from_utf8_lossy(&received);
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                    })
+                    .unwrap_or(0);
+                if received.len() >= end + 4 + length {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        stream
+            .write_all(response.as_bytes())
+            .await
+            .expect("writable");
+        stream.shutdown().await.ok();
+        String::from_utf8_lossy(&received).into_owned()
+    });
+    (base, handle)
+}
+
+fn http(status: &str, headers: &[(&str, &str)], body: &str) -> String {
+    let mut text = format!(
+        "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    text
+}
+
+#[tokio::test]
+async fn create_sends_auth_and_body_and_reads_typed_headers() {
+    let body = r#"{"id":"anl_01HDEF456789012","object":"analysis","session_id":"sess_01HXYZ123456789","status":"processing"}"#;
+    let headers = [
+        ("content-type", "application/json"),
+        ("x-request-id", "req_1"),
+        ("x-ratelimit-limit", "100"),
+        ("x-ratelimit-remaining", "99"),
+        ("x-ratelimit-reset", "1774523460"),
+        ("x-api-credits-remaining", "249"),
+        ("x-api-credits-used", "not-a-number"),
+    ];
+    let (base, server) = serve_once(http("202 Accepted", &headers, body)).await;
+    let client = Client::new(base).with_bearer_auth("sk_test_secret");
+    let request: kallglot_client::types::CreateAnalysisRequest =
+        serde_json::from_value(serde_json::json!({"profile": "default", "include": ["summary"]}))
+            .unwrap();
+    let session = SessionId::new("sess_01HXYZ123456789").unwrap();
+    let response = client
+        .create_analysis(&session, Some(&request))
+        .await
+        .expect("accepted");
+    assert_eq!(response.status().as_u16(), 202);
+    assert_eq!(response.status, AnalysisStatus::Processing);
+    let typed = response.headers();
+    assert_eq!(typed.x_request_id.as_deref(), Some("req_1"));
+    assert_eq!(typed.x_rate_limit_remaining, Some(99));
+    assert_eq!(typed.x_api_credits_remaining, Some(249));
+    // A malformed documented header is `None`, not a failed call.
+    assert_eq!(typed.x_api_credits_used, None);
+
+    let sent = server.await.unwrap();
+    assert!(
+        sent.starts_with("POST /v1/sessions/sess_01HXYZ123456789/analysis HTTP/1.1\r\n"),
+        "{sent}"
+    );
+    assert!(
+        sent.to_ascii_lowercase()
+            .contains("authorization: bearer sk_test_secret"),
+        "{sent}"
+    );
+    assert!(
+        sent.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{sent}"
+    );
+    assert!(
+        sent.ends_with(r#"{"profile":"default","include":["summary"]}"#),
+        "{sent}"
+    );
+}
+
+#[tokio::test]
+async fn a_documented_error_is_typed() {
+    let body = r#"{"error":{"code":"analysis_not_found","message":"No analysis anl_1."}}"#;
+    let (base, _server) = serve_once(http(
+        "404 Not Found",
+        &[("content-type", "application/json")],
+        body,
+    ))
+    .await;
+    let client = Client::new(base);
+    let err = client
+        .get_analysis(&AnalysisId::new("anl_1").unwrap())
+        .await
+        .expect_err("not found");
+    let Error::ErrorResponse(response) = &err else {
+        panic!("expected a documented error, got {err:?}")
+    };
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(
+        response.error.code,
+        kallglot_client::types::ErrorErrorCode::AnalysisNotFound
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+}
+
+#[tokio::test]
+async fn an_undocumented_status_keeps_status_headers_and_body() {
+    let (base, _server) = serve_once(http(
+        "503 Service Unavailable",
+        &[("x-request-id", "req_9")],
+        "try later",
+    ))
+    .await;
+    let client = Client::new(base);
+    let err = client
+        .get_analysis(&AnalysisId::new("anl_1").unwrap())
+        .await
+        .expect_err("503");
+    let Error::UnexpectedResponse {
+        status,
+        headers,
+        body,
+    } = &err
+    else {
+        panic!("expected unexpected, got {err:?}")
+    };
+    assert_eq!(status.as_u16(), 503);
+    assert_eq!(headers["x-request-id"], "req_9");
+    assert_eq!(&body[..], b"try later");
+}
+
+#[tokio::test]
+async fn an_undecodable_body_keeps_the_raw_bytes() {
+    let (base, _server) = serve_once(http(
+        "200 OK",
+        &[("content-type", "application/json")],
+        r#"{"id": 5}"#,
+    ))
+    .await;
+    let client = Client::new(base);
+    let err = client
+        .get_analysis(&AnalysisId::new("anl_1").unwrap())
+        .await
+        .expect_err("bad body");
+    let Error::InvalidResponsePayload { status, body, .. } = &err else {
+        panic!("expected a payload error, got {err:?}")
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(&body[..], br#"{"id": 5}"#);
+}
+
+#[test]
+fn the_token_stays_out_of_debug_output() {
+    let client = Client::new("http://localhost").with_bearer_auth("sk_live_very_secret");
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("sk_live_very_secret"), "{shown}");
+}
