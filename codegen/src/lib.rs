@@ -74,7 +74,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://"))
         });
     let types = emit::types_tokens(&defs);
-    let (client, operation_types) = emit::client_tokens(&emit::ClientInput {
+    let client = emit::client_tokens(&emit::ClientInput {
         title,
         default_base_url,
         operations: &operations,
@@ -82,7 +82,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
         defs: &defs,
     });
     let crate_doc = crate_doc(raw, title, version);
-    let tokens: TokenStream = quote! {
+    let crate_attributes = quote! {
         #crate_doc
         // Descriptions are the spec's Markdown, kept verbatim; names follow the spec's.
         #![allow(
@@ -92,23 +92,37 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             clippy::large_enum_variant,
             clippy::enum_variant_names
         )]
-
+    };
+    let mut top = vec![quote! {
         use callspec_runtime::reqwest;
         pub use callspec_runtime::{Error, ResponseValue};
-
-        #client
-
-        /// The types of the spec's schemas, and of each operation's options, headers and responses.
-        pub mod types {
-            #[allow(unused_imports)]
-            use callspec_runtime::reqwest;
-            use serde::{Deserialize, Serialize};
-
-            #types
-            #operation_types
-        }
+    }];
+    top.extend(client.top);
+    let mut type_items = vec![quote! {
+        #[allow(unused_imports)]
+        use callspec_runtime::reqwest;
+        use serde::{Deserialize, Serialize};
+    }];
+    type_items.extend(types);
+    type_items.extend(client.operation_types);
+    let layout = render::Layout {
+        crate_attributes,
+        top,
+        blocks: vec![
+            render::Block {
+                head: client.operations_impl,
+                items: client.methods,
+            },
+            render::Block {
+                head: quote! {
+                    /// The types of the spec's schemas, and of each operation's options, headers and responses.
+                    pub mod types
+                },
+                items: type_items,
+            },
+        ],
     };
-    let source = render::render(tokens, &options.header)?;
+    let source = render::render(layout, &options.header)?;
     Ok(Generated {
         source,
         dependencies: dependencies(&defs, &operations),

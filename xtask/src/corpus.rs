@@ -83,7 +83,7 @@ fn spec_name(path: &Path) -> String {
         .map_or(shown.clone(), str::to_owned)
 }
 
-fn crate_name_for(path: &Path) -> String {
+pub fn crate_name_for(path: &Path) -> String {
     let parent = path
         .parent()
         .and_then(Path::file_name)

@@ -5,8 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::ident;
 use super::types::{type_tokens, Scope};
-use super::{ident, path};
 use crate::model::{
     Body, BodyKind, Builtin, Doc, Operation, Param, ParamLocation, Presence, QueryStyle,
     ResponseBody, ResponseCase, SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef,
@@ -21,8 +21,19 @@ pub(crate) struct ClientInput<'a> {
     pub defs: &'a [TypeDef],
 }
 
+/// The client, in units the renderer formats one by one.
+pub(crate) struct ClientParts {
+    /// Items of the crate root: the default URL, the `Client` struct and its setup `impl`.
+    pub top: Vec<TokenStream>,
+    /// The attributes and head of the `impl` that holds one method per operation.
+    pub operations_impl: TokenStream,
+    pub methods: Vec<TokenStream>,
+    /// What the operations add to `types`: options, headers, response enums.
+    pub operation_types: Vec<TokenStream>,
+}
+
 /// The client (crate root) and the operation types (for the `types` module).
-pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStream) {
+pub(crate) fn client_tokens(input: &ClientInput<'_>) -> ClientParts {
     let defs = input.defs;
     let mut operation_types = Vec::new();
     let mut methods = Vec::new();
@@ -49,9 +60,8 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStrea
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
-    let root = quote! {
-        #default_base_url
-
+    let mut top: Vec<TokenStream> = default_base_url.into_iter().collect();
+    top.push(quote! {
         #[doc = #client_doc]
         ///
         /// Cloning is cheap: clones share the connection pool.
@@ -61,7 +71,8 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStrea
             client: reqwest::Client,
             #credentials_field
         }
-
+    });
+    top.push(quote! {
         impl Client {
             /// A client for the API at `base_url`, with a default `reqwest::Client`.
             pub fn new(base_url: impl Into<String>) -> Self {
@@ -92,13 +103,16 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> (TokenStream, TokenStrea
 
             #(#scheme_methods)*
         }
-
-        #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::wrong_self_convention)]
-        impl Client {
-            #(#methods)*
-        }
-    };
-    (root, quote! { #(#operation_types)* })
+    });
+    ClientParts {
+        top,
+        operations_impl: quote! {
+            #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::wrong_self_convention)]
+            impl Client
+        },
+        methods,
+        operation_types,
+    }
 }
 
 fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
@@ -256,12 +270,14 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         .filter(|(p, _)| p.location == ParamLocation::Query)
         .map(|(p, value)| {
             let wire = &p.wire_name;
-            let style = path(match p.style {
-                QueryStyle::Form => "callspec_runtime::QueryStyle::Form",
-                QueryStyle::SpaceDelimited => "callspec_runtime::QueryStyle::SpaceDelimited",
-                QueryStyle::PipeDelimited => "callspec_runtime::QueryStyle::PipeDelimited",
-                QueryStyle::DeepObject => "callspec_runtime::QueryStyle::DeepObject",
-            });
+            let style = match p.style {
+                QueryStyle::Form => quote! { callspec_runtime::QueryStyle::Form },
+                QueryStyle::SpaceDelimited => {
+                    quote! { callspec_runtime::QueryStyle::SpaceDelimited }
+                }
+                QueryStyle::PipeDelimited => quote! { callspec_runtime::QueryStyle::PipeDelimited },
+                QueryStyle::DeepObject => quote! { callspec_runtime::QueryStyle::DeepObject },
+            };
             let explode = p.explode;
             quote! { query.push(#wire, #value, #style, #explode); }
         })

@@ -4,7 +4,7 @@ mod client;
 mod docs;
 mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span};
 
 pub(crate) use client::{client_tokens, ClientInput};
 pub(crate) use docs::text_lines as doc_text_lines;
@@ -13,7 +13,7 @@ pub(crate) use types::types_tokens;
 /// An identifier for a name the model produced; names are made valid by `naming`, and anything
 /// else is a bug worth a readable fallback rather than a panic.
 pub(crate) fn ident(name: &str) -> Ident {
-    if syn::parse_str::<Ident>(name).is_ok() {
+    if is_plain_ident(name) {
         Ident::new(name, Span::call_site())
     } else {
         let cleaned: String = name
@@ -24,7 +24,20 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// Tokens of a Rust type path written as text (`chrono::NaiveDate`).
-pub(crate) fn path(text: &str) -> TokenStream {
-    text.parse().unwrap_or_default()
+/// Whether `name` is a plain identifier: ASCII letters, digits and `_`, not starting with a
+/// digit, not a keyword.
+fn is_plain_ident(name: &str) -> bool {
+    const RESERVED: [&str; 52] = [
+        "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn",
+        "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+        "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+        "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do",
+        "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "_",
+    ];
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !RESERVED.contains(&name)
 }

@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::{ident, path};
+use super::ident;
 use crate::model::{
     Builtin, Constraints, Doc, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef, TypeDef,
     TypeKind, TypeRef, UntaggedDef,
@@ -48,28 +48,28 @@ pub(crate) fn type_tokens(ty: &TypeRef, defs: &[TypeDef], scope: Scope) -> Token
 }
 
 pub(crate) fn builtin_tokens(builtin: Builtin) -> TokenStream {
-    path(match builtin {
-        Builtin::String => "String",
-        Builtin::Bool => "bool",
-        Builtin::I8 => "i8",
-        Builtin::I16 => "i16",
-        Builtin::I32 => "i32",
-        Builtin::I64 => "i64",
-        Builtin::U8 => "u8",
-        Builtin::U16 => "u16",
-        Builtin::U32 => "u32",
-        Builtin::U64 => "u64",
-        Builtin::F32 => "f32",
-        Builtin::F64 => "f64",
-        Builtin::DateTime => "chrono::DateTime<chrono::Utc>",
-        Builtin::Date => "chrono::NaiveDate",
-        Builtin::Uuid => "uuid::Uuid",
-        Builtin::Json => "serde_json::Value",
-        Builtin::JsonObject => "serde_json::Map<String, serde_json::Value>",
-        Builtin::Bytes => "Vec<u8>",
-        Builtin::Base64 => "callspec_runtime::Base64",
-        Builtin::Unit => "()",
-    })
+    match builtin {
+        Builtin::String => quote! { String },
+        Builtin::Bool => quote! { bool },
+        Builtin::I8 => quote! { i8 },
+        Builtin::I16 => quote! { i16 },
+        Builtin::I32 => quote! { i32 },
+        Builtin::I64 => quote! { i64 },
+        Builtin::U8 => quote! { u8 },
+        Builtin::U16 => quote! { u16 },
+        Builtin::U32 => quote! { u32 },
+        Builtin::U64 => quote! { u64 },
+        Builtin::F32 => quote! { f32 },
+        Builtin::F64 => quote! { f64 },
+        Builtin::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+        Builtin::Date => quote! { chrono::NaiveDate },
+        Builtin::Uuid => quote! { uuid::Uuid },
+        Builtin::Json => quote! { serde_json::Value },
+        Builtin::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+        Builtin::Bytes => quote! { Vec<u8> },
+        Builtin::Base64 => quote! { callspec_runtime::Base64 },
+        Builtin::Unit => quote! { () },
+    }
 }
 
 /// Whether values of `ty` can be compared with `Eq` and hashed (no floats, no JSON values).
@@ -95,9 +95,9 @@ pub(crate) fn is_eq(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> bool {
     }
 }
 
-pub(crate) fn types_tokens(defs: &[TypeDef]) -> TokenStream {
-    let items = defs.iter().map(|def| type_def(def, defs));
-    quote! { #(#items)* }
+/// One unit (an item and its impls) per type.
+pub(crate) fn types_tokens(defs: &[TypeDef]) -> Vec<TokenStream> {
+    defs.iter().map(|def| type_def(def, defs)).collect()
 }
 
 fn type_def(def: &TypeDef, defs: &[TypeDef]) -> TokenStream {

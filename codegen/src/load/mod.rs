@@ -46,9 +46,9 @@ impl LoadedSpec {
 pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
     let mut raw = yaml::parse(text).map_err(|err| LoadError::Syntax {
         source_name: source.to_owned(),
-        line: err.location().map(|loc| loc.line()),
-        column: err.location().map(|loc| loc.column()),
-        message: without_location(&err.to_string()),
+        line: err.line,
+        column: err.column,
+        message: err.message,
     })?;
     check_version(source, &raw)?;
     let warnings = normalize::normalize(&mut raw);
@@ -101,14 +101,6 @@ fn check_version(source: &str, raw: &Value) -> Result<(), LoadError> {
             "Swagger 2.0 is not supported; convert the document to OpenAPI 3.0 first".into(),
         )),
         None => Err(shape("", "missing the `openapi` version field".into())),
-    }
-}
-
-/// serde_yaml appends " at line L column C" to its messages; the error carries both separately.
-fn without_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
     }
 }
 

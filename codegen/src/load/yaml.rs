@@ -10,8 +10,40 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-pub(crate) fn parse(text: &str) -> Result<Value, serde_yaml::Error> {
-    serde_yaml::Deserializer::from_str(text).deserialize_any(LooseValue)
+/// A syntax error, with its position when known.
+pub(crate) struct SyntaxError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+/// JSON text (most large specs) is read by serde_json, several times faster than the YAML
+/// parser; anything else, or JSON that serde_json refuses, by the YAML parser.
+pub(crate) fn parse(text: &str) -> Result<Value, SyntaxError> {
+    if text.trim_start().starts_with('{') {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        if let Ok(value) = deserializer
+            .deserialize_any(LooseValue)
+            .and_then(|value| deserializer.end().map(|()| value))
+        {
+            return Ok(value);
+        }
+    }
+    serde_yaml::Deserializer::from_str(text)
+        .deserialize_any(LooseValue)
+        .map_err(|err| SyntaxError {
+            line: err.location().map(|loc| loc.line()),
+            column: err.location().map(|loc| loc.column()),
+            message: without_location(&err.to_string()),
+        })
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the error carries both separately.
+fn without_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
 }
 
 struct LooseValue;
