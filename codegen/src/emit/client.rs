@@ -659,7 +659,14 @@ fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c Respo
 }
 
 fn patterns(group: &[&ResponseCase]) -> TokenStream {
-    let patterns = group.iter().map(|case| status_pattern(case.status));
+    // A code that a range of the same arm covers adds nothing (and clippy says so).
+    let covered = |code: u16| {
+        group.iter().any(|case| matches!(case.status, StatusMatch::Range(hundreds) if code / 100 == hundreds))
+    };
+    let patterns = group
+        .iter()
+        .filter(|case| !matches!(case.status, StatusMatch::Code(code) if covered(code)))
+        .map(|case| status_pattern(case.status));
     quote! { #(#patterns)|* }
 }
 
