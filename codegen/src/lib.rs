@@ -90,7 +90,8 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             clippy::doc_overindented_list_items,
             clippy::doc_nested_refdefs,
             clippy::large_enum_variant,
-            clippy::enum_variant_names
+            clippy::enum_variant_names,
+            clippy::type_complexity
         )]
     };
     let mut top = vec![quote! {
@@ -101,6 +102,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let mut type_items = vec![quote! {
         #[allow(unused_imports)]
         use callspec_runtime::reqwest;
+        #[allow(unused_imports)]
         use serde::{Deserialize, Serialize};
     }];
     type_items.extend(types);

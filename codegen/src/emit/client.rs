@@ -594,7 +594,7 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             (None, true) => decode,
             (None, false) => quote! { Ok(#decode) },
         };
-        arms.push(quote! { #pattern => #value, });
+        arms.push((pattern, value));
     }
     let has_default = errors
         .iter()
@@ -620,11 +620,18 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             }
             None => decoded,
         };
-        arms.push(quote! { #pattern => Err(Error::ErrorResponse(#value)), });
+        arms.push((pattern, quote! { Err(Error::ErrorResponse(#value)) }));
     }
     if !has_default {
-        arms.push(quote! { _ => Err(Error::unexpected(response).await), });
+        arms.push((quote! { _ }, quote! { Err(Error::unexpected(response).await) }));
     }
+    // An operation that documents nothing but `default` (or nothing at all) has one outcome.
+    if let [(pattern, value)] = arms.as_slice() {
+        if pattern.to_string() == "_" {
+            return value.clone();
+        }
+    }
+    let arms = arms.iter().map(|(pattern, value)| quote! { #pattern => #value, });
     quote! {
         match response.status().as_u16() {
             #(#arms)*
@@ -663,10 +670,38 @@ fn patterns(group: &[&ResponseCase]) -> TokenStream {
     let covered = |code: u16| {
         group.iter().any(|case| matches!(case.status, StatusMatch::Range(hundreds) if code / 100 == hundreds))
     };
-    let patterns = group
+    let mut patterns: Vec<TokenStream> = group
         .iter()
-        .filter(|case| !matches!(case.status, StatusMatch::Code(code) if covered(code)))
-        .map(|case| status_pattern(case.status));
+        .filter_map(|case| match case.status {
+            StatusMatch::Code(code) if !covered(code) => Some(status_pattern(case.status)),
+            _ => None,
+        })
+        .collect();
+    // Adjacent ranges (`4XX` and `5XX`) become one (`400..=599`).
+    let mut hundreds: Vec<u16> = group
+        .iter()
+        .filter_map(|case| match case.status {
+            StatusMatch::Range(h) => Some(h),
+            _ => None,
+        })
+        .collect();
+    hundreds.sort_unstable();
+    hundreds.dedup();
+    let mut index = 0;
+    while index < hundreds.len() {
+        let low = hundreds[index];
+        let mut high = low;
+        while hundreds.get(index + 1) == Some(&(high + 1)) {
+            high += 1;
+            index += 1;
+        }
+        let (low, high) = (Literal::u16_unsuffixed(low * 100), Literal::u16_unsuffixed(high * 100 + 99));
+        patterns.push(quote! { #low..=#high });
+        index += 1;
+    }
+    if group.iter().any(|case| case.status == StatusMatch::Default) {
+        patterns.push(quote! { _ });
+    }
     quote! { #(#patterns)|* }
 }
 

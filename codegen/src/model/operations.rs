@@ -899,11 +899,15 @@ fn status_variant(status: StatusMatch) -> String {
     name.to_owned()
 }
 
+/// The parameter names of a path template, each once, in order (a name may appear twice).
 fn template_names(path: &str) -> Vec<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
+    let mut names: Vec<String> = Vec::new();
+    for name in path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)) {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    names
 }
 
 /// `GET /users/{userId}/posts` → `get_users_user_id_posts`; `GET /` → `get_root`.
