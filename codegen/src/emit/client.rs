@@ -623,7 +623,10 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         arms.push((pattern, quote! { Err(Error::ErrorResponse(#value)) }));
     }
     if !has_default {
-        arms.push((quote! { _ }, quote! { Err(Error::unexpected(response).await) }));
+        arms.push((
+            quote! { _ },
+            quote! { Err(Error::unexpected(response).await) },
+        ));
     }
     // An operation that documents nothing but `default` (or nothing at all) has one outcome.
     if let [(pattern, value)] = arms.as_slice() {
@@ -631,7 +634,9 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             return value.clone();
         }
     }
-    let arms = arms.iter().map(|(pattern, value)| quote! { #pattern => #value, });
+    let arms = arms
+        .iter()
+        .map(|(pattern, value)| quote! { #pattern => #value, });
     quote! {
         match response.status().as_u16() {
             #(#arms)*
@@ -668,7 +673,9 @@ fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c Respo
 fn patterns(group: &[&ResponseCase]) -> TokenStream {
     // A code that a range of the same arm covers adds nothing (and clippy says so).
     let covered = |code: u16| {
-        group.iter().any(|case| matches!(case.status, StatusMatch::Range(hundreds) if code / 100 == hundreds))
+        group.iter().any(
+            |case| matches!(case.status, StatusMatch::Range(hundreds) if code / 100 == hundreds),
+        )
     };
     let mut patterns: Vec<TokenStream> = group
         .iter()
@@ -695,7 +702,10 @@ fn patterns(group: &[&ResponseCase]) -> TokenStream {
             high += 1;
             index += 1;
         }
-        let (low, high) = (Literal::u16_unsuffixed(low * 100), Literal::u16_unsuffixed(high * 100 + 99));
+        let (low, high) = (
+            Literal::u16_unsuffixed(low * 100),
+            Literal::u16_unsuffixed(high * 100 + 99),
+        );
         patterns.push(quote! { #low..=#high });
         index += 1;
     }

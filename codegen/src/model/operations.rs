@@ -902,7 +902,11 @@ fn status_variant(status: StatusMatch) -> String {
 /// The parameter names of a path template, each once, in order (a name may appear twice).
 fn template_names(path: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for name in path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)) {
+    for name in path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+    {
         if !names.iter().any(|n| n == name) {
             names.push(name.to_owned());
         }

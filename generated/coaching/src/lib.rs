@@ -12,7 +12,8 @@
     clippy::doc_overindented_list_items,
     clippy::doc_nested_refdefs,
     clippy::large_enum_variant,
-    clippy::enum_variant_names
+    clippy::enum_variant_names,
+    clippy::type_complexity
 )]
 
 use callspec_runtime::reqwest;
@@ -118,6 +119,7 @@ pub mod types {
     #[allow(unused_imports)]
     use callspec_runtime::reqwest;
 
+    #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
 
     /// A coaching analysis record. Every property is always present; those marked nullable are

@@ -20,7 +20,8 @@
     clippy::doc_overindented_list_items,
     clippy::doc_nested_refdefs,
     clippy::large_enum_variant,
-    clippy::enum_variant_names
+    clippy::enum_variant_names,
+    clippy::type_complexity
 )]
 
 use callspec_runtime::reqwest;
@@ -187,6 +188,7 @@ pub mod types {
     #[allow(unused_imports)]
     use callspec_runtime::reqwest;
 
+    #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
 
     /// Session identifier.
