@@ -27,7 +27,11 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                pointers(child, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    child,
+                    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -57,7 +61,10 @@ fn mutated_specs_never_panic() {
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let mut generated = 0;
     let mut refused = 0;
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("fixtures").map(|e| e.expect("entry").path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
     files.sort();
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable");
@@ -73,17 +80,24 @@ fn mutated_specs_never_panic() {
                 }
             }
             let text = serde_json::to_string(&mutated).expect("serializable");
-            let outcome = catch_unwind(AssertUnwindSafe(|| match codegen::load("mutated.json", &text) {
-                Ok(spec) => {
-                    let options = codegen::GenerateOptions { header: "// test".into() };
-                    match codegen::generate(&spec, &options) {
-                        Ok(_) => true,
-                        Err(err) => panic!("generated code that does not parse: {err}"),
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                match codegen::load("mutated.json", &text) {
+                    Ok(spec) => {
+                        let options = codegen::GenerateOptions {
+                            header: "// test".into(),
+                        };
+                        match codegen::generate(&spec, &options) {
+                            Ok(_) => true,
+                            Err(err) => panic!("generated code that does not parse: {err}"),
+                        }
                     }
-                }
-                Err(err) => {
-                    assert!(err.to_string().starts_with("mutated.json"), "an error names its source: {err}");
-                    false
+                    Err(err) => {
+                        assert!(
+                            err.to_string().starts_with("mutated.json"),
+                            "an error names its source: {err}"
+                        );
+                        false
+                    }
                 }
             }));
             match outcome {
@@ -93,5 +107,8 @@ fn mutated_specs_never_panic() {
             }
         }
     }
-    assert!(generated > 0 && refused > 0, "generated {generated}, refused {refused}");
+    assert!(
+        generated > 0 && refused > 0,
+        "generated {generated}, refused {refused}"
+    );
 }

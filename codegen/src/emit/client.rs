@@ -677,13 +677,38 @@ fn patterns(group: &[&ResponseCase]) -> TokenStream {
             |case| matches!(case.status, StatusMatch::Range(hundreds) if code / 100 == hundreds),
         )
     };
-    let mut patterns: Vec<TokenStream> = group
+    let mut codes: Vec<u16> = group
         .iter()
         .filter_map(|case| match case.status {
-            StatusMatch::Code(code) if !covered(code) => Some(status_pattern(case.status)),
+            StatusMatch::Code(code) if !covered(code) => Some(code),
             _ => None,
         })
         .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    // Three or more consecutive codes read (and lint) better as a range.
+    let mut patterns: Vec<TokenStream> = Vec::new();
+    let mut index = 0;
+    while index < codes.len() {
+        let mut end = index;
+        while codes.get(end + 1) == Some(&(codes[end] + 1)) {
+            end += 1;
+        }
+        if end - index >= 2 {
+            let (low, high) = (
+                Literal::u16_unsuffixed(codes[index]),
+                Literal::u16_unsuffixed(codes[end]),
+            );
+            patterns.push(quote! { #low..=#high });
+        } else {
+            patterns.extend(
+                codes[index..=end]
+                    .iter()
+                    .map(|code| status_pattern(StatusMatch::Code(*code))),
+            );
+        }
+        index = end + 1;
+    }
     // Adjacent ranges (`4XX` and `5XX`) become one (`400..=599`).
     let mut hundreds: Vec<u16> = group
         .iter()

@@ -138,7 +138,7 @@ impl Client {
         let response = request.send().await.map_err(Error::Communication)?;
         match response.status().as_u16() {
             202 => ResponseValue::from_json(response).await,
-            400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 429 => {
+            400..=404 | 409 | 413 | 415 | 429 => {
                 Err(Error::ErrorResponse(ResponseValue::from_json(response).await?))
             }
             _ => Err(Error::unexpected(response).await),
