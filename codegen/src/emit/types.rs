@@ -212,7 +212,7 @@ fn enum_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &EnumDef) -> To
         ///
         /// Values this client does not know decode to `Unknown`, so a server that adds a value
         /// does not break it.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             /// A value added to the API after this client was generated.

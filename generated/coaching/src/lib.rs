@@ -172,7 +172,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AnalysisStatus {
         /// `queued`
         Queued,

@@ -351,7 +351,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AnalysisStatus {
         /// The analysis is waiting to be processed.
         Queued,
@@ -431,7 +431,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AnalysisComponent {
         /// Natural-language summary, key points and outcome.
         Summary,
@@ -511,7 +511,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum LegacyAnalysisType {
         /// Overall and per-segment sentiment analysis.
         Sentiment,
@@ -886,7 +886,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Party {
         /// `agent`
         Agent,
@@ -1041,7 +1041,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AnalysisObject {
         /// `analysis`
         Analysis,
@@ -1103,7 +1103,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum KeyMomentPolarity {
         /// `positive`
         Positive,
@@ -1169,7 +1169,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ActionItemPriority {
         /// `low`
         Low,
@@ -1239,7 +1239,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ComplianceResultStatus {
         /// `ok`
         Ok,
@@ -1305,7 +1305,7 @@ pub mod types {
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ErrorErrorCode {
         /// `invalid_request`
         InvalidRequest,
