@@ -4,7 +4,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::ResponseValue;
+use crate::{RawResponse, ResponseValue};
 
 /// Why an operation did not return its success value. `E` is the operation's documented error
 /// body.
@@ -66,17 +66,14 @@ impl<E> Error<E> {
         }
     }
 
-    /// Reads an undocumented response into [`Error::UnexpectedResponse`].
-    pub async fn unexpected(response: reqwest::Response) -> Self {
-        let status = response.status();
-        let headers = response.headers().clone();
-        match response.bytes().await {
-            Ok(body) => Error::UnexpectedResponse {
-                status,
-                headers,
-                body,
-            },
-            Err(error) => Error::Communication(error),
+    /// An undocumented response, kept whole.
+    #[must_use]
+    pub fn unexpected(response: RawResponse) -> Self {
+        let (status, headers, body) = response.into_parts();
+        Error::UnexpectedResponse {
+            status,
+            headers,
+            body,
         }
     }
 }

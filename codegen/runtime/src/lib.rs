@@ -16,7 +16,7 @@ pub use constraint::ConstraintError;
 pub use credentials::{Credential, Credentials, Secret};
 pub use encoding::{header_value, json_form, path_segment, Query, QueryStyle};
 pub use error::Error;
-pub use response::{parse_header, FromHeaders, ResponseValue};
+pub use response::{parse_header, FromHeaders, RawResponse, ResponseValue};
 
 /// Re-exported so generated crates name one version of each.
 pub use {bytes, reqwest, serde_json};

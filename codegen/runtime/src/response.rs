@@ -83,23 +83,60 @@ impl<T, H> Deref for ResponseValue<T, H> {
     }
 }
 
-async fn read<E>(
-    response: reqwest::Response,
-) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error<E>> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::Communication)?;
-    Ok((status, headers, body))
+/// A response read whole: status, headers and body. Reading first and decoding after keeps each
+/// generated method down to two awaits, which keeps its future small and quick to compile.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+}
+
+impl RawResponse {
+    /// Reads the whole body of `response`.
+    ///
+    /// # Errors
+    /// When the body cannot be read (the connection failed midway).
+    pub async fn read(response: reqwest::Response) -> Result<Self, reqwest::Error> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(Self {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    #[must_use]
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    #[must_use]
+    pub fn body(&self) -> &bytes::Bytes {
+        &self.body
+    }
+
+    pub(crate) fn into_parts(self) -> (StatusCode, HeaderMap, bytes::Bytes) {
+        (self.status, self.headers, self.body)
+    }
 }
 
 impl<T: DeserializeOwned, H: FromHeaders> ResponseValue<T, H> {
     /// Decodes a JSON body.
     ///
     /// # Errors
-    /// [`Error::Communication`] when the body cannot be read, [`Error::InvalidResponsePayload`]
-    /// when it does not decode as `T`.
-    pub async fn from_json<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
-        let (status, headers, body) = read(response).await?;
+    /// [`Error::InvalidResponsePayload`] when the body does not decode as `T`.
+    // The error is what every operation returns; boxing it here would not make that smaller.
+    #[allow(clippy::result_large_err)]
+    pub fn from_json<E>(response: RawResponse) -> Result<Self, Error<E>> {
+        let (status, headers, body) = response.into_parts();
         match serde_json::from_slice(&body) {
             Ok(inner) => Ok(Self::new(inner, status, H::from_headers(&headers), headers)),
             Err(error) => Err(Error::InvalidResponsePayload {
@@ -113,39 +150,30 @@ impl<T: DeserializeOwned, H: FromHeaders> ResponseValue<T, H> {
 }
 
 impl<H: FromHeaders> ResponseValue<String, H> {
-    /// Reads a text body.
-    ///
-    /// # Errors
-    /// [`Error::Communication`] when the body cannot be read.
-    pub async fn from_text<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
-        let (status, headers, body) = read(response).await?;
+    /// A text body (invalid UTF-8 replaced).
+    #[must_use]
+    pub fn from_text(response: RawResponse) -> Self {
+        let (status, headers, body) = response.into_parts();
         let text = String::from_utf8_lossy(&body).into_owned();
-        Ok(Self::new(text, status, H::from_headers(&headers), headers))
+        Self::new(text, status, H::from_headers(&headers), headers)
     }
 }
 
 impl<H: FromHeaders> ResponseValue<Vec<u8>, H> {
-    /// Reads a body as bytes.
-    ///
-    /// # Errors
-    /// [`Error::Communication`] when the body cannot be read.
-    pub async fn from_bytes<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
-        let (status, headers, body) = read(response).await?;
-        Ok(Self::new(
-            body.to_vec(),
-            status,
-            H::from_headers(&headers),
-            headers,
-        ))
+    /// The body as bytes.
+    #[must_use]
+    pub fn from_bytes(response: RawResponse) -> Self {
+        let (status, headers, body) = response.into_parts();
+        Self::new(body.to_vec(), status, H::from_headers(&headers), headers)
     }
 }
 
 impl<H: FromHeaders> ResponseValue<(), H> {
     /// A response whose body, if any, carries nothing documented.
     #[must_use]
-    pub fn empty(response: &reqwest::Response) -> Self {
-        let headers = response.headers().clone();
-        Self::new((), response.status(), H::from_headers(&headers), headers)
+    pub fn empty(response: RawResponse) -> Self {
+        let (status, headers, _) = response.into_parts();
+        Self::new((), status, H::from_headers(&headers), headers)
     }
 }
 

@@ -353,6 +353,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             #body
             #credentials
             let response = request.send().await.map_err(Error::Communication)?;
+            let response = callspec_runtime::RawResponse::read(response).await.map_err(Error::Communication)?;
             #arms
         }
     }
@@ -546,19 +547,19 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 /// `typed` names the body type, for when the context cannot infer it (a response enum).
 fn decode(case: &ResponseCase, typed: Option<&[TypeDef]>) -> (TokenStream, bool) {
     match &case.body {
-        ResponseBody::Empty => (quote! { ResponseValue::empty(&response) }, false),
+        ResponseBody::Empty => (quote! { ResponseValue::empty(response) }, false),
         ResponseBody::Json(ty) => match typed {
             Some(defs) => {
                 let ty = type_tokens(ty, defs, Scope::Root);
                 (
-                    quote! { ResponseValue::<#ty, _>::from_json(response).await },
+                    quote! { ResponseValue::<#ty, _>::from_json(response) },
                     true,
                 )
             }
-            None => (quote! { ResponseValue::from_json(response).await }, true),
+            None => (quote! { ResponseValue::from_json(response) }, true),
         },
-        ResponseBody::Text => (quote! { ResponseValue::from_text(response).await }, true),
-        ResponseBody::Bytes => (quote! { ResponseValue::from_bytes(response).await }, true),
+        ResponseBody::Text => (quote! { ResponseValue::from_text(response) }, false),
+        ResponseBody::Bytes => (quote! { ResponseValue::from_bytes(response) }, false),
     }
 }
 
@@ -623,10 +624,7 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         arms.push((pattern, quote! { Err(Error::ErrorResponse(#value)) }));
     }
     if !has_default {
-        arms.push((
-            quote! { _ },
-            quote! { Err(Error::unexpected(response).await) },
-        ));
+        arms.push((quote! { _ }, quote! { Err(Error::unexpected(response)) }));
     }
     // An operation that documents nothing but `default` (or nothing at all) has one outcome.
     if let [(pattern, value)] = arms.as_slice() {

@@ -780,13 +780,18 @@ fn header_type(ty: TypeRef) -> TypeRef {
     }
 }
 
-pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type
+/// `Application/JSON; charset=utf-8` → `application/json`.
+fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+pub(crate) fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
     essence == "application/json"
         || essence.ends_with("+json")
         || essence.ends_with("/json")
@@ -794,12 +799,7 @@ pub(crate) fn is_json(media_type: &str) -> bool {
 }
 
 fn body_kind(media_type: &str) -> BodyKind {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(media_type);
     if is_json(&essence) {
         BodyKind::Json
     } else if essence == "application/x-www-form-urlencoded" {

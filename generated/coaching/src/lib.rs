@@ -104,12 +104,15 @@ impl Client {
         let request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request.send().await.map_err(Error::Communication)?;
+        let response = callspec_runtime::RawResponse::read(response)
+            .await
+            .map_err(Error::Communication)?;
         match response.status().as_u16() {
-            200 => ResponseValue::from_json(response).await,
+            200 => ResponseValue::from_json(response),
             400 | 401 | 404 => {
-                Err(Error::ErrorResponse(ResponseValue::from_json(response).await?))
+                Err(Error::ErrorResponse(ResponseValue::from_json(response)?))
             }
-            _ => Err(Error::unexpected(response).await),
+            _ => Err(Error::unexpected(response)),
         }
     }
 }

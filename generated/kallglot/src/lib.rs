@@ -136,12 +136,15 @@ impl Client {
         }
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request.send().await.map_err(Error::Communication)?;
+        let response = callspec_runtime::RawResponse::read(response)
+            .await
+            .map_err(Error::Communication)?;
         match response.status().as_u16() {
-            202 => ResponseValue::from_json(response).await,
+            202 => ResponseValue::from_json(response),
             400..=404 | 409 | 413 | 415 | 429 => {
-                Err(Error::ErrorResponse(ResponseValue::from_json(response).await?))
+                Err(Error::ErrorResponse(ResponseValue::from_json(response)?))
             }
-            _ => Err(Error::unexpected(response).await),
+            _ => Err(Error::unexpected(response)),
         }
     }
 
@@ -173,12 +176,15 @@ impl Client {
         let request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request.send().await.map_err(Error::Communication)?;
+        let response = callspec_runtime::RawResponse::read(response)
+            .await
+            .map_err(Error::Communication)?;
         match response.status().as_u16() {
-            200 => ResponseValue::from_json(response).await,
+            200 => ResponseValue::from_json(response),
             400 | 401 | 404 | 429 => {
-                Err(Error::ErrorResponse(ResponseValue::from_json(response).await?))
+                Err(Error::ErrorResponse(ResponseValue::from_json(response)?))
             }
-            _ => Err(Error::unexpected(response).await),
+            _ => Err(Error::unexpected(response)),
         }
     }
 }
