@@ -50,7 +50,7 @@ pub struct Generated {
 /// Only when the generated tokens do not form valid Rust, which is a bug of the generator.
 pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generated, RenderError> {
     let raw = &spec.raw;
-    let mut space = model::TypeSpace::new(raw, &model::TypeSpaceOptions::default());
+    let mut space = model::TypeSpace::new(raw);
     let (operations, schemes, operation_warnings) = model::build_operations(&mut space, raw);
     let mut warnings = spec.warnings.clone();
     warnings.extend(std::mem::take(&mut space.warnings));

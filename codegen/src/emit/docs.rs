@@ -72,7 +72,6 @@ mod tests {
             description: Some("Body */ text".into()),
             deprecated: true,
             notes: vec!["Note.".into()],
-            example: None,
         };
         assert_eq!(
             doc_lines(&doc),

@@ -13,9 +13,7 @@ pub use operations::{
 };
 pub use operations::{HeaderField, MultipartPart, PartKind, StatusMatch};
 pub(crate) use recursion::break_cycles;
-pub use types::{Converted, TypeSpace, TypeSpaceOptions};
-
-use serde_json::Value;
+pub use types::{Converted, TypeSpace};
 
 /// A reference to a type from a field, a parameter or a body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -201,15 +199,11 @@ pub struct Doc {
     pub deprecated: bool,
     /// Facts worth a line of their own: the default, the format, readOnly, the wire name…
     pub notes: Vec<String>,
-    pub example: Option<Value>,
 }
 
 impl Doc {
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.title.is_none()
-            && self.description.is_none()
-            && self.notes.is_empty()
-            && self.example.is_none()
+        self.title.is_none() && self.description.is_none() && self.notes.is_empty()
     }
 }

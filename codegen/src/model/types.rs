@@ -54,10 +54,6 @@ const RESERVED_TYPE_NAMES: [&str; 34] = [
     "Display",
 ];
 
-/// Choices that change the generated types.
-#[derive(Debug, Clone, Default)]
-pub struct TypeSpaceOptions {}
-
 /// The result of converting one schema: its type, and whether `null` is also allowed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Converted {
@@ -88,7 +84,7 @@ struct ObjectShape<'v> {
 
 impl<'a> TypeSpace<'a> {
     /// Registers and converts every component schema of `spec` (the document as JSON).
-    pub fn new(spec: &'a Value, _options: &TypeSpaceOptions) -> Self {
+    pub fn new(spec: &'a Value) -> Self {
         let mut space = TypeSpace {
             spec,
             defs: Vec::new(),
@@ -884,7 +880,7 @@ pub(crate) fn number_type(schema: &Value) -> Builtin {
     }
 }
 
-/// Title, description, deprecation, format and example of a schema or any spec object.
+/// Title, description, deprecation and format notes of a schema or any spec object.
 pub(crate) fn doc_of(object: &Value) -> Doc {
     let text = |key: &str| {
         object
@@ -922,6 +918,5 @@ pub(crate) fn doc_of(object: &Value) -> Doc {
         description: text("description").or_else(|| text("summary")),
         deprecated: object.get("deprecated") == Some(&Value::Bool(true)),
         notes,
-        example: None,
     }
 }
