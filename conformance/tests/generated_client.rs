@@ -133,7 +133,7 @@ async fn a_documented_error_is_typed() {
     assert_eq!(response.status().as_u16(), 404);
     assert_eq!(
         response.error.code,
-        kallglot_client::types::ErrorErrorCode::AnalysisNotFound
+        kallglot_client::types::ErrorCode::AnalysisNotFound
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }

@@ -150,7 +150,8 @@ impl Client {
 
     /// Retrieve an analysis
     ///
-    /// Retrieve a queued, processing or finished analysis by its identifier.
+    /// Retrieve a queued, processing or finished analysis by its identifier. The collection segment
+    /// is plural (`/v1/analyses`), unlike the singular `/analysis` of the create path.
     ///
     /// Poll until `status` moves to `completed` or `failed` (every 2 seconds, for up to 2 minutes, is
     /// enough for any analysis), then persist what you need: long-lived storage is the caller's
@@ -1022,7 +1023,119 @@ pub mod types {
     /// The body of every error response.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct Error {
-        pub error: ErrorError,
+        pub error: ErrorDetail,
+    }
+
+    /// What went wrong, in a form clients can branch on and people can read.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct ErrorDetail {
+        pub code: ErrorCode,
+        /// Human-readable explanation; its wording may change.
+        pub message: String,
+        /// JSON pointer (RFC 6901) to the offending field of the request body, for `invalid_request` caused by the body.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pointer: Option<String>,
+        /// The request's `X-Request-ID`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_id: Option<String>,
+    }
+
+    /// Machine-readable reason; one per documented error response.
+    ///
+    /// Values this client does not know decode to `Unknown`, so a server that adds a value
+    /// does not break it.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ErrorCode {
+        /// The request is malformed; `pointer` names the offending body field when there is one.
+        InvalidRequest,
+        /// The bearer token is missing, malformed, revoked or unknown.
+        Unauthorized,
+        /// The organization has no API credit remaining.
+        InsufficientCredits,
+        /// The organization's subscription is not active.
+        SubscriptionInactive,
+        /// No such session in the authenticated organization.
+        SessionNotFound,
+        /// The session has no transcript to analyze.
+        TranscriptUnavailable,
+        /// No such analysis visible to the authenticated organization.
+        AnalysisNotFound,
+        /// The request body is larger than 64 KiB.
+        PayloadTooLarge,
+        /// The request body is not `application/json`.
+        UnsupportedMediaType,
+        /// Too many requests in the current rate-limit window.
+        RateLimited,
+        /// A value added to the API after this client was generated.
+        Unknown(String),
+    }
+
+    impl ErrorCode {
+        /// The value as sent on the wire.
+        #[must_use]
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InvalidRequest => "invalid_request",
+                Self::Unauthorized => "unauthorized",
+                Self::InsufficientCredits => "insufficient_credits",
+                Self::SubscriptionInactive => "subscription_inactive",
+                Self::SessionNotFound => "session_not_found",
+                Self::TranscriptUnavailable => "transcript_unavailable",
+                Self::AnalysisNotFound => "analysis_not_found",
+                Self::PayloadTooLarge => "payload_too_large",
+                Self::UnsupportedMediaType => "unsupported_media_type",
+                Self::RateLimited => "rate_limited",
+                Self::Unknown(value) => value,
+            }
+        }
+
+        fn from_wire(value: &str) -> Self {
+            match value {
+                "invalid_request" => Self::InvalidRequest,
+                "unauthorized" => Self::Unauthorized,
+                "insufficient_credits" => Self::InsufficientCredits,
+                "subscription_inactive" => Self::SubscriptionInactive,
+                "session_not_found" => Self::SessionNotFound,
+                "transcript_unavailable" => Self::TranscriptUnavailable,
+                "analysis_not_found" => Self::AnalysisNotFound,
+                "payload_too_large" => Self::PayloadTooLarge,
+                "unsupported_media_type" => Self::UnsupportedMediaType,
+                "rate_limited" => Self::RateLimited,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    impl std::fmt::Display for ErrorCode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl std::str::FromStr for ErrorCode {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+            Ok(Self::from_wire(value))
+        }
+    }
+
+    impl serde::Serialize for ErrorCode {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ErrorCode {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+            Ok(Self::from_wire(&value))
+        }
     }
 
     /// Custom prompts for specific analysis types, keyed by analysis type.
@@ -1305,119 +1418,6 @@ pub mod types {
             let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
             Ok(Self::from_wire(&value))
         }
-    }
-
-    /// Machine-readable reason; one per documented error response.
-    ///
-    /// Values this client does not know decode to `Unknown`, so a server that adds a value
-    /// does not break it.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ErrorErrorCode {
-        /// `invalid_request`
-        InvalidRequest,
-        /// `unauthorized`
-        Unauthorized,
-        /// `insufficient_credits`
-        InsufficientCredits,
-        /// `subscription_inactive`
-        SubscriptionInactive,
-        /// `session_not_found`
-        SessionNotFound,
-        /// `transcript_unavailable`
-        TranscriptUnavailable,
-        /// `analysis_not_found`
-        AnalysisNotFound,
-        /// `payload_too_large`
-        PayloadTooLarge,
-        /// `unsupported_media_type`
-        UnsupportedMediaType,
-        /// `rate_limited`
-        RateLimited,
-        /// A value added to the API after this client was generated.
-        Unknown(String),
-    }
-
-    impl ErrorErrorCode {
-        /// The value as sent on the wire.
-        #[must_use]
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::InvalidRequest => "invalid_request",
-                Self::Unauthorized => "unauthorized",
-                Self::InsufficientCredits => "insufficient_credits",
-                Self::SubscriptionInactive => "subscription_inactive",
-                Self::SessionNotFound => "session_not_found",
-                Self::TranscriptUnavailable => "transcript_unavailable",
-                Self::AnalysisNotFound => "analysis_not_found",
-                Self::PayloadTooLarge => "payload_too_large",
-                Self::UnsupportedMediaType => "unsupported_media_type",
-                Self::RateLimited => "rate_limited",
-                Self::Unknown(value) => value,
-            }
-        }
-
-        fn from_wire(value: &str) -> Self {
-            match value {
-                "invalid_request" => Self::InvalidRequest,
-                "unauthorized" => Self::Unauthorized,
-                "insufficient_credits" => Self::InsufficientCredits,
-                "subscription_inactive" => Self::SubscriptionInactive,
-                "session_not_found" => Self::SessionNotFound,
-                "transcript_unavailable" => Self::TranscriptUnavailable,
-                "analysis_not_found" => Self::AnalysisNotFound,
-                "payload_too_large" => Self::PayloadTooLarge,
-                "unsupported_media_type" => Self::UnsupportedMediaType,
-                "rate_limited" => Self::RateLimited,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    impl std::fmt::Display for ErrorErrorCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl std::str::FromStr for ErrorErrorCode {
-        type Err = std::convert::Infallible;
-
-        fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
-            Ok(Self::from_wire(value))
-        }
-    }
-
-    impl serde::Serialize for ErrorErrorCode {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> serde::Deserialize<'de> for ErrorErrorCode {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-            Ok(Self::from_wire(&value))
-        }
-    }
-
-    /// Schema at `#/components/schemas/Error/properties/error`.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    pub struct ErrorError {
-        /// Machine-readable reason; one per documented error response.
-        pub code: ErrorErrorCode,
-        /// Human-readable explanation; its wording may change.
-        pub message: String,
-        /// JSON pointer (RFC 6901) to the offending field of the request body, for `invalid_request` caused by the body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub pointer: Option<String>,
-        /// The request's `X-Request-ID`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_id: Option<String>,
     }
 
     /// Documented headers of the success responses of [`Client::create_analysis`](crate::Client::create_analysis).
