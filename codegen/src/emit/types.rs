@@ -296,10 +296,14 @@ fn tagged_def(
             Some(#(#tags)|*) => serde_json::from_value(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
         }
     });
+    // `quote!` does not substitute inside doc comments, so this sentence is built here.
+    let chosen_by = format!(
+        " The variant is chosen by the `{tag}` property; an unknown value decodes to `Unknown`."
+    );
     quote! {
         #docs
         ///
-        /// The variant is chosen by the `#tag` property; an unknown value decodes to `Unknown`.
+        #[doc = #chosen_by]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants)*
