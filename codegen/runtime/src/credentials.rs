@@ -58,14 +58,18 @@ impl Credentials {
         self.by_scheme.get(scheme)
     }
 
-    /// Applies the first alternative of `requirements` whose schemes all have a credential (an
-    /// operation's `security`); with none, the request goes out without credentials and the
-    /// server answers for itself.
+    /// Applies the first alternative of `requirements` (an operation's `security`) that names
+    /// schemes and has a credential for each; with none, the request goes out without
+    /// credentials and the server answers for itself.
+    ///
+    /// An empty alternative (`{}`: "no credentials will do") is skipped even when listed first:
+    /// a credential the caller set is meant to be sent.
     pub fn apply(&self, mut request: RequestBuilder, requirements: &[&[&str]]) -> RequestBuilder {
         let Some(alternative) = requirements.iter().find(|schemes| {
-            schemes
-                .iter()
-                .all(|scheme| self.by_scheme.contains_key(*scheme))
+            !schemes.is_empty()
+                && schemes
+                    .iter()
+                    .all(|scheme| self.by_scheme.contains_key(*scheme))
         }) else {
             return request;
         };
@@ -132,6 +136,24 @@ mod tests {
         assert!(request.headers().get("authorization").is_none());
         let request = credentials
             .apply(client.get("http://localhost/"), &[&["bearer"]])
+            .build()
+            .unwrap();
+        assert!(request.headers().is_empty());
+    }
+
+    #[test]
+    fn an_empty_alternative_listed_first_does_not_hide_a_set_credential() {
+        let mut credentials = Credentials::default();
+        credentials.set("bearer", Credential::Bearer(Secret::new("t")));
+        let client = reqwest::Client::new();
+        let request = credentials
+            .apply(client.get("http://localhost/"), &[&[], &["bearer"]])
+            .build()
+            .unwrap();
+        assert_eq!(request.headers()["authorization"], "Bearer t");
+        // Nothing set: the empty alternative lets the request go out as it is.
+        let request = Credentials::default()
+            .apply(client.get("http://localhost/"), &[&[], &["bearer"]])
             .build()
             .unwrap();
         assert!(request.headers().is_empty());
