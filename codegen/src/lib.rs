@@ -206,7 +206,13 @@ fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTr
             .iter()
             .chain(options)
             .for_each(|p| visit(&p.ty));
-        if let Some((_, headers)) = &operation.responses.headers {
+        for (_, headers) in [
+            &operation.responses.headers,
+            &operation.responses.error_headers,
+        ]
+        .into_iter()
+        .flatten()
+        {
             headers.iter().for_each(|h| visit(&h.ty));
         }
     }

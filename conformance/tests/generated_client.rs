@@ -86,11 +86,11 @@ async fn create_sends_auth_and_body_and_reads_typed_headers() {
     assert_eq!(response.status().as_u16(), 202);
     assert_eq!(response.status, AnalysisStatus::Processing);
     let typed = response.headers();
-    assert_eq!(typed.x_request_id.as_deref(), Some("req_1"));
-    assert_eq!(typed.x_rate_limit_remaining, Some(99));
-    assert_eq!(typed.x_api_credits_remaining, Some(249));
+    assert_eq!(typed.request_id.as_deref(), Some("req_1"));
+    assert_eq!(typed.rate_limit_remaining, Some(99));
+    assert_eq!(typed.api_credits_remaining, Some(249));
     // A malformed documented header is `None`, not a failed call.
-    assert_eq!(typed.x_api_credits_used, None);
+    assert_eq!(typed.api_credits_used, None);
 
     let sent = server.await.unwrap();
     assert!(
@@ -136,6 +136,36 @@ async fn a_documented_error_is_typed() {
         kallglot_client::types::ErrorCode::AnalysisNotFound
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+}
+
+#[tokio::test]
+async fn a_documented_error_has_its_headers_typed() {
+    let body = r#"{"error":{"code":"rate_limited","message":"Slow down."}}"#;
+    let headers = [
+        ("content-type", "application/json"),
+        ("x-request-id", "req_7"),
+        ("retry-after", "12"),
+        ("x-ratelimit-limit", "100"),
+        ("x-ratelimit-remaining", "0"),
+        ("x-ratelimit-reset", "not-a-time"),
+    ];
+    let (base, _server) = serve_once(http("429 Too Many Requests", &headers, body)).await;
+    let client = Client::new(base);
+    let err = client
+        .get_analysis(&AnalysisId::new("anl_1").unwrap())
+        .await
+        .expect_err("rate limited");
+    let Error::ErrorResponse(response) = &err else {
+        panic!("expected a documented error, got {err:?}")
+    };
+    let typed = response.headers();
+    assert_eq!(typed.request_id.as_deref(), Some("req_7"));
+    assert_eq!(typed.retry_after, Some(12));
+    assert_eq!(typed.rate_limit_limit, Some(100));
+    assert_eq!(typed.rate_limit_remaining, Some(0));
+    // Malformed or absent: `None`, and the error is still typed.
+    assert_eq!(typed.rate_limit_reset, None);
+    assert_eq!(typed.www_authenticate, None);
 }
 
 #[tokio::test]

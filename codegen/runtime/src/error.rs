@@ -7,15 +7,19 @@ use reqwest::StatusCode;
 use crate::{RawResponse, ResponseValue};
 
 /// Why an operation did not return its success value. `E` is the operation's documented error
-/// body.
+/// body, `EH` the typed headers its error responses document (`()` when they document none).
+///
+/// New kinds of failure may be added, so a `match` needs a wildcard arm.
 #[derive(Debug)]
-pub enum Error<E = ()> {
+#[non_exhaustive]
+pub enum Error<E = (), EH = ()> {
     /// The request could not be built (a body that does not serialize, a bad header value).
     InvalidRequest(String),
     /// The server could not be reached, or the connection failed before a response arrived.
     Communication(reqwest::Error),
-    /// The server answered with a documented error status; the body decoded as documented.
-    ErrorResponse(ResponseValue<E>),
+    /// The server answered with a documented error status; the body decoded as documented, and
+    /// the documented headers are typed (`headers()`).
+    ErrorResponse(ResponseValue<E, EH>),
     /// The server answered with a status the spec does not document for this operation.
     UnexpectedResponse {
         status: StatusCode,
@@ -31,7 +35,7 @@ pub enum Error<E = ()> {
     },
 }
 
-impl<E> Error<E> {
+impl<E, EH> Error<E, EH> {
     /// The status of the response, when there was one.
     #[must_use]
     pub fn status(&self) -> Option<StatusCode> {
@@ -78,7 +82,7 @@ impl<E> Error<E> {
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for Error<E> {
+impl<E: fmt::Debug, EH> fmt::Display for Error<E, EH> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
@@ -105,7 +109,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for Error<E> {
+impl<E: fmt::Debug, EH: fmt::Debug> std::error::Error for Error<E, EH> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Communication(error) => Some(error),

@@ -9,6 +9,7 @@ use crate::Error;
 /// Documented response headers, read from a response. Missing or malformed headers are `None`:
 /// a client should not lose a successful result over a header.
 pub trait FromHeaders: Sized {
+    /// Reads the documented headers out of `headers`; never fails.
     fn from_headers(headers: &HeaderMap) -> Self;
 }
 
@@ -27,6 +28,7 @@ pub struct ResponseValue<T, H = ()> {
 }
 
 impl<T, H> ResponseValue<T, H> {
+    /// A response from its parts; generated code builds them with `from_json` and its siblings.
     #[must_use]
     pub fn new(inner: T, status: StatusCode, headers: H, raw_headers: HeaderMap) -> Self {
         Self {
@@ -37,6 +39,7 @@ impl<T, H> ResponseValue<T, H> {
         }
     }
 
+    /// The status the server answered with.
     #[must_use]
     pub fn status(&self) -> StatusCode {
         self.status
@@ -54,6 +57,7 @@ impl<T, H> ResponseValue<T, H> {
         &self.raw_headers
     }
 
+    /// The body, without status and headers.
     #[must_use]
     pub fn into_inner(self) -> T {
         self.inner
@@ -108,16 +112,19 @@ impl RawResponse {
         })
     }
 
+    /// The status the server answered with.
     #[must_use]
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// Every header of the response.
     #[must_use]
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
+    /// The whole body, not decoded.
     #[must_use]
     pub fn body(&self) -> &bytes::Bytes {
         &self.body
@@ -135,7 +142,7 @@ impl<T: DeserializeOwned, H: FromHeaders> ResponseValue<T, H> {
     /// [`Error::InvalidResponsePayload`] when the body does not decode as `T`.
     // The error is what every operation returns; boxing it here would not make that smaller.
     #[allow(clippy::result_large_err)]
-    pub fn from_json<E>(response: RawResponse) -> Result<Self, Error<E>> {
+    pub fn from_json<E, EH>(response: RawResponse) -> Result<Self, Error<E, EH>> {
         let (status, headers, body) = response.into_parts();
         match serde_json::from_slice(&body) {
             Ok(inner) => Ok(Self::new(inner, status, H::from_headers(&headers), headers)),

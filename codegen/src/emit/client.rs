@@ -184,10 +184,10 @@ fn error_type(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// `, types::XHeaders` when the operation documents response headers; nothing otherwise
-/// (`ResponseValue`'s headers default to `()`).
-fn headers_type(operation: &Operation) -> TokenStream {
-    match &operation.responses.headers {
+/// `, types::XHeaders` when `headers` names a headers struct; nothing otherwise (the headers
+/// parameter of `ResponseValue` and `Error` defaults to `()`).
+fn headers_type(headers: Option<&(String, Vec<HeaderField>)>) -> TokenStream {
+    match headers {
         Some((name, _)) => {
             let name = ident(name);
             quote! { , types::#name }
@@ -247,7 +247,8 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     }
     let success = success_type(operation, defs);
     let error = error_type(operation, defs);
-    let headers = headers_type(operation);
+    let headers = headers_type(operation.responses.headers.as_ref());
+    let error_headers = headers_type(operation.responses.error_headers.as_ref());
     let url = url_tokens(operation);
     let http_method = ident(&operation.http_method);
 
@@ -344,7 +345,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#arguments),*) -> Result<ResponseValue<#success #headers>, Error<#error>> {
+        pub async fn #name(&self, #(#arguments),*) -> Result<ResponseValue<#success #headers>, Error<#error #error_headers>> {
             let url = #url;
             #binding = self.client.request(reqwest::Method::#http_method, url);
             #query
@@ -577,7 +578,7 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     let mut errors: Vec<&ResponseCase> = responses.errors.iter().collect();
     errors.sort_by_key(order);
     for group in group_cases(&successes, responses.success_enum.is_none()) {
-        let pattern = patterns(&group);
+        let pattern = patterns(&group, true);
         let case = group[0];
         let (decode, is_result) = decode(case, responses.success_enum.as_ref().map(|_| defs));
         let mapping = responses.success_enum.as_ref().map(|name| {
@@ -601,7 +602,7 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         .iter()
         .any(|case| case.status == StatusMatch::Default);
     for group in group_cases(&errors, responses.error_enum.is_none()) {
-        let pattern = patterns(&group);
+        let pattern = patterns(&group, false);
         let case = group[0];
         let (decode, is_result) = decode(case, responses.error_enum.as_ref().map(|_| defs));
         let decoded = if is_result {
@@ -643,21 +644,23 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
 }
 
 /// Cases decoded the same way share one match arm (`400 | 404 => …`) when no enum tells them
-/// apart; `default` always stands alone, last.
+/// apart. `default` comes last; it absorbs the group before it when they decode alike, since
+/// two arms with one body read as a mistake.
 fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c ResponseCase>> {
     let mut groups: Vec<Vec<&'c ResponseCase>> = Vec::new();
     for case in cases {
-        let joinable = merge && case.status != StatusMatch::Default;
-        // A code may join any earlier group of codes; a range only the last group, so that it
-        // stays after every code it covers.
+        // A code may join any earlier group of codes; a range or `default` only the last group,
+        // so that it stays after every code it covers.
         let target = match case.status {
             StatusMatch::Code(_) => groups.iter_mut().find(|group| {
-                joinable
+                merge
                     && matches!(group[0].status, StatusMatch::Code(_))
                     && group[0].body == case.body
             }),
             _ => groups.last_mut().filter(|group| {
-                joinable && group[0].status != StatusMatch::Default && group[0].body == case.body
+                merge
+                    && group.iter().all(|c| c.status != StatusMatch::Default)
+                    && group[0].body == case.body
             }),
         };
         match target {
@@ -668,16 +671,26 @@ fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c Respo
     groups
 }
 
-fn patterns(group: &[&ResponseCase]) -> TokenStream {
+/// The pattern of one arm. Among errors `default` is `_`; among successes (an operation that
+/// lists no 2xx status) it stands for `200..=299`.
+fn patterns(group: &[&ResponseCase], success: bool) -> TokenStream {
+    let has_default = group.iter().any(|case| case.status == StatusMatch::Default);
+    if has_default && !success {
+        return quote! { _ };
+    }
+    let status_of = |case: &ResponseCase| match case.status {
+        StatusMatch::Default => StatusMatch::Range(2),
+        status => status,
+    };
     // A code that a range of the same arm covers adds nothing (and clippy says so).
     let covered = |code: u16| {
         group.iter().any(
-            |case| matches!(case.status, StatusMatch::Range(hundreds) if code / 100 == hundreds),
+            |case| matches!(status_of(case), StatusMatch::Range(hundreds) if code / 100 == hundreds),
         )
     };
     let mut codes: Vec<u16> = group
         .iter()
-        .filter_map(|case| match case.status {
+        .filter_map(|case| match status_of(case) {
             StatusMatch::Code(code) if !covered(code) => Some(code),
             _ => None,
         })
@@ -710,7 +723,7 @@ fn patterns(group: &[&ResponseCase]) -> TokenStream {
     // Adjacent ranges (`4XX` and `5XX`) become one (`400..=599`).
     let mut hundreds: Vec<u16> = group
         .iter()
-        .filter_map(|case| match case.status {
+        .filter_map(|case| match status_of(case) {
             StatusMatch::Range(h) => Some(h),
             _ => None,
         })
@@ -731,9 +744,6 @@ fn patterns(group: &[&ResponseCase]) -> TokenStream {
         );
         patterns.push(quote! { #low..=#high });
         index += 1;
-    }
-    if group.iter().any(|case| case.status == StatusMatch::Default) {
-        patterns.push(quote! { _ });
     }
     quote! { #(#patterns)|* }
 }
@@ -763,13 +773,21 @@ fn operation_types_tokens(operation: &Operation, defs: &[TypeDef]) -> TokenStrea
         });
     }
     if let Some((name, headers)) = &operation.responses.headers {
-        items.push(headers_struct(name, headers, &op_ref, defs));
+        let doc = format!(" Documented headers of the success responses of {op_ref}.");
+        items.push(headers_struct(name, headers, &doc, defs));
+    }
+    if let Some((name, headers)) = &operation.responses.error_headers {
+        let doc = format!(
+            " Documented headers of the error responses of {op_ref}: every header one of them documents."
+        );
+        items.push(headers_struct(name, headers, &doc, defs));
     }
     if let Some(name) = &operation.responses.success_enum {
         items.push(response_enum(
             name,
             &operation.responses.success,
             &format!(" The success responses of {op_ref}."),
+            true,
             defs,
         ));
     }
@@ -778,32 +796,38 @@ fn operation_types_tokens(operation: &Operation, defs: &[TypeDef]) -> TokenStrea
             name,
             &operation.responses.errors,
             &format!(" The documented error responses of {op_ref}."),
+            false,
             defs,
         ));
     }
     quote! { #(#items)* }
 }
 
-fn headers_struct(
-    name: &str,
-    headers: &[HeaderField],
-    op_ref: &str,
-    defs: &[TypeDef],
-) -> TokenStream {
+fn headers_struct(name: &str, headers: &[HeaderField], doc: &str, defs: &[TypeDef]) -> TokenStream {
     let name = ident(name);
-    let doc = format!(" Documented headers of the success responses of {op_ref}.");
     let fields = headers.iter().map(|header| {
         let field = ident(&header.name);
         let ty = type_tokens(&header.ty, defs, Scope::Types);
         let mut doc = header.doc.clone();
+        let required = if header.required {
+            ", required by the spec"
+        } else {
+            ""
+        };
+        // Responses document different sets; say which do when not all of them.
+        let statuses = if header.in_every_response {
+            String::new()
+        } else {
+            let statuses: Vec<String> = header
+                .statuses
+                .iter()
+                .map(|status| status_label(*status))
+                .collect();
+            format!(" (status {})", statuses.join(", "))
+        };
         doc.notes.push(format!(
-            "`{}`{}; `None` when absent or unparsable.",
+            "`{}`{required}{statuses}; `None` when absent or unparsable.",
             header.wire_name,
-            if header.required {
-                ", required by the spec"
-            } else {
-                ""
-            }
         ));
         let docs = doc_attrs(&doc);
         quote! { #docs pub #field: Option<#ty>, }
@@ -830,17 +854,34 @@ fn headers_struct(
     }
 }
 
-fn response_enum(name: &str, cases: &[ResponseCase], doc: &str, defs: &[TypeDef]) -> TokenStream {
+/// `404`, `4XX`, `default`: a status as the spec writes it.
+fn status_label(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => format!("{code}"),
+        StatusMatch::Range(hundreds) => format!("{hundreds}XX"),
+        StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+fn response_enum(
+    name: &str,
+    cases: &[ResponseCase],
+    doc: &str,
+    success: bool,
+    defs: &[TypeDef],
+) -> TokenStream {
     let name = ident(name);
     let variants = cases.iter().map(|case| {
         let variant = ident(&case.variant);
-        let status = match case.status {
-            StatusMatch::Code(code) => format!("{code}"),
-            StatusMatch::Range(hundreds) => format!("{hundreds}XX"),
-            StatusMatch::Default => "any other status".to_owned(),
+        let title = match case.status {
+            StatusMatch::Default if success => {
+                "Any 2XX status (the `default` response).".to_owned()
+            }
+            StatusMatch::Default => "Any other status.".to_owned(),
+            status => format!("Status {}.", status_label(status)),
         };
         let mut case_doc = case.doc.clone();
-        case_doc.title = Some(format!("Status {status}."));
+        case_doc.title = Some(title);
         let docs = doc_attrs(&case_doc);
         match &case.body {
             ResponseBody::Empty => quote! { #docs #variant, },

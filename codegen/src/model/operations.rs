@@ -118,6 +118,8 @@ pub struct Responses {
     pub error_enum: Option<String>,
     /// Typed documented headers of the success responses.
     pub headers: Option<(String, Vec<HeaderField>)>,
+    /// Typed documented headers of the error responses: every header any of them documents.
+    pub error_headers: Option<(String, Vec<HeaderField>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,8 +163,74 @@ pub struct HeaderField {
     pub name: String,
     pub wire_name: String,
     pub ty: TypeRef,
+    /// Required by every response that documents it.
     pub required: bool,
+    /// The statuses whose responses document it.
+    pub statuses: Vec<StatusMatch>,
+    /// Documented by every response of its set (success or error).
+    pub in_every_response: bool,
     pub doc: Doc,
+}
+
+/// The headers documented by one set of responses (the successes, or the errors).
+#[derive(Default)]
+struct HeaderSet {
+    fields: Vec<HeaderField>,
+    responses: usize,
+}
+
+impl HeaderSet {
+    /// The fields, named, or `None` when no response of the set documents a header.
+    fn into_fields(mut self) -> Option<Vec<HeaderField>> {
+        if self.fields.is_empty() {
+            return None;
+        }
+        let wire_names: Vec<&str> = self.fields.iter().map(|h| h.wire_name.as_str()).collect();
+        let names = header_field_names(&wire_names);
+        for (field, name) in self.fields.iter_mut().zip(names) {
+            field.name = name;
+            field.in_every_response = field.statuses.len() >= self.responses;
+        }
+        Some(self.fields)
+    }
+}
+
+/// Field names for headers: `X-Request-ID` → `request_id`, since the `X-` prefix says nothing in
+/// Rust; the prefix stays when dropping it would make two names alike (`X-Trace` beside `Trace`).
+fn header_field_names(wire_names: &[&str]) -> Vec<String> {
+    let full: Vec<String> = wire_names
+        .iter()
+        .map(|wire| snake_case(wire, "header"))
+        .collect();
+    let short: Vec<Option<String>> = wire_names
+        .iter()
+        .map(|wire| {
+            let rest = wire
+                .get(..2)
+                .filter(|head| head.eq_ignore_ascii_case("x-"))
+                .map(|_| &wire[2..])?;
+            let name = snake_case(rest, "");
+            (!name.is_empty()).then_some(name)
+        })
+        .collect();
+    let mut namer = Namer::new();
+    (0..wire_names.len())
+        .map(|index| {
+            let wanted = match &short[index] {
+                Some(name)
+                    if !full.contains(name)
+                        && short
+                            .iter()
+                            .enumerate()
+                            .all(|(other, s)| other == index || s.as_ref() != Some(name)) =>
+                {
+                    name
+                }
+                _ => &full[index],
+            };
+            namer.claim(wanted)
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -605,8 +673,8 @@ impl<'a> Builder<'a> {
         let mut errors = Vec::new();
         let mut success_variants = Namer::new();
         let mut error_variants = Namer::new();
-        let mut headers: Vec<HeaderField> = Vec::new();
-        let mut header_names = Namer::new();
+        let mut success_headers = HeaderSet::default();
+        let mut error_headers = HeaderSet::default();
         let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
             return Responses {
                 success,
@@ -614,8 +682,10 @@ impl<'a> Builder<'a> {
                 success_enum: None,
                 error_enum: None,
                 headers: None,
+                error_headers: None,
             };
         };
+        let mut entries = Vec::new();
         for key in responses.keys() {
             let response_at = at.join("responses").join(key.as_str());
             let Some(status) = parse_status(key) else {
@@ -629,70 +699,59 @@ impl<'a> Builder<'a> {
                 self.warn(&response_at, "response `$ref` does not resolve; left out");
                 continue;
             };
-            let is_success = match status {
-                StatusMatch::Code(code) => code < 400,
-                StatusMatch::Range(hundreds) => hundreds < 4,
-                StatusMatch::Default => false,
+            entries.push((status, resolved_at, response));
+        }
+        // `default` stands for every status the operation does not list. Without a listed 2xx it
+        // is also the success shape (a 2xx answer decodes with its body); otherwise it is only
+        // the error shape.
+        let lists_2xx = entries.iter().any(|(status, _, _)| {
+            matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2))
+        });
+        for (status, resolved_at, response) in entries {
+            let (is_success, is_error) = match status {
+                StatusMatch::Code(code) => (code < 400, code >= 400),
+                StatusMatch::Range(hundreds) => (hundreds < 4, hundreds >= 4),
+                StatusMatch::Default => (!lists_2xx, true),
             };
             let variant_base = status_variant(status);
-            let variant = if is_success {
-                success_variants.claim(&variant_base)
-            } else {
-                error_variants.claim(&variant_base)
-            };
             let hint = if is_success && success.is_empty() {
                 format!("{prefix}Response")
             } else {
-                format!("{prefix}{variant}Body")
+                format!("{prefix}{variant_base}Body")
             };
             let body = self.response_body(space, &resolved_at, response, &hint);
+            let doc = doc_of(response);
             if is_success {
-                if let Some(declared) = response.get("headers").and_then(Value::as_object) {
-                    for name in declared.keys() {
-                        if headers
-                            .iter()
-                            .any(|h| h.wire_name.eq_ignore_ascii_case(name))
-                            || name.eq_ignore_ascii_case("content-type")
-                        {
-                            continue;
-                        }
-                        let header_at = resolved_at.join("headers").join(name.as_str());
-                        let Ok((header_at, header)) = follow(self.spec, &header_at) else {
-                            continue;
-                        };
-                        let ty = match header.get("schema") {
-                            Some(schema) => {
-                                let ty = space
-                                    .convert(
-                                        schema,
-                                        &header_at.join("schema"),
-                                        &format!("{prefix}{}", pascal_case(name, "Header")),
-                                    )
-                                    .ty;
-                                header_type(ty)
-                            }
-                            None => TypeRef::Builtin(Builtin::String),
-                        };
-                        headers.push(HeaderField {
-                            name: header_names.claim(&snake_case(name, "header")),
-                            wire_name: name.clone(),
-                            ty,
-                            required: header.get("required") == Some(&Value::Bool(true)),
-                            doc: doc_of(header),
-                        });
-                    }
-                }
+                self.collect_headers(
+                    space,
+                    &resolved_at,
+                    response,
+                    status,
+                    prefix,
+                    &mut success_headers,
+                );
+                success.push(ResponseCase {
+                    status,
+                    body: body.clone(),
+                    variant: success_variants.claim(&variant_base),
+                    doc: doc.clone(),
+                });
             }
-            let case = ResponseCase {
-                status,
-                body,
-                variant,
-                doc: doc_of(response),
-            };
-            if is_success {
-                success.push(case)
-            } else {
-                errors.push(case)
+            if is_error {
+                self.collect_headers(
+                    space,
+                    &resolved_at,
+                    response,
+                    status,
+                    prefix,
+                    &mut error_headers,
+                );
+                errors.push(ResponseCase {
+                    status,
+                    body,
+                    variant: error_variants.claim(&variant_base),
+                    doc,
+                });
             }
         }
         let distinct =
@@ -701,14 +760,79 @@ impl<'a> Builder<'a> {
             (distinct(&success) > 1).then(|| space.claim_name(&format!("{prefix}Response")));
         let error_enum =
             (distinct(&errors) > 1).then(|| space.claim_name(&format!("{prefix}Error")));
-        let headers =
-            (!headers.is_empty()).then(|| (space.claim_name(&format!("{prefix}Headers")), headers));
+        let headers = success_headers
+            .into_fields()
+            .map(|fields| (space.claim_name(&format!("{prefix}Headers")), fields));
+        let error_headers = error_headers
+            .into_fields()
+            .map(|fields| (space.claim_name(&format!("{prefix}ErrorHeaders")), fields));
         Responses {
             success,
             errors,
             success_enum,
             error_enum,
             headers,
+            error_headers,
+        }
+    }
+
+    /// Adds the headers `response` documents to `set` (the first definition of a name wins).
+    fn collect_headers(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        response_at: &JsonPointer,
+        response: &'a Value,
+        status: StatusMatch,
+        prefix: &str,
+        set: &mut HeaderSet,
+    ) {
+        set.responses += 1;
+        let Some(declared) = response.get("headers").and_then(Value::as_object) else {
+            return;
+        };
+        for name in declared.keys() {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let header_at = response_at.join("headers").join(name.as_str());
+            let Ok((header_at, header)) = follow(self.spec, &header_at) else {
+                self.warn(&header_at, "header `$ref` does not resolve; left out");
+                continue;
+            };
+            let required = header.get("required") == Some(&Value::Bool(true));
+            if let Some(existing) = set
+                .fields
+                .iter_mut()
+                .find(|h| h.wire_name.eq_ignore_ascii_case(name))
+            {
+                if !existing.statuses.contains(&status) {
+                    existing.statuses.push(status);
+                }
+                existing.required &= required;
+                continue;
+            }
+            let ty = match header.get("schema") {
+                Some(schema) => {
+                    let ty = space
+                        .convert(
+                            schema,
+                            &header_at.join("schema"),
+                            &format!("{prefix}{}", pascal_case(name, "Header")),
+                        )
+                        .ty;
+                    header_type(ty)
+                }
+                None => TypeRef::Builtin(Builtin::String),
+            };
+            set.fields.push(HeaderField {
+                name: String::new(),
+                wire_name: name.clone(),
+                ty,
+                required,
+                statuses: vec![status],
+                in_every_response: false,
+                doc: doc_of(header),
+            });
         }
     }
 

@@ -121,7 +121,7 @@ impl Client {
         body: Option<&types::CreateAnalysisRequest>,
     ) -> Result<
         ResponseValue<types::Analysis, types::CreateAnalysisHeaders>,
-        Error<types::Error>,
+        Error<types::Error, types::CreateAnalysisErrorHeaders>,
     > {
         let url = [
             self.base_url.as_str(),
@@ -166,7 +166,7 @@ impl Client {
         id: &types::AnalysisId,
     ) -> Result<
         ResponseValue<types::Analysis, types::GetAnalysisHeaders>,
-        Error<types::Error>,
+        Error<types::Error, types::GetAnalysisErrorHeaders>,
     > {
         let url = [
             self.base_url.as_str(),
@@ -1426,53 +1426,107 @@ pub mod types {
         /// Stable request identifier; quote it when contacting support.
         ///
         /// `X-Request-ID`, required by the spec; `None` when absent or unparsable.
-        pub x_request_id: Option<String>,
+        pub request_id: Option<String>,
         /// Rate-limit window maximum (requests per window).
         ///
         /// `X-RateLimit-Limit`, required by the spec; `None` when absent or unparsable.
-        pub x_rate_limit_limit: Option<i32>,
+        pub rate_limit_limit: Option<i32>,
         /// Requests remaining in the current window.
         ///
         /// `X-RateLimit-Remaining`, required by the spec; `None` when absent or unparsable.
-        pub x_rate_limit_remaining: Option<i32>,
+        pub rate_limit_remaining: Option<i32>,
         /// Unix timestamp (seconds) when the rate-limit window resets.
         ///
         /// `X-RateLimit-Reset`, required by the spec; `None` when absent or unparsable.
-        pub x_rate_limit_reset: Option<i64>,
+        pub rate_limit_reset: Option<i64>,
         /// Remaining credits after a successful analysis request.
         ///
         /// `X-API-Credits-Remaining`, required by the spec; `None` when absent or unparsable.
-        pub x_api_credits_remaining: Option<i64>,
+        pub api_credits_remaining: Option<i64>,
         /// Credits used in the current billing period.
         ///
         /// `X-API-Credits-Used`, required by the spec; `None` when absent or unparsable.
-        pub x_api_credits_used: Option<i64>,
+        pub api_credits_used: Option<i64>,
     }
 
     impl callspec_runtime::FromHeaders for CreateAnalysisHeaders {
         fn from_headers(headers: &reqwest::header::HeaderMap) -> Self {
             Self {
-                x_request_id: callspec_runtime::parse_header(headers, "X-Request-ID"),
-                x_rate_limit_limit: callspec_runtime::parse_header(
+                request_id: callspec_runtime::parse_header(headers, "X-Request-ID"),
+                rate_limit_limit: callspec_runtime::parse_header(
                     headers,
                     "X-RateLimit-Limit",
                 ),
-                x_rate_limit_remaining: callspec_runtime::parse_header(
+                rate_limit_remaining: callspec_runtime::parse_header(
                     headers,
                     "X-RateLimit-Remaining",
                 ),
-                x_rate_limit_reset: callspec_runtime::parse_header(
+                rate_limit_reset: callspec_runtime::parse_header(
                     headers,
                     "X-RateLimit-Reset",
                 ),
-                x_api_credits_remaining: callspec_runtime::parse_header(
+                api_credits_remaining: callspec_runtime::parse_header(
                     headers,
                     "X-API-Credits-Remaining",
                 ),
-                x_api_credits_used: callspec_runtime::parse_header(
+                api_credits_used: callspec_runtime::parse_header(
                     headers,
                     "X-API-Credits-Used",
                 ),
+            }
+        }
+    }
+
+    /// Documented headers of the error responses of [`Client::create_analysis`](crate::Client::create_analysis): every header one of them documents.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct CreateAnalysisErrorHeaders {
+        /// Stable request identifier; quote it when contacting support.
+        ///
+        /// `X-Request-ID`, required by the spec; `None` when absent or unparsable.
+        pub request_id: Option<String>,
+        /// Rate-limit window maximum (requests per window).
+        ///
+        /// `X-RateLimit-Limit`, required by the spec (status 400, 402, 403, 404, 409, 413, 415, 429); `None` when absent or unparsable.
+        pub rate_limit_limit: Option<i32>,
+        /// Requests remaining in the current window.
+        ///
+        /// `X-RateLimit-Remaining`, required by the spec (status 400, 402, 403, 404, 409, 413, 415, 429); `None` when absent or unparsable.
+        pub rate_limit_remaining: Option<i32>,
+        /// Unix timestamp (seconds) when the rate-limit window resets.
+        ///
+        /// `X-RateLimit-Reset`, required by the spec (status 400, 402, 403, 404, 409, 413, 415, 429); `None` when absent or unparsable.
+        pub rate_limit_reset: Option<i64>,
+        /// The authentication scheme the API expects.
+        ///
+        /// `WWW-Authenticate`, required by the spec (status 401); `None` when absent or unparsable.
+        pub www_authenticate: Option<String>,
+        /// Seconds to wait before retrying.
+        ///
+        /// `Retry-After`, required by the spec (status 429); `None` when absent or unparsable.
+        pub retry_after: Option<i32>,
+    }
+
+    impl callspec_runtime::FromHeaders for CreateAnalysisErrorHeaders {
+        fn from_headers(headers: &reqwest::header::HeaderMap) -> Self {
+            Self {
+                request_id: callspec_runtime::parse_header(headers, "X-Request-ID"),
+                rate_limit_limit: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Limit",
+                ),
+                rate_limit_remaining: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Remaining",
+                ),
+                rate_limit_reset: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Reset",
+                ),
+                www_authenticate: callspec_runtime::parse_header(
+                    headers,
+                    "WWW-Authenticate",
+                ),
+                retry_after: callspec_runtime::parse_header(headers, "Retry-After"),
             }
         }
     }
@@ -1483,37 +1537,91 @@ pub mod types {
         /// Stable request identifier; quote it when contacting support.
         ///
         /// `X-Request-ID`, required by the spec; `None` when absent or unparsable.
-        pub x_request_id: Option<String>,
+        pub request_id: Option<String>,
         /// Rate-limit window maximum (requests per window).
         ///
         /// `X-RateLimit-Limit`, required by the spec; `None` when absent or unparsable.
-        pub x_rate_limit_limit: Option<i32>,
+        pub rate_limit_limit: Option<i32>,
         /// Requests remaining in the current window.
         ///
         /// `X-RateLimit-Remaining`, required by the spec; `None` when absent or unparsable.
-        pub x_rate_limit_remaining: Option<i32>,
+        pub rate_limit_remaining: Option<i32>,
         /// Unix timestamp (seconds) when the rate-limit window resets.
         ///
         /// `X-RateLimit-Reset`, required by the spec; `None` when absent or unparsable.
-        pub x_rate_limit_reset: Option<i64>,
+        pub rate_limit_reset: Option<i64>,
     }
 
     impl callspec_runtime::FromHeaders for GetAnalysisHeaders {
         fn from_headers(headers: &reqwest::header::HeaderMap) -> Self {
             Self {
-                x_request_id: callspec_runtime::parse_header(headers, "X-Request-ID"),
-                x_rate_limit_limit: callspec_runtime::parse_header(
+                request_id: callspec_runtime::parse_header(headers, "X-Request-ID"),
+                rate_limit_limit: callspec_runtime::parse_header(
                     headers,
                     "X-RateLimit-Limit",
                 ),
-                x_rate_limit_remaining: callspec_runtime::parse_header(
+                rate_limit_remaining: callspec_runtime::parse_header(
                     headers,
                     "X-RateLimit-Remaining",
                 ),
-                x_rate_limit_reset: callspec_runtime::parse_header(
+                rate_limit_reset: callspec_runtime::parse_header(
                     headers,
                     "X-RateLimit-Reset",
                 ),
+            }
+        }
+    }
+
+    /// Documented headers of the error responses of [`Client::get_analysis`](crate::Client::get_analysis): every header one of them documents.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct GetAnalysisErrorHeaders {
+        /// Stable request identifier; quote it when contacting support.
+        ///
+        /// `X-Request-ID`, required by the spec; `None` when absent or unparsable.
+        pub request_id: Option<String>,
+        /// Rate-limit window maximum (requests per window).
+        ///
+        /// `X-RateLimit-Limit`, required by the spec (status 400, 404, 429); `None` when absent or unparsable.
+        pub rate_limit_limit: Option<i32>,
+        /// Requests remaining in the current window.
+        ///
+        /// `X-RateLimit-Remaining`, required by the spec (status 400, 404, 429); `None` when absent or unparsable.
+        pub rate_limit_remaining: Option<i32>,
+        /// Unix timestamp (seconds) when the rate-limit window resets.
+        ///
+        /// `X-RateLimit-Reset`, required by the spec (status 400, 404, 429); `None` when absent or unparsable.
+        pub rate_limit_reset: Option<i64>,
+        /// The authentication scheme the API expects.
+        ///
+        /// `WWW-Authenticate`, required by the spec (status 401); `None` when absent or unparsable.
+        pub www_authenticate: Option<String>,
+        /// Seconds to wait before retrying.
+        ///
+        /// `Retry-After`, required by the spec (status 429); `None` when absent or unparsable.
+        pub retry_after: Option<i32>,
+    }
+
+    impl callspec_runtime::FromHeaders for GetAnalysisErrorHeaders {
+        fn from_headers(headers: &reqwest::header::HeaderMap) -> Self {
+            Self {
+                request_id: callspec_runtime::parse_header(headers, "X-Request-ID"),
+                rate_limit_limit: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Limit",
+                ),
+                rate_limit_remaining: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Remaining",
+                ),
+                rate_limit_reset: callspec_runtime::parse_header(
+                    headers,
+                    "X-RateLimit-Reset",
+                ),
+                www_authenticate: callspec_runtime::parse_header(
+                    headers,
+                    "WWW-Authenticate",
+                ),
+                retry_after: callspec_runtime::parse_header(headers, "Retry-After"),
             }
         }
     }
