@@ -52,23 +52,108 @@ fn text(value: &Value, separator: &str) -> Option<String> {
     }
 }
 
-/// A multipart form with one text part per top-level property of `body`'s JSON form: strings
-/// as they are, anything else as JSON. For multipart bodies whose schema has no properties.
+/// The `name=value` pairs of one parameter (or one property of a form body), as OpenAPI's
+/// `style` and `explode` say. What a style cannot express (an object inside an exploded array,
+/// say) is written with brackets, as `deepObject` does and form parsers widely accept.
+fn push_pairs(
+    pairs: &mut Vec<(String, String)>,
+    name: &str,
+    value: &Value,
+    style: QueryStyle,
+    explode: bool,
+) {
+    match (value, style) {
+        (Value::Null, _) => {}
+        (_, QueryStyle::DeepObject) => push_deep(pairs, name.to_owned(), value),
+        (Value::Array(items), QueryStyle::Form) if explode => {
+            for (index, item) in items.iter().enumerate() {
+                match item {
+                    Value::Array(_) | Value::Object(_) => {
+                        push_deep(pairs, format!("{name}[{index}]"), item);
+                    }
+                    _ => pairs.extend(text(item, ",").map(|text| (name.to_owned(), text))),
+                }
+            }
+        }
+        (Value::Array(_), _) => {
+            let separator = match style {
+                QueryStyle::SpaceDelimited => " ",
+                QueryStyle::PipeDelimited => "|",
+                _ => ",",
+            };
+            pairs.extend(text(value, separator).map(|text| (name.to_owned(), text)));
+        }
+        (Value::Object(map), _) if explode => {
+            for (key, value) in map {
+                match value {
+                    Value::Array(_) | Value::Object(_) => push_deep(pairs, key.clone(), value),
+                    _ => pairs.extend(text(value, ",").map(|text| (key.clone(), text))),
+                }
+            }
+        }
+        _ => pairs.extend(text(value, ",").map(|text| (name.to_owned(), text))),
+    }
+}
+
+/// `deepObject`: `name[key]=value`, nested objects recursively, array items by index
+/// (`name[0]=value`).
+fn push_deep(pairs: &mut Vec<(String, String)>, name: String, value: &Value) {
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (key, value) in map {
+                push_deep(pairs, format!("{name}[{key}]"), value);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                push_deep(pairs, format!("{name}[{index}]"), item);
+            }
+        }
+        _ => pairs.extend(text(value, ",").map(|text| (name, text))),
+    }
+}
+
+/// What `application/x-www-form-urlencoded` leaves as is: alphanumerics and `*-._`.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
+
+/// A form body (`application/x-www-form-urlencoded`): each top-level property of `body`'s JSON
+/// form encoded as its `encoding` entry says (`(property, style, explode)`), and as `style: form,
+/// explode: true` when it has none. Null properties are left out.
 ///
 /// # Errors
 /// When `body` does not serialize to JSON.
-pub fn json_form(body: &impl Serialize) -> Result<reqwest::multipart::Form, serde_json::Error> {
-    let mut form = reqwest::multipart::Form::new();
+pub fn form_urlencoded(
+    body: &impl Serialize,
+    encoding: &[(&str, QueryStyle, bool)],
+) -> Result<String, serde_json::Error> {
+    let mut pairs = Vec::new();
     if let Value::Object(map) = serde_json::to_value(body)? {
-        for (name, value) in map {
-            let text = match value {
-                Value::String(text) => text,
-                other => other.to_string(),
-            };
-            form = form.text(name, text);
+        for (name, value) in &map {
+            let (style, explode) = encoding
+                .iter()
+                .find(|(property, _, _)| property == name)
+                .map_or((QueryStyle::Form, true), |(_, style, explode)| {
+                    (*style, *explode)
+                });
+            push_pairs(&mut pairs, name, value, style, explode);
         }
     }
-    Ok(form)
+    Ok(pairs
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(name, FORM),
+                utf8_percent_encode(value, FORM)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&"))
 }
 
 /// OpenAPI query parameter styles.
@@ -94,46 +179,7 @@ impl Query {
 
     /// Adds parameter `name`; a null or absent (`None`) value adds nothing.
     pub fn push(&mut self, name: &str, value: &impl Serialize, style: QueryStyle, explode: bool) {
-        match (to_value(value), style) {
-            (Value::Null, _) => {}
-            (Value::Array(items), _) if explode && style == QueryStyle::Form => {
-                for item in &items {
-                    if let Some(text) = text(item, ",") {
-                        self.pairs.push((name.to_owned(), text));
-                    }
-                }
-            }
-            (Value::Array(items), _) => {
-                let separator = match style {
-                    QueryStyle::SpaceDelimited => " ",
-                    QueryStyle::PipeDelimited => "|",
-                    _ => ",",
-                };
-                self.pairs.push((
-                    name.to_owned(),
-                    text(&Value::Array(items), separator).unwrap_or_default(),
-                ));
-            }
-            (Value::Object(map), QueryStyle::DeepObject) => {
-                for (key, value) in &map {
-                    if let Some(text) = text(value, ",") {
-                        self.pairs.push((format!("{name}[{key}]"), text));
-                    }
-                }
-            }
-            (Value::Object(map), _) if explode => {
-                for (key, value) in &map {
-                    if let Some(text) = text(value, ",") {
-                        self.pairs.push((key.clone(), text));
-                    }
-                }
-            }
-            (value, _) => {
-                if let Some(text) = text(&value, ",") {
-                    self.pairs.push((name.to_owned(), text));
-                }
-            }
-        }
+        push_pairs(&mut self.pairs, name, &to_value(value), style, explode);
     }
 
     /// The pairs, for `reqwest::RequestBuilder::query`.
@@ -198,6 +244,62 @@ mod tests {
             pairs(&json!({"x": 1}), QueryStyle::Form, false),
             p(&[("p", "x,1")])
         );
+    }
+
+    #[test]
+    fn deep_objects_nest_and_index_arrays() {
+        assert_eq!(
+            pairs(
+                &json!({"a": {"b": 1, "c": [true, null]}, "d": null}),
+                QueryStyle::DeepObject,
+                true
+            ),
+            p(&[("p[a][b]", "1"), ("p[a][c][0]", "true")])
+        );
+        assert_eq!(
+            pairs(&json!(["x", "y"]), QueryStyle::DeepObject, true),
+            p(&[("p[0]", "x"), ("p[1]", "y")])
+        );
+    }
+
+    #[test]
+    fn form_bodies_follow_each_property_encoding() {
+        let body = json!({
+            "name": "Ada Lovelace",
+            "tags": ["a", "b"],
+            "expand": ["customer", "invoice.lines"],
+            "metadata": {"order": "6735", "nested": {"x": 1}},
+            "address": {"city": "Zürich", "lines": ["1", "2"]},
+            "note": null,
+            "limit": 10,
+            "csv": ["x", "y"],
+        });
+        let encoding = [
+            ("expand", QueryStyle::DeepObject, true),
+            ("metadata", QueryStyle::DeepObject, true),
+            ("csv", QueryStyle::Form, false),
+        ];
+        let text = form_urlencoded(&body, &encoding).unwrap();
+        assert_eq!(
+            text.split('&').collect::<Vec<_>>(),
+            [
+                "name=Ada%20Lovelace",
+                // form + explode (the default): repeated keys for arrays…
+                "tags=a",
+                "tags=b",
+                "expand%5B0%5D=customer",
+                "expand%5B1%5D=invoice.lines",
+                "metadata%5Border%5D=6735",
+                "metadata%5Bnested%5D%5Bx%5D=1",
+                // …and an object's properties as keys of their own.
+                "city=Z%C3%BCrich",
+                "lines%5B0%5D=1",
+                "lines%5B1%5D=2",
+                "limit=10",
+                "csv=x%2Cy",
+            ]
+        );
+        assert_eq!(form_urlencoded(&json!({}), &[]).unwrap(), "");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! shapes OpenAPI allows and serde does not spell out ([`double_option`], [`Base64`]).
 
 mod base64;
+mod body;
 mod constraint;
 mod credentials;
 pub mod double_option;
@@ -12,9 +13,10 @@ mod error;
 mod response;
 
 pub use base64::Base64;
+pub use body::{file_part, form_body, json_body, json_form, part_text, text_part};
 pub use constraint::ConstraintError;
 pub use credentials::{Credential, Credentials, Secret};
-pub use encoding::{header_value, json_form, path_segment, Query, QueryStyle};
+pub use encoding::{form_urlencoded, header_value, path_segment, Query, QueryStyle};
 pub use error::Error;
 pub use response::{parse_header, FromHeaders, RawResponse, ResponseValue};
 

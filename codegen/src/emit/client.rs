@@ -271,14 +271,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         .filter(|(p, _)| p.location == ParamLocation::Query)
         .map(|(p, value)| {
             let wire = &p.wire_name;
-            let style = match p.style {
-                QueryStyle::Form => quote! { callspec_runtime::QueryStyle::Form },
-                QueryStyle::SpaceDelimited => {
-                    quote! { callspec_runtime::QueryStyle::SpaceDelimited }
-                }
-                QueryStyle::PipeDelimited => quote! { callspec_runtime::QueryStyle::PipeDelimited },
-                QueryStyle::DeepObject => quote! { callspec_runtime::QueryStyle::DeepObject },
-            };
+            let style = query_style(p.style);
             let explode = p.explode;
             quote! { query.push(#wire, #value, #style, #explode); }
         })
@@ -464,15 +457,20 @@ fn body_tokens(body: &Body) -> TokenStream {
     let media_type = &body.media_type;
     let optional = !body.required && !matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
     let send = match &body.kind {
-        BodyKind::Json if media_type == "application/json" => {
-            quote! { request = request.json(body); }
-        }
         BodyKind::Json => quote! {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, #media_type)
-                .body(serde_json::to_vec(body).map_err(|error| Error::InvalidRequest(error.to_string()))?);
+            request = callspec_runtime::json_body(request, #media_type, body)?;
         },
-        BodyKind::Form => quote! { request = request.form(body); },
+        BodyKind::Form(encoding) => {
+            let entries = encoding.iter().map(|entry| {
+                let property = &entry.property;
+                let style = query_style(entry.style);
+                let explode = entry.explode;
+                quote! { (#property, #style, #explode) }
+            });
+            quote! {
+                request = callspec_runtime::form_body(request, body, &[#(#entries),*])?;
+            }
+        }
         BodyKind::Multipart(parts) => multipart_tokens(parts),
         BodyKind::Bytes => quote! {
             request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
@@ -493,27 +491,40 @@ fn body_tokens(body: &Body) -> TokenStream {
     }
 }
 
+fn query_style(style: QueryStyle) -> TokenStream {
+    match style {
+        QueryStyle::Form => quote! { callspec_runtime::QueryStyle::Form },
+        QueryStyle::SpaceDelimited => quote! { callspec_runtime::QueryStyle::SpaceDelimited },
+        QueryStyle::PipeDelimited => quote! { callspec_runtime::QueryStyle::PipeDelimited },
+        QueryStyle::DeepObject => quote! { callspec_runtime::QueryStyle::DeepObject },
+    }
+}
+
 fn multipart_tokens(parts: &[MultipartPart]) -> TokenStream {
     if parts.is_empty() {
         return quote! {
-            request = request.multipart(
-                callspec_runtime::json_form(body).map_err(|error| Error::InvalidRequest(error.to_string()))?,
-            );
+            request = request.multipart(callspec_runtime::json_form(body)?);
         };
     }
     let parts = parts.iter().map(|part| {
         let field = ident(&part.field);
         let wire = &part.wire_name;
-        let add = match part.kind {
-            PartKind::File => quote! { form = form.part(#wire, reqwest::multipart::Part::bytes(value.clone())); },
-            PartKind::Files => quote! {
+        let file_type = part.content_type.as_deref().unwrap_or("application/octet-stream");
+        let add = match (part.kind, &part.content_type) {
+            (PartKind::File, _) => quote! {
+                form = form.part(#wire, callspec_runtime::file_part(value.clone(), #wire, #file_type)?);
+            },
+            (PartKind::Files, _) => quote! {
                 for file in value {
-                    form = form.part(#wire, reqwest::multipart::Part::bytes(file.clone()));
+                    form = form.part(#wire, callspec_runtime::file_part(file.clone(), #wire, #file_type)?);
                 }
             },
-            PartKind::Text => quote! { form = form.text(#wire, value.clone()); },
-            PartKind::Json => quote! {
-                form = form.text(#wire, serde_json::to_string(value).map_err(|error| Error::InvalidRequest(error.to_string()))?);
+            (PartKind::Text | PartKind::Value, Some(content_type)) => quote! {
+                form = form.part(#wire, callspec_runtime::text_part(value, #content_type)?);
+            },
+            (PartKind::Text, None) => quote! { form = form.text(#wire, value.clone()); },
+            (PartKind::Value, None) => quote! {
+                form = form.text(#wire, callspec_runtime::part_text(value)?);
             },
         };
         match part.presence {

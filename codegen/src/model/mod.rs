@@ -11,7 +11,7 @@ pub use operations::{
     build_operations, Body, BodyKind, Operation, Param, ParamLocation, QueryStyle, ResponseBody,
     ResponseCase, Responses, SecurityScheme, SecuritySchemeKind,
 };
-pub use operations::{HeaderField, MultipartPart, PartKind, StatusMatch};
+pub use operations::{FormEncoding, HeaderField, MultipartPart, PartKind, StatusMatch};
 pub(crate) use recursion::break_cycles;
 pub use types::{Converted, TypeSpace};
 

@@ -83,10 +83,20 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyKind {
     Json,
-    Form,
+    /// `application/x-www-form-urlencoded`, with the properties whose `encoding` is not the
+    /// default (`style: form`, `explode: true`).
+    Form(Vec<FormEncoding>),
     Multipart(Vec<MultipartPart>),
     Bytes,
     Text,
+}
+
+/// How one property of a form body is encoded (its Encoding Object).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormEncoding {
+    pub property: String,
+    pub style: QueryStyle,
+    pub explode: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +105,8 @@ pub struct MultipartPart {
     pub wire_name: String,
     pub presence: Presence,
     pub kind: PartKind,
+    /// The spec's `encoding.<part>.contentType` (the first, when it lists several).
+    pub content_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,8 +117,8 @@ pub enum PartKind {
     Files,
     /// A string, sent as is.
     Text,
-    /// Anything else, sent as JSON text.
-    Json,
+    /// Anything else: string-like values as their text, objects and arrays as JSON.
+    Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -615,8 +627,12 @@ impl<'a> Builder<'a> {
             }
             (_, None) => TypeRef::Builtin(Builtin::Json),
         };
+        let encoding = entry.get("encoding").and_then(Value::as_object);
         let kind = match kind {
-            BodyKind::Multipart(_) => BodyKind::Multipart(Self::multipart_parts(space, &ty)),
+            BodyKind::Multipart(_) => {
+                BodyKind::Multipart(Self::multipart_parts(space, &ty, encoding))
+            }
+            BodyKind::Form(_) => BodyKind::Form(form_encoding(encoding)),
             other => other,
         };
         Some(Body {
@@ -630,7 +646,11 @@ impl<'a> Builder<'a> {
 
     /// The parts of a multipart body, one per field of its struct; none when the body is not a
     /// struct (it is then sent field by field from its JSON form).
-    fn multipart_parts(space: &TypeSpace<'_>, ty: &TypeRef) -> Vec<MultipartPart> {
+    fn multipart_parts(
+        space: &TypeSpace<'_>,
+        ty: &TypeRef,
+        encoding: Option<&serde_json::Map<String, Value>>,
+    ) -> Vec<MultipartPart> {
         let TypeRef::Named(index) = ty else {
             return Vec::new();
         };
@@ -650,13 +670,18 @@ impl<'a> Builder<'a> {
                         PartKind::Files
                     }
                     TypeRef::Builtin(Builtin::String) => PartKind::Text,
-                    _ => PartKind::Json,
+                    _ => PartKind::Value,
                 };
                 MultipartPart {
                     field: field.name.clone(),
                     wire_name: field.wire_name.clone(),
                     presence: field.presence,
                     kind,
+                    content_type: encoding
+                        .and_then(|e| e.get(&field.wire_name))
+                        .and_then(|e| e.get("contentType"))
+                        .and_then(Value::as_str)
+                        .and_then(first_media_type),
                 }
             })
             .collect()
@@ -904,6 +929,91 @@ fn header_type(ty: TypeRef) -> TypeRef {
     }
 }
 
+/// The pointers of the schemas of the multipart request bodies the client sends (the schema
+/// under the media type, and the component it refers to), so that the type space can tell
+/// their file parts from text before any schema is converted.
+pub(crate) fn multipart_roots(spec: &Value) -> BTreeSet<String> {
+    let mut roots = BTreeSet::new();
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        return roots;
+    };
+    for path in paths.keys() {
+        let item_at = JsonPointer::root().join("paths").join(path.as_str());
+        let Ok((item_at, item)) = follow(spec, &item_at) else {
+            continue;
+        };
+        for method in METHODS {
+            if item
+                .get(method)
+                .and_then(|op| op.get("requestBody"))
+                .is_none()
+            {
+                continue;
+            }
+            let body_at = item_at.join(method).join("requestBody");
+            let Ok((body_at, body)) = follow(spec, &body_at) else {
+                continue;
+            };
+            let Some(content) = body.get("content").and_then(Value::as_object) else {
+                continue;
+            };
+            let Some((media_type, _)) = preferred_request_media_type(content) else {
+                continue;
+            };
+            if !matches!(body_kind(media_type), BodyKind::Multipart(_)) {
+                continue;
+            }
+            let schema_at = body_at.join("content").join(media_type).join("schema");
+            if let Ok((target, _)) = follow(spec, &schema_at) {
+                roots.insert(target.to_string());
+            }
+            roots.insert(schema_at.to_string());
+        }
+    }
+    roots
+}
+
+/// The entries of a form body's `encoding` that differ from `style: form, explode: true`.
+fn form_encoding(encoding: Option<&serde_json::Map<String, Value>>) -> Vec<FormEncoding> {
+    let Some(encoding) = encoding else {
+        return Vec::new();
+    };
+    encoding
+        .iter()
+        .filter_map(|(property, entry)| {
+            let style = match entry.get("style").and_then(Value::as_str) {
+                Some("spaceDelimited") => QueryStyle::SpaceDelimited,
+                Some("pipeDelimited") => QueryStyle::PipeDelimited,
+                Some("deepObject") => QueryStyle::DeepObject,
+                _ => QueryStyle::Form,
+            };
+            let explode = entry
+                .get("explode")
+                .and_then(Value::as_bool)
+                .unwrap_or(style == QueryStyle::Form);
+            (style != QueryStyle::Form || !explode).then(|| FormEncoding {
+                property: property.clone(),
+                style,
+                explode,
+            })
+        })
+        .collect()
+}
+
+/// `image/png, image/jpeg` → `image/png`; `None` for text that is not a concrete
+/// `type/subtype` (`image/*`), so the client never sends a content type that fails to parse.
+fn first_media_type(listed: &str) -> Option<String> {
+    let essence = listed.split([',', ';']).next()?.trim();
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    let (kind, subtype) = essence.split_once('/')?;
+    (token(kind) && token(subtype)).then(|| essence.to_owned())
+}
+
 /// `Application/JSON; charset=utf-8` → `application/json`.
 fn essence(media_type: &str) -> String {
     media_type
@@ -927,7 +1037,7 @@ fn body_kind(media_type: &str) -> BodyKind {
     if is_json(&essence) {
         BodyKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
-        BodyKind::Form
+        BodyKind::Form(Vec::new())
     } else if essence.starts_with("multipart/") {
         BodyKind::Multipart(Vec::new())
     } else if essence.starts_with("text/") {
@@ -943,7 +1053,7 @@ fn preferred_request_media_type(
     let rank = |media_type: &str| match body_kind(media_type) {
         BodyKind::Json if media_type.starts_with("application/json") => 0,
         BodyKind::Json => 1,
-        BodyKind::Form => 2,
+        BodyKind::Form(_) => 2,
         BodyKind::Multipart(_) => 3,
         BodyKind::Bytes if media_type == "application/octet-stream" => 4,
         BodyKind::Text => 5,

@@ -71,6 +71,9 @@ pub struct TypeSpace<'a> {
     by_pointer: HashMap<String, Converted>,
     /// Targets being converted, to stop a `$ref` cycle through non-component schemas.
     converting: BTreeSet<String>,
+    /// Pointers of the schemas of multipart request bodies: their `format: binary` properties
+    /// are file parts (bytes), where elsewhere `binary` inside JSON can only be text.
+    multipart_roots: BTreeSet<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -91,6 +94,7 @@ impl<'a> TypeSpace<'a> {
             namer: Namer::with_reserved(RESERVED_TYPE_NAMES),
             by_pointer: HashMap::new(),
             converting: BTreeSet::new(),
+            multipart_roots: super::operations::multipart_roots(spec),
             warnings: Vec::new(),
         };
         let schemas_at = JsonPointer::root().join("components").join("schemas");
@@ -594,15 +598,20 @@ impl<'a> TypeSpace<'a> {
             });
         }
         let struct_name = pascal_case(hint, "Type");
+        let multipart = self.multipart_roots.contains(&at.to_string());
         let mut field_namer = Namer::new();
         let mut fields = Vec::new();
         for (wire_name, property, property_at) in shape.properties {
             let name = field_namer.claim(&snake_case(&wire_name, "field"));
-            let converted = self.convert(
-                property,
-                &property_at,
-                &format!("{struct_name}{}", pascal_case(&wire_name, "Field")),
-            );
+            let file = multipart.then(|| self.file_part_type(property)).flatten();
+            let converted = match file {
+                Some(converted) => converted,
+                None => self.convert(
+                    property,
+                    &property_at,
+                    &format!("{struct_name}{}", pascal_case(&wire_name, "Field")),
+                ),
+            };
             let resolved = self.resolved(property);
             let read_or_write_only = resolved.is_some_and(|p| {
                 p.get("readOnly") == Some(&Value::Bool(true))
@@ -667,6 +676,32 @@ impl<'a> TypeSpace<'a> {
             extra,
             deny_unknown,
         }))
+    }
+
+    /// Bytes for a `format: binary` property of a multipart body (a file part), a list of them
+    /// for an array of such (several files under one name).
+    fn file_part_type(&self, property: &'a Value) -> Option<Converted> {
+        let resolved = self.resolved(property)?;
+        let is_binary = |schema: &Value| {
+            schema_type_of(schema) == Some("string")
+                && schema.get("format").and_then(Value::as_str) == Some("binary")
+        };
+        let ty = if is_binary(resolved) {
+            TypeRef::Builtin(Builtin::Bytes)
+        } else if schema_type_of(resolved) == Some("array")
+            && resolved
+                .get("items")
+                .and_then(|items| self.resolved(items))
+                .is_some_and(is_binary)
+        {
+            TypeRef::Vec(Box::new(TypeRef::Builtin(Builtin::Bytes)))
+        } else {
+            return None;
+        };
+        Some(Converted {
+            ty,
+            nullable: is_nullable(resolved),
+        })
     }
 
     /// The schema itself, or the target of its `$ref`.
@@ -855,7 +890,8 @@ pub(crate) fn string_type(schema: &Value) -> Builtin {
         Some("date") => Builtin::Date,
         Some("uuid") => Builtin::Uuid,
         Some("byte") => Builtin::Base64,
-        Some("binary") => Builtin::Bytes,
+        // Raw bytes have no JSON form: inside JSON a `binary` string is text. Bodies and file
+        // parts of multipart bodies, where bytes are what travels, are typed apart.
         _ => Builtin::String,
     }
 }

@@ -132,7 +132,7 @@ impl Client {
             .concat();
         let mut request = self.client.request(reqwest::Method::POST, url);
         if let Some(body) = body {
-            request = request.json(body);
+            request = callspec_runtime::json_body(request, "application/json", body)?;
         }
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request.send().await.map_err(Error::Communication)?;
