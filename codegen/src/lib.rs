@@ -206,6 +206,19 @@ fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTr
             .iter()
             .chain(options)
             .for_each(|p| visit(&p.ty));
+        // A body whose schema is inline and not an object (a list of ids, a timestamp) names
+        // its builtin here and nowhere else.
+        if let Some(body) = &operation.body {
+            visit(&body.ty);
+        }
+        for case in operation
+            .responses
+            .success
+            .iter()
+            .chain(&operation.responses.errors)
+        {
+            visit(&case.body.ty());
+        }
         for (_, headers) in [
             &operation.responses.headers,
             &operation.responses.error_headers,
