@@ -14,15 +14,9 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Method names of the generated `Client` that operations must not take.
-const RESERVED_METHODS: [&str; 6] = [
-    "new",
-    "with_client",
-    "base_url",
-    "client",
-    "credentials",
-    "with_credentials",
-];
+/// Method names the generated `Client` defines itself, which operations and credential setters
+/// must not take.
+const RESERVED_METHODS: [&str; 4] = ["new", "with_client", "base_url", "client"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -314,7 +308,6 @@ impl<'a> Builder<'a> {
 
     fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let mut schemes = Vec::new();
-        let mut namer = Namer::new();
         let Some(declared) = self
             .spec
             .pointer("/components/securitySchemes")
@@ -365,7 +358,12 @@ impl<'a> Builder<'a> {
                     continue;
                 }
             };
-            let method_name = format!("with_{}", namer.claim(&snake_case(key, "auth")));
+            // Setters share the one namespace of `Client` methods with the constructors and
+            // the operations, so that none can shadow another.
+            let method_name = self.methods.claim(&format!(
+                "with_{}",
+                snake_case(key, "auth").trim_end_matches('_')
+            ));
             schemes.push(SecurityScheme {
                 key: key.clone(),
                 method_name,
