@@ -3,7 +3,7 @@
 //! Values arrive as anything `Serialize` and are read through `serde_json::Value`, so enums,
 //! identifiers, numbers and lists all encode the same way they appear in JSON bodies.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -15,17 +15,17 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// A path parameter, as one percent-encoded path segment (`style: simple`).
-pub fn path_segment(value: &impl Serialize) -> String {
+pub fn path_segment(value: &(impl Serialize + ?Sized)) -> String {
     let text = text(&to_value(value), ",").unwrap_or_default();
     utf8_percent_encode(&text, PATH_SEGMENT).to_string()
 }
 
 /// A header parameter's value (`style: simple`); `None` for a null value.
-pub fn header_value(value: &impl Serialize) -> Option<String> {
+pub fn header_value(value: &(impl Serialize + ?Sized)) -> Option<String> {
     text(&to_value(value), ",")
 }
 
-fn to_value(value: &impl Serialize) -> Value {
+fn to_value(value: &(impl Serialize + ?Sized)) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
@@ -114,6 +114,47 @@ fn push_deep(pairs: &mut Vec<(String, String)>, name: String, value: &Value) {
     }
 }
 
+/// What a cookie value may not hold as is (RFC 6265 `cookie-octet`): controls, space, `"`, `,`,
+/// `;`, `\`, anything beyond ASCII, and `%` itself so that decoding is unambiguous. The rest
+/// (`=`, `/`, base64 padding…) stays readable, since servers do not all decode cookies.
+const COOKIE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%')
+    .add(0x7f);
+
+/// The `Cookie` header of one request, built parameter by parameter (`style: form`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cookies {
+    pairs: Vec<String>,
+}
+
+impl Cookies {
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds cookie `name`; a null or absent (`None`) value adds nothing. Lists and objects are
+    /// joined with commas, which are then percent-encoded like every character a cookie value
+    /// cannot hold.
+    pub fn push(&mut self, name: &str, value: &(impl Serialize + ?Sized)) {
+        if let Some(text) = text(&to_value(value), ",") {
+            self.pairs
+                .push(format!("{name}={}", utf8_percent_encode(&text, COOKIE)));
+        }
+    }
+
+    /// The header value (`a=1; b=2`), or `None` when no cookie was added.
+    #[must_use]
+    pub fn header(&self) -> Option<String> {
+        (!self.pairs.is_empty()).then(|| self.pairs.join("; "))
+    }
+}
+
 /// What `application/x-www-form-urlencoded` leaves as is: alphanumerics and `*-._`.
 const FORM: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'*')
@@ -178,7 +219,13 @@ impl Query {
     }
 
     /// Adds parameter `name`; a null or absent (`None`) value adds nothing.
-    pub fn push(&mut self, name: &str, value: &impl Serialize, style: QueryStyle, explode: bool) {
+    pub fn push(
+        &mut self,
+        name: &str,
+        value: &(impl Serialize + ?Sized),
+        style: QueryStyle,
+        explode: bool,
+    ) {
         push_pairs(&mut self.pairs, name, &to_value(value), style, explode);
     }
 
@@ -300,6 +347,19 @@ mod tests {
             ]
         );
         assert_eq!(form_urlencoded(&json!({}), &[]).unwrap(), "");
+    }
+
+    #[test]
+    fn cookie_values_are_percent_encoded_where_the_grammar_forbids() {
+        let mut cookies = Cookies::new();
+        assert_eq!(cookies.header(), None);
+        cookies.push("session", "a b;c,d\"e\\f%g=h/ü");
+        cookies.push("absent", &None::<String>);
+        cookies.push("ids", &[1, 2][..]);
+        assert_eq!(
+            cookies.header().as_deref(),
+            Some("session=a%20b%3Bc%2Cd%22e%5Cf%25g=h/%C3%BC; ids=1%2C2")
+        );
     }
 
     #[test]

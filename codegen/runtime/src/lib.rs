@@ -16,7 +16,7 @@ pub use base64::Base64;
 pub use body::{file_part, form_body, json_body, json_form, part_text, text_part};
 pub use constraint::ConstraintError;
 pub use credentials::{Credential, Credentials, Secret};
-pub use encoding::{form_urlencoded, header_value, path_segment, Query, QueryStyle};
+pub use encoding::{form_urlencoded, header_value, path_segment, Cookies, Query, QueryStyle};
 pub use error::Error;
 pub use response::{parse_header, FromHeaders, RawResponse, ResponseValue};
 

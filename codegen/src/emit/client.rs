@@ -75,12 +75,14 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> ClientParts {
     top.push(quote! {
         impl Client {
             /// A client for the API at `base_url`, with a default `reqwest::Client`.
+            #[must_use]
             pub fn new(base_url: impl Into<String>) -> Self {
                 Self::with_client(base_url, reqwest::Client::new())
             }
 
             /// A client for the API at `base_url` that sends its requests with `client` (for
             /// timeouts, proxies, TLS settings or middleware of your own).
+            #[must_use]
             pub fn with_client(base_url: impl Into<String>, client: reqwest::Client) -> Self {
                 Self {
                     base_url: base_url.into().trim_end_matches('/').to_owned(),
@@ -196,27 +198,36 @@ fn headers_type(headers: Option<&(String, Vec<HeaderField>)>) -> TokenStream {
     }
 }
 
+/// Whether a method takes a parameter of type `ty` by value (cheap `Copy` values) rather than
+/// by reference.
+fn passed_by_value(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Builtin(
+            Builtin::Bool
+                | Builtin::I8
+                | Builtin::I16
+                | Builtin::I32
+                | Builtin::I64
+                | Builtin::U8
+                | Builtin::U16
+                | Builtin::U32
+                | Builtin::U64
+                | Builtin::F32
+                | Builtin::F64
+                | Builtin::Uuid
+                | Builtin::Date
+                | Builtin::DateTime
+        )
+    )
+}
+
 /// How a method takes a parameter of type `ty`: cheap values by value, strings as `&str`, the
 /// rest by reference.
 fn argument_type(ty: &TypeRef, defs: &[TypeDef]) -> TokenStream {
     match ty {
         TypeRef::Builtin(Builtin::String) => quote! { &str },
-        TypeRef::Builtin(
-            Builtin::Bool
-            | Builtin::I8
-            | Builtin::I16
-            | Builtin::I32
-            | Builtin::I64
-            | Builtin::U8
-            | Builtin::U16
-            | Builtin::U32
-            | Builtin::U64
-            | Builtin::F32
-            | Builtin::F64
-            | Builtin::Uuid
-            | Builtin::Date
-            | Builtin::DateTime,
-        ) => type_tokens(ty, defs, Scope::Root),
+        _ if passed_by_value(ty) => type_tokens(ty, defs, Scope::Root),
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, defs, Scope::Root);
             quote! { &[#inner] }
@@ -252,12 +263,17 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     let url = url_tokens(operation);
     let http_method = ident(&operation.http_method);
 
+    // Arguments taken by reference are passed on as they are; the runtime borrows the rest.
     let all_params: Vec<(&Param, TokenStream)> = operation
         .params
         .iter()
         .map(|p| {
             let n = ident(&p.name);
-            (p, quote! { &#n })
+            if passed_by_value(&p.ty) {
+                (p, quote! { &#n })
+            } else {
+                (p, quote! { #n })
+            }
         })
         .chain(operation.options.iter().flat_map(|(_, params)| {
             params.iter().map(|p| {
@@ -299,19 +315,15 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         .filter(|(p, _)| p.location == ParamLocation::Cookie)
         .map(|(p, value)| {
             let wire = &p.wire_name;
-            quote! {
-                if let Some(value) = callspec_runtime::header_value(#value) {
-                    cookies.push(format!("{}={}", #wire, value));
-                }
-            }
+            quote! { cookies.push(#wire, #value); }
         })
         .collect();
     let cookie_header = (!cookies.is_empty()).then(|| {
         quote! {
-            let mut cookies: Vec<String> = Vec::new();
+            let mut cookies = callspec_runtime::Cookies::new();
             #(#cookies)*
-            if !cookies.is_empty() {
-                request = request.header(reqwest::header::COOKIE, cookies.join("; "));
+            if let Some(cookie) = cookies.header() {
+                request = request.header(reqwest::header::COOKIE, cookie);
             }
         }
     });
@@ -339,7 +351,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         #docs
         #deprecated
         pub async fn #name(&self, #(#arguments),*) -> Result<ResponseValue<#success #headers>, Error<#error #error_headers>> {
-            let url = #url;
+            #url
             #binding = self.client.request(reqwest::Method::#http_method, url);
             #query
             #(#headers_set)*
@@ -407,34 +419,49 @@ fn method_doc(operation: &Operation) -> Doc {
     doc
 }
 
-/// `[self.base_url.as_str(), "/pets/", &path_segment(&id)].concat()`: the path with each
-/// parameter percent-encoded.
+/// The request URL: each path parameter percent-encoded into a local of its name, then
+/// `format!("{}/pets/{pet_id}", self.base_url)`, which reads like the path it builds.
 fn url_tokens(operation: &Operation) -> TokenStream {
-    let mut pieces = vec![quote! { self.base_url.as_str() }];
+    let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
+    let mut template = String::from("{}");
+    let mut segments = Vec::new();
     let mut rest = operation.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
             break;
         };
-        if start > 0 {
-            let literal = &rest[..start];
-            pieces.push(quote! { #literal });
-        }
+        template.push_str(&escape(&rest[..start]));
         let name = &rest[start + 1..start + end];
-        if let Some(param) = operation
+        match operation
             .params
             .iter()
             .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
         {
-            let param_name = ident(&param.name);
-            pieces.push(quote! { &callspec_runtime::path_segment(&#param_name) });
+            Some(param) => {
+                template.push_str(&format!("{{{}}}", ident(&param.name)));
+                if !segments.iter().any(|(n, _)| *n == param.name) {
+                    let param_name = ident(&param.name);
+                    let value = if passed_by_value(&param.ty) {
+                        quote! { &#param_name }
+                    } else {
+                        quote! { #param_name }
+                    };
+                    segments.push((
+                        param.name.clone(),
+                        quote! { let #param_name = callspec_runtime::path_segment(#value); },
+                    ));
+                }
+            }
+            None => template.push_str(&escape(&rest[start..=start + end])),
         }
         rest = &rest[start + end + 1..];
     }
-    if !rest.is_empty() {
-        pieces.push(quote! { #rest });
+    template.push_str(&escape(rest));
+    let segments = segments.iter().map(|(_, tokens)| tokens);
+    quote! {
+        #(#segments)*
+        let url = format!(#template, self.base_url);
     }
-    quote! { [#(#pieces),*].concat() }
 }
 
 fn body_argument(body: &Body, defs: &[TypeDef]) -> TokenStream {

@@ -43,12 +43,14 @@ pub struct Client {
 
 impl Client {
     /// A client for the API at `base_url`, with a default `reqwest::Client`.
+    #[must_use]
     pub fn new(base_url: impl Into<String>) -> Self {
         Self::with_client(base_url, reqwest::Client::new())
     }
 
     /// A client for the API at `base_url` that sends its requests with `client` (for
     /// timeouts, proxies, TLS settings or middleware of your own).
+    #[must_use]
     pub fn with_client(base_url: impl Into<String>, client: reqwest::Client) -> Self {
         Self {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
@@ -123,13 +125,8 @@ impl Client {
         ResponseValue<types::Analysis, types::CreateAnalysisHeaders>,
         Error<types::Error, types::CreateAnalysisErrorHeaders>,
     > {
-        let url = [
-            self.base_url.as_str(),
-            "/v1/sessions/",
-            &callspec_runtime::path_segment(&session_id),
-            "/analysis",
-        ]
-            .concat();
+        let session_id = callspec_runtime::path_segment(session_id);
+        let url = format!("{}/v1/sessions/{session_id}/analysis", self.base_url);
         let mut request = self.client.request(reqwest::Method::POST, url);
         if let Some(body) = body {
             request = callspec_runtime::json_body(request, "application/json", body)?;
@@ -168,12 +165,8 @@ impl Client {
         ResponseValue<types::Analysis, types::GetAnalysisHeaders>,
         Error<types::Error, types::GetAnalysisErrorHeaders>,
     > {
-        let url = [
-            self.base_url.as_str(),
-            "/v1/analyses/",
-            &callspec_runtime::path_segment(&id),
-        ]
-            .concat();
+        let id = callspec_runtime::path_segment(id);
+        let url = format!("{}/v1/analyses/{id}", self.base_url);
         let request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request.send().await.map_err(Error::Communication)?;
