@@ -19,7 +19,7 @@ const KEYWORDS: [&str; 51] = [
 pub fn words(text: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = transliterated(text).chars().collect();
     for (index, &c) in chars.iter().enumerate() {
         if c.is_ascii_alphanumeric() {
             let previous = index.checked_sub(1).map(|i| chars[i]);
@@ -57,6 +57,22 @@ pub fn words(text: &str) -> Vec<String> {
         words.push(current);
     }
     words
+}
+
+/// Letters beyond ASCII in their closest ASCII spelling (`Ä` → `A`, `ß` → `ss`, `東` → `Dong`),
+/// so `ÄÖ` names a variant `Ao` rather than `U00c4U00d6`. A character without one stays, and
+/// `symbol_word` spells its code point.
+fn transliterated(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match deunicode::deunicode_char(c) {
+            Some(ascii) if !c.is_ascii() && ascii.chars().any(|a| a.is_ascii_alphanumeric()) => {
+                out.push_str(ascii);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn symbol_word(c: char, leading: bool) -> Option<String> {
@@ -193,7 +209,9 @@ mod tests {
         assert_eq!(words("+1"), ["plus", "1"]);
         assert_eq!(words("-1"), ["minus", "1"]);
         assert_eq!(words("v2Beta"), ["v2", "Beta"]);
-        assert_eq!(words("ÄÖ"), ["u00c4", "u00d6"]);
+        assert_eq!(words("ÄÖ"), ["AO"]);
+        assert_eq!(words("größe"), ["grosse"]);
+        assert_eq!(pascal_case("Ärger über", "X"), "ArgerUber");
         assert_eq!(words("a-b"), ["a", "b"]);
     }
 
