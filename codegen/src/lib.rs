@@ -57,6 +57,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     warnings.extend(operation_warnings);
     let mut defs = std::mem::take(&mut space.defs);
     model::break_cycles(&mut defs);
+    model::describe_undocumented(&mut defs, raw);
     check_patterns(&mut defs, &mut warnings);
 
     let title = raw

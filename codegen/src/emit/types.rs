@@ -7,8 +7,8 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use crate::model::{
-    Builtin, Constraints, Doc, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef, TypeDef,
-    TypeKind, TypeRef, UntaggedDef,
+    Builtin, Constraints, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef, TypeDef, TypeKind,
+    TypeRef, UntaggedDef,
 };
 
 /// Where a type is named from: inside `types`, or from the crate root.
@@ -102,7 +102,7 @@ pub(crate) fn types_tokens(defs: &[TypeDef]) -> Vec<TokenStream> {
 
 fn type_def(def: &TypeDef, defs: &[TypeDef]) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc_attrs(&with_origin(&def.doc, &def.origin));
+    let docs = doc_attrs(&def.doc);
     match &def.kind {
         TypeKind::Struct(body) => struct_def(&name, &docs, body, defs),
         TypeKind::Enum(body) => enum_def(&name, &docs, body),
@@ -114,14 +114,6 @@ fn type_def(def: &TypeDef, defs: &[TypeDef]) -> TokenStream {
             quote! { #docs pub type #name = #target; }
         }
     }
-}
-
-fn with_origin(doc: &Doc, origin: &str) -> Doc {
-    let mut doc = doc.clone();
-    if !origin.is_empty() && doc.description.is_none() && doc.title.is_none() {
-        doc.notes.insert(0, format!("Schema at `#{origin}`."));
-    }
-    doc
 }
 
 fn struct_def(
@@ -346,7 +338,17 @@ fn untagged_def(
     let variants = body.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = type_tokens(&variant.ty, defs, Scope::Types);
-        quote! { #variant_name(#ty), }
+        let doc = match &variant.ty {
+            TypeRef::Named(index) => {
+                let name = &defs[*index].name;
+                format!(" {} [`{name}`].", article(name))
+            }
+            other => {
+                let text = type_text(other, defs);
+                format!(" {} `{text}`.", article(&text))
+            }
+        };
+        quote! { #[doc = #doc] #variant_name(#ty), }
     });
     quote! {
         #docs
@@ -400,11 +402,13 @@ fn newtype_def(
                     Ok(Self(value))
                 }
 
+                /// The value, as sent on the wire.
                 #[must_use]
                 pub fn as_str(&self) -> &str {
                     &self.0
                 }
 
+                /// The value, as a `String`.
                 #[must_use]
                 pub fn into_inner(self) -> String {
                     self.0
@@ -457,6 +461,7 @@ fn newtype_def(
                     Ok(Self(value))
                 }
 
+                /// The value, as a plain number.
                 #[must_use]
                 pub fn get(self) -> #inner {
                     self.0
@@ -477,6 +482,23 @@ fn newtype_def(
             }
         }
     }
+}
+
+/// `An` before a name that starts with a vowel, `A` before any other.
+fn article(name: &str) -> &'static str {
+    if name.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "An"
+    } else {
+        "A"
+    }
+}
+
+/// A type as written in Rust (`Vec<String>`), for docs.
+fn type_text(ty: &TypeRef, defs: &[TypeDef]) -> String {
+    type_tokens(ty, defs, Scope::Types)
+        .to_string()
+        .replace(' ', "")
+        .replace(',', ", ")
 }
 
 fn inner_text(ty: &TypeRef) -> String {

@@ -3,10 +3,12 @@
 //! [`TypeSpace`] turns schemas into [`TypeDef`]s and owns their names; [`operations`] turns
 //! operations into [`Operation`]s that refer to those types. Emission reads only this model.
 
+mod describe;
 mod operations;
 mod recursion;
 mod types;
 
+pub(crate) use describe::describe_undocumented;
 pub use operations::{
     build_operations, Body, BodyKind, Operation, Param, ParamLocation, QueryStyle, ResponseBody,
     ResponseCase, Responses, SecurityScheme, SecuritySchemeKind,

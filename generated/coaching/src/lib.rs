@@ -366,6 +366,7 @@ pub mod types {
             Ok(Self(value))
         }
 
+        /// The value, as a plain number.
         #[must_use]
         pub fn get(self) -> f64 {
             self.0
@@ -403,7 +404,6 @@ pub mod types {
         pub close: Option<FeedbackPair>,
     }
 
-    /// Schema at `#/components/schemas/FeedbackPair`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct FeedbackPair {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -412,7 +412,6 @@ pub mod types {
         pub negative: Option<String>,
     }
 
-    /// Schema at `#/components/schemas/ActionPlan`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ActionPlan {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -228,11 +228,13 @@ pub mod types {
             Ok(Self(value))
         }
 
+        /// The value, as sent on the wire.
         #[must_use]
         pub fn as_str(&self) -> &str {
             &self.0
         }
 
+        /// The value, as a `String`.
         #[must_use]
         pub fn into_inner(self) -> String {
             self.0
@@ -305,11 +307,13 @@ pub mod types {
             Ok(Self(value))
         }
 
+        /// The value, as sent on the wire.
         #[must_use]
         pub fn as_str(&self) -> &str {
             &self.0
         }
 
+        /// The value, as a `String`.
         #[must_use]
         pub fn into_inner(self) -> String {
             self.0
@@ -597,7 +601,9 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(untagged)]
     pub enum CreateAnalysisRequest {
+        /// An [`AnalysisRequest`].
         AnalysisRequest(AnalysisRequest),
+        /// A [`LegacyAnalysisRequest`].
         LegacyAnalysisRequest(LegacyAnalysisRequest),
     }
 
@@ -675,11 +681,13 @@ pub mod types {
             Ok(Self(value))
         }
 
+        /// The value, as sent on the wire.
         #[must_use]
         pub fn as_str(&self) -> &str {
             &self.0
         }
 
+        /// The value, as a `String`.
         #[must_use]
         pub fn into_inner(self) -> String {
             self.0
@@ -851,7 +859,6 @@ pub mod types {
         pub key_moments: Option<Vec<KeyMoment>>,
     }
 
-    /// Schema at `#/components/schemas/SentimentSegment`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct SentimentSegment {
         /// Start of the segment, in seconds from the start of the session.
@@ -864,14 +871,12 @@ pub mod types {
         pub score: f64,
     }
 
-    /// Schema at `#/components/schemas/SentimentPoint`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct SentimentPoint {
         pub offset_seconds: f64,
         pub score: f64,
     }
 
-    /// Schema at `#/components/schemas/KeyMoment`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct KeyMoment {
         pub offset_seconds: f64,
@@ -948,7 +953,6 @@ pub mod types {
         }
     }
 
-    /// Schema at `#/components/schemas/ActionItem`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct ActionItem {
         /// The action item as mentioned.
@@ -1211,7 +1215,7 @@ pub mod types {
         }
     }
 
-    /// Schema at `#/components/schemas/KeyMoment/properties/polarity`.
+    /// The `polarity` property of [`KeyMoment`].
     ///
     /// Values this client does not know decode to `Unknown`, so a server that adds a value
     /// does not break it.
