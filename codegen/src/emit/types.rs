@@ -147,12 +147,20 @@ fn struct_def(
         quote! { #field_docs #attrs pub #field_name: #ty, }
     });
     let extra = body.extra.as_ref().map(|value| {
-        let value = type_tokens(value, defs, Scope::Types);
+        let map = match value {
+            TypeRef::Builtin(Builtin::Json) => {
+                quote! { serde_json::Map<String, serde_json::Value> }
+            }
+            typed => {
+                let value = type_tokens(typed, defs, Scope::Types);
+                quote! { std::collections::BTreeMap<String, #value> }
+            }
+        };
         let extra_name = ident(&extra_field_name(body));
         quote! {
             /// Properties beyond the documented ones.
             #[serde(flatten)]
-            pub #extra_name: std::collections::BTreeMap<String, #value>,
+            pub #extra_name: #map,
         }
     });
     let all_optional = body.fields.iter().all(|f| f.presence != Presence::Required);

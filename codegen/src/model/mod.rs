@@ -100,7 +100,8 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StructDef {
     pub fields: Vec<Field>,
-    /// `additionalProperties` with a schema: the other properties, flattened into a map.
+    /// `additionalProperties` with a schema, `true` or `{}`: the other properties, flattened
+    /// into a map (of JSON values for `true` and `{}`).
     pub extra: Option<TypeRef>,
     /// `additionalProperties: false`: unknown properties are an error, which also lets an
     /// untagged union tell such a struct from its siblings.

@@ -658,9 +658,12 @@ impl<'a> TypeSpace<'a> {
         }
         let deny_unknown = matches!(shape.additional, Some((Value::Bool(false), _)));
         let extra = match shape.additional {
-            Some((additional, additional_at))
-                if additional.is_object() && !is_empty_schema(additional) =>
-            {
+            // `true` or `{}` beside declared properties: any other property is kept, as JSON.
+            Some((Value::Bool(true), _)) => Some(TypeRef::Builtin(Builtin::Json)),
+            Some((additional, _)) if is_empty_schema(additional) => {
+                Some(TypeRef::Builtin(Builtin::Json))
+            }
+            Some((additional, additional_at)) if additional.is_object() => {
                 let converted =
                     self.convert(additional, &additional_at, &format!("{struct_name}Value"));
                 Some(if converted.nullable {
