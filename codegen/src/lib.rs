@@ -58,6 +58,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let mut defs = std::mem::take(&mut space.defs);
     model::break_cycles(&mut defs);
     model::describe_undocumented(&mut defs, raw);
+    model::apply_defaults(&mut defs);
     check_patterns(&mut defs, &mut warnings);
 
     let title = raw

@@ -116,6 +116,15 @@ fn coaching_examples_round_trip() {
 }
 
 #[test]
+fn an_absent_property_reads_as_its_schema_default() {
+    use kallglot_client::types::AnalysisRequest;
+    let request: AnalysisRequest = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(request.profile, "default");
+    // `Default` agrees with decoding `{}`.
+    assert_eq!(request, AnalysisRequest::default());
+}
+
+#[test]
 fn the_request_forms_decode_to_their_own_variant() {
     use kallglot_client::types::{AnalysisComponent, CreateAnalysisRequest, LegacyAnalysisType};
     let current: CreateAnalysisRequest =

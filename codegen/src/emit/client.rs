@@ -9,7 +9,7 @@ use super::ident;
 use super::types::{type_tokens, Scope};
 use crate::model::{
     Body, BodyKind, Builtin, Doc, Operation, Param, ParamLocation, Presence, QueryStyle,
-    ResponseBody, ResponseCase, SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef,
+    ResponseBody, ResponseCase, SecurityScheme, SecuritySchemeKind, TypeDef, TypeKind, TypeRef,
 };
 use crate::model::{HeaderField, MultipartPart, PartKind, StatusMatch};
 
@@ -327,7 +327,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             }
         }
     });
-    let body = operation.body.as_ref().map(body_tokens);
+    let body = operation.body.as_ref().map(|body| body_tokens(body, defs));
     let credentials = (!operation.security.is_empty()).then(|| {
         let alternatives = operation
             .security
@@ -480,7 +480,7 @@ fn body_argument(body: &Body, defs: &[TypeDef]) -> TokenStream {
     }
 }
 
-fn body_tokens(body: &Body) -> TokenStream {
+fn body_tokens(body: &Body, defs: &[TypeDef]) -> TokenStream {
     let media_type = &body.media_type;
     let optional = !body.required && !matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
     let send = match &body.kind {
@@ -498,7 +498,7 @@ fn body_tokens(body: &Body) -> TokenStream {
                 request = callspec_runtime::form_body(request, body, &[#(#entries),*])?;
             }
         }
-        BodyKind::Multipart(parts) => multipart_tokens(parts),
+        BodyKind::Multipart(parts) => multipart_tokens(&body.ty, parts, defs),
         BodyKind::Bytes => quote! {
             request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
         },
@@ -527,7 +527,15 @@ fn query_style(style: QueryStyle) -> TokenStream {
     }
 }
 
-fn multipart_tokens(parts: &[MultipartPart]) -> TokenStream {
+fn multipart_tokens(ty: &TypeRef, parts: &[MultipartPart], defs: &[TypeDef]) -> TokenStream {
+    // Presence is read from the struct itself: defaults are settled after the operations.
+    let fields = match ty {
+        TypeRef::Named(index) => match &defs[*index].kind {
+            TypeKind::Struct(body) => body.fields.as_slice(),
+            _ => &[],
+        },
+        _ => &[],
+    };
     if parts.is_empty() {
         return quote! {
             request = request.multipart(callspec_runtime::json_form(body)?);
@@ -554,8 +562,12 @@ fn multipart_tokens(parts: &[MultipartPart]) -> TokenStream {
                 form = form.text(#wire, callspec_runtime::part_text(value)?);
             },
         };
-        match part.presence {
-            Presence::Required => quote! { { let value = &body.#field; #add } },
+        let presence = fields
+            .iter()
+            .find(|f| f.name == part.field)
+            .map_or(Presence::Optional, |f| f.presence);
+        match presence {
+            Presence::Required | Presence::Defaulted => quote! { { let value = &body.#field; #add } },
             Presence::RequiredNullable | Presence::Optional => quote! { if let Some(value) = &body.#field { #add } },
             Presence::OptionalNullable => quote! { if let Some(Some(value)) = &body.#field { #add } },
         }

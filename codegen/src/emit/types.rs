@@ -7,8 +7,8 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use crate::model::{
-    Builtin, Constraints, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef, TypeDef, TypeKind,
-    TypeRef, UntaggedDef,
+    Builtin, Constraints, DefaultValue, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef,
+    TypeDef, TypeKind, TypeRef, UntaggedDef,
 };
 
 /// Where a type is named from: inside `types`, or from the crate root.
@@ -142,6 +142,11 @@ fn struct_def(
                 serde.push(quote! { default, skip_serializing_if = "Option::is_none", with = "callspec_runtime::double_option" });
                 quote! { Option<Option<#inner>> }
             }
+            Presence::Defaulted => {
+                let function = format!("{name}::{}", default_function(&field.name));
+                serde.push(quote! { default = #function });
+                inner
+            }
         };
         let attrs = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
         quote! { #field_docs #attrs pub #field_name: #ty, }
@@ -163,19 +168,95 @@ fn struct_def(
             pub #extra_name: #map,
         }
     });
+    let defaulted: Vec<_> = body
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let value = field.default.as_ref()?;
+            let function = ident(&default_function(&field.name));
+            let ty = type_tokens(&field.ty, defs, Scope::Types);
+            let value = default_tokens(value, &field.ty, defs);
+            Some(quote! { fn #function() -> #ty { #value } })
+        })
+        .collect();
+    let defaults_impl = (!defaulted.is_empty()).then(|| {
+        quote! {
+            /// The schema's defaults, filled in when a property is absent.
+            impl #name {
+                #(#defaulted)*
+            }
+        }
+    });
     let all_optional = body.fields.iter().all(|f| f.presence != Presence::Required);
-    let default = all_optional.then(|| quote! { Default, });
+    // `Default` must agree with decoding `{}`: with schema defaults it is written out.
+    let derive_default = (all_optional && defaulted.is_empty()).then(|| quote! { Default, });
+    let default_impl = (all_optional && !defaulted.is_empty()).then(|| {
+        let values = body.fields.iter().map(|field| {
+            let field_name = ident(&field.name);
+            match field.presence {
+                Presence::Defaulted => {
+                    let function = ident(&default_function(&field.name));
+                    quote! { #field_name: Self::#function(), }
+                }
+                _ => quote! { #field_name: None, },
+            }
+        });
+        let extra = body.extra.as_ref().map(|_| {
+            let extra_name = ident(&extra_field_name(body));
+            quote! { #extra_name: Default::default(), }
+        });
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self {
+                        #(#values)*
+                        #extra
+                    }
+                }
+            }
+        }
+    });
     let deny = body
         .deny_unknown
         .then(|| quote! { #[serde(deny_unknown_fields)] });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
         #deny
         pub struct #name {
             #(#fields)*
             #extra
         }
+
+        #defaults_impl
+
+        #default_impl
+    }
+}
+
+/// The function that returns the default of field `field` (`default_count`).
+fn default_function(field: &str) -> String {
+    format!("default_{}", field.trim_end_matches('_'))
+}
+
+fn default_tokens(value: &DefaultValue, ty: &TypeRef, defs: &[TypeDef]) -> TokenStream {
+    match value {
+        DefaultValue::Text(text) => quote! { #text.to_owned() },
+        DefaultValue::Integer(number) => {
+            let number = Literal::i128_unsuffixed(*number);
+            quote! { #number }
+        }
+        DefaultValue::Number(number) => {
+            let number = Literal::f64_unsuffixed(*number);
+            quote! { #number }
+        }
+        DefaultValue::Bool(flag) => quote! { #flag },
+        DefaultValue::Variant(variant) => {
+            let enum_name = type_tokens(ty, defs, Scope::Types);
+            let variant = ident(variant);
+            quote! { #enum_name::#variant }
+        }
+        DefaultValue::EmptyList => quote! { Vec::new() },
     }
 }
 

@@ -3,11 +3,13 @@
 //! [`TypeSpace`] turns schemas into [`TypeDef`]s and owns their names; [`operations`] turns
 //! operations into [`Operation`]s that refer to those types. Emission reads only this model.
 
+mod defaults;
 mod describe;
 mod operations;
 mod recursion;
 mod types;
 
+pub(crate) use defaults::apply_defaults;
 pub(crate) use describe::describe_undocumented;
 pub use operations::{
     build_operations, Body, BodyKind, Operation, Param, ParamLocation, QueryStyle, ResponseBody,
@@ -115,6 +117,22 @@ pub struct Field {
     pub ty: TypeRef,
     pub presence: Presence,
     pub doc: Doc,
+    /// The schema's `default` of an optional property, as written.
+    pub spec_default: Option<serde_json::Value>,
+    /// That default as a value of `ty`, when it is one ([`Presence::Defaulted`]).
+    pub default: Option<DefaultValue>,
+}
+
+/// A property's default, as a value of its Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    Text(String),
+    Integer(i128),
+    Number(f64),
+    Bool(bool),
+    /// A variant of the field's string enum, by its Rust name.
+    Variant(String),
+    EmptyList,
 }
 
 /// How a property may be absent or null on the wire, which decides its Rust type and serde
@@ -129,6 +147,9 @@ pub enum Presence {
     Optional,
     /// May be absent or null: `Option<Option<T>>`; `None` absent, `Some(None)` null.
     OptionalNullable,
+    /// May be absent, never null, and absent means the schema's `default`: `T`, filled with
+    /// the default when absent.
+    Defaulted,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::types::{doc_of, TypeSpace};
-use super::{Builtin, Doc, Presence, TypeRef};
+use super::{Builtin, Doc, TypeRef};
 use crate::load::{follow, JsonPointer, Warning};
 use crate::naming::{pascal_case, snake_case, Namer};
 
@@ -97,7 +97,6 @@ pub struct FormEncoding {
 pub struct MultipartPart {
     pub field: String,
     pub wire_name: String,
-    pub presence: Presence,
     pub kind: PartKind,
     /// The spec's `encoding.<part>.contentType` (the first, when it lists several).
     pub content_type: Option<String>,
@@ -673,7 +672,6 @@ impl<'a> Builder<'a> {
                 MultipartPart {
                     field: field.name.clone(),
                     wire_name: field.wire_name.clone(),
-                    presence: field.presence,
                     kind,
                     content_type: encoding
                         .and_then(|e| e.get(&field.wire_name))

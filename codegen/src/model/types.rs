@@ -618,6 +618,12 @@ impl<'a> TypeSpace<'a> {
                     || p.get("writeOnly") == Some(&Value::Bool(true))
             });
             let required = shape.required.contains(&wire_name) && !read_or_write_only;
+            // Read- and write-only properties stay `Option` (one type serves both directions),
+            // and a `$ref`'s siblings are ignored in OpenAPI 3.0.
+            let spec_default = resolved
+                .filter(|_| !required && !read_or_write_only && property.get("$ref").is_none())
+                .and_then(|p| p.get("default"))
+                .cloned();
             let presence = match (required, converted.nullable) {
                 (true, false) => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
@@ -654,6 +660,8 @@ impl<'a> TypeSpace<'a> {
                 ty: converted.ty,
                 presence,
                 doc,
+                spec_default,
+                default: None,
             });
         }
         let deny_unknown = matches!(shape.additional, Some((Value::Bool(false), _)));

@@ -608,17 +608,33 @@ pub mod types {
     }
 
     /// The current request form.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct AnalysisRequest {
         /// Analysis profile. Defaults to `default`.
         ///
         /// Defaults to `"default"` when absent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub profile: Option<String>,
+        #[serde(default = "AnalysisRequest::default_profile")]
+        pub profile: String,
         /// Analysis components to include. Defaults to every component.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub include: Option<Vec<AnalysisComponent>>,
+    }
+
+    /// The schema's defaults, filled in when a property is absent.
+    impl AnalysisRequest {
+        fn default_profile() -> String {
+            "default".to_owned()
+        }
+    }
+
+    impl Default for AnalysisRequest {
+        fn default() -> Self {
+            Self {
+                profile: Self::default_profile(),
+                include: None,
+            }
+        }
     }
 
     /// The earlier request form, still accepted. Prefer `AnalysisRequest`.
