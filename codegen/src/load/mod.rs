@@ -44,14 +44,14 @@ impl LoadedSpec {
 /// column. A document that parses but has the wrong shape yields the JSON pointer of the offending
 /// value.
 pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
-    let mut raw = yaml::parse(text).map_err(|err| LoadError::Syntax {
+    let (mut raw, mut warnings) = yaml::parse(text).map_err(|err| LoadError::Syntax {
         source_name: source.to_owned(),
         line: err.line,
         column: err.column,
         message: err.message,
     })?;
     check_version(source, &raw)?;
-    let warnings = normalize::normalize(&mut raw);
+    warnings.extend(normalize::normalize(&mut raw));
     let openapi = serde_path_to_error::deserialize(&raw).map_err(|err| {
         let found = narrow::narrow(
             &raw,

@@ -145,6 +145,14 @@ fn unquoted_numeric_keys_and_merge_keys_are_read() {
     let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\nx-base: &base {type: string}\ncomponents:\n  schemas:\n    S:\n      <<: *base\n      maxLength: 3\n";
     let spec = load("s.yaml", text).expect("loads");
     assert!(spec.at("/paths/~1a/get/responses/200").is_some());
+    // The repair is said, with where it was made.
+    assert_eq!(
+        spec.warnings,
+        [Warning {
+            pointer: "/paths/~1a/get/responses/200".into(),
+            message: "mapping key 200 is not a string; read as the text \"200\"".into(),
+        }]
+    );
     assert_eq!(
         spec.at("/components/schemas/S"),
         Some(&json!({"type": "string", "maxLength": 3}))

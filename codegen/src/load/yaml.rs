@@ -3,12 +3,16 @@
 //! Parsing straight into `serde_json::Value` fails on integers beyond 64 bits (OpenAI's spec has
 //! `minimum: -9223372036854776000`); so does `serde_yaml::Value`. This visitor reads such
 //! integers as floats (the normalizer then repairs them with a warning), turns non-string mapping
-//! keys (`200:` unquoted) into their text, and applies YAML merge keys (`<<`).
+//! keys (`200:` unquoted) into their text with a warning, and applies YAML merge keys (`<<`).
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
+
+use super::error::Warning;
+use super::pointer::JsonPointer;
 
 /// A syntax error, with its position when known.
 pub(crate) struct SyntaxError {
@@ -19,23 +23,51 @@ pub(crate) struct SyntaxError {
 
 /// JSON text (most large specs) is read by serde_json, several times faster than the YAML
 /// parser; anything else, or JSON that serde_json refuses, by the YAML parser.
-pub(crate) fn parse(text: &str) -> Result<Value, SyntaxError> {
+/// The warnings name each mapping key that was not text (JSON keys always are).
+pub(crate) fn parse(text: &str) -> Result<(Value, Vec<Warning>), SyntaxError> {
     if text.trim_start().starts_with('{') {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         if let Ok(value) = deserializer
-            .deserialize_any(LooseValue)
+            .deserialize_any(LooseValue { track: None })
             .and_then(|value| deserializer.end().map(|()| value))
         {
-            return Ok(value);
+            return Ok((value, Vec::new()));
         }
     }
-    serde_yaml::Deserializer::from_str(text)
-        .deserialize_any(LooseValue)
+    let track = RefCell::new(Track::default());
+    let value = serde_yaml::Deserializer::from_str(text)
+        .deserialize_any(LooseValue {
+            track: Some(&track),
+        })
         .map_err(|err| SyntaxError {
             line: err.location().map(|loc| loc.line()),
             column: err.location().map(|loc| loc.column()),
             message: without_location(&err.to_string()),
-        })
+        })?;
+    Ok((value, track.into_inner().warnings))
+}
+
+/// Where the visitor is in the document, kept only to name a repaired key.
+#[derive(Default)]
+struct Track {
+    path: Vec<Step>,
+    warnings: Vec<Warning>,
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl Track {
+    fn pointer(&self) -> JsonPointer {
+        self.path
+            .iter()
+            .fold(JsonPointer::root(), |pointer, step| match step {
+                Step::Key(key) => pointer.join(key.as_str()),
+                Step::Index(index) => pointer.join(index.to_string()),
+            })
+    }
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the error carries both separately.
@@ -46,9 +78,13 @@ fn without_location(message: &str) -> String {
     }
 }
 
-struct LooseValue;
+/// `track` is `None` where keys are always text (JSON), which spares the bookkeeping.
+#[derive(Clone, Copy)]
+struct LooseValue<'t> {
+    track: Option<&'t RefCell<Track>>,
+}
 
-impl<'de> de::DeserializeSeed<'de> for LooseValue {
+impl<'de> de::DeserializeSeed<'de> for LooseValue<'_> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
@@ -61,7 +97,7 @@ fn float<E: de::Error>(value: f64) -> Result<Value, E> {
         .ok_or_else(|| E::custom(format!("{value} is not a number JSON can represent")))
 }
 
-impl<'de> Visitor<'de> for LooseValue {
+impl<'de> Visitor<'de> for LooseValue<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -112,22 +148,60 @@ impl<'de> Visitor<'de> for LooseValue {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(LooseValue)? {
-            items.push(item);
+        loop {
+            if let Some(track) = self.track {
+                track.borrow_mut().path.push(Step::Index(items.len()));
+            }
+            let item = seq.next_element_seed(self);
+            if let Some(track) = self.track {
+                track.borrow_mut().path.pop();
+            }
+            match item? {
+                Some(item) => items.push(item),
+                None => return Ok(Value::Array(items)),
+            }
         }
-        Ok(Value::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         let mut merged: Vec<Value> = Vec::new();
-        while let Some(key) = access.next_key_seed(LooseValue)? {
-            let value = access.next_value_seed(LooseValue)?;
+        while let Some(key) = access.next_key_seed(self)? {
             let key = match key {
                 Value::String(key) => key,
-                Value::Null => "null".to_owned(),
-                other => other.to_string(),
+                other => {
+                    let text = match other {
+                        Value::Null => "null".to_owned(),
+                        other => other.to_string(),
+                    };
+                    if let Some(track) = self.track {
+                        let mut track = track.borrow_mut();
+                        let pointer = track.pointer().join(text.as_str()).to_string();
+                        track.warnings.push(Warning {
+                            pointer,
+                            message: format!(
+                                "mapping key {text} is not a string; read as the text \"{text}\""
+                            ),
+                        });
+                    }
+                    text
+                }
             };
+            let value = match self.track {
+                Some(track) => {
+                    track.borrow_mut().path.push(Step::Key(key));
+                    let value = access.next_value_seed(self);
+                    let Some(Step::Key(key)) = track.borrow_mut().path.pop() else {
+                        return Err(de::Error::custom("the key path lost its place"));
+                    };
+                    (key, value?)
+                }
+                None => {
+                    let value = access.next_value_seed(self)?;
+                    (key, value)
+                }
+            };
+            let (key, value) = value;
             if key == "<<" {
                 merged.push(value);
             } else {
