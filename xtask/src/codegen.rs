@@ -22,7 +22,7 @@ pub struct Args {
     /// Package name of the standalone crate (default: from the spec file's name).
     #[arg(long, requires = "spec")]
     crate_name: Option<String>,
-    /// Print every warning, not only their count.
+    /// Print every warning (with --spec, the first 20 are printed anyway).
     #[arg(long, short)]
     verbose: bool,
 }
@@ -43,26 +43,69 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return check(&crates);
     }
     for generated in &crates {
-        report_warnings(&display(&generated.dir), &generated.warnings, args.verbose);
+        let limit = if args.verbose { None } else { Some(0) };
+        report_warnings(&display(&generated.dir), &generated.warnings, limit);
         write_crate(&generated.dir, &generated.files)?;
         println!("wrote {}", display(&generated.dir));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn report_warnings(name: &str, warnings: &[String], verbose: bool) {
-    if warnings.is_empty() {
-        return;
+/// How many warnings a standalone generation prints without --verbose.
+const WARNINGS_SHOWN: usize = 20;
+
+/// Prints `warnings`: the first `limit` of them (all with `None`), then how many were left out.
+fn report_warnings(name: &str, warnings: &[String], limit: Option<usize>) {
+    for line in warning_lines(name, warnings, limit) {
+        eprintln!("{line}");
     }
-    if verbose {
-        for warning in warnings {
-            eprintln!("warning: {name}: {warning}");
-        }
+}
+
+fn warning_lines(name: &str, warnings: &[String], limit: Option<usize>) -> Vec<String> {
+    let shown = limit.unwrap_or(warnings.len()).min(warnings.len());
+    let mut lines: Vec<String> = warnings[..shown]
+        .iter()
+        .map(|warning| format!("warning: {name}: {warning}"))
+        .collect();
+    let left = warnings.len() - shown;
+    if left > 0 {
+        lines.push(if shown == 0 {
+            format!("{name}: {left} warning(s); --verbose lists them")
+        } else {
+            format!("warning: {name}: … and {left} more; --verbose lists all")
+        });
+    }
+    lines
+}
+
+/// Whether `name` can name a Cargo package: ASCII letters, digits, `-` and `_`, starting with a
+/// letter, and not a Rust keyword.
+fn check_crate_name(name: &str) -> anyhow::Result<()> {
+    const KEYWORDS: [&str; 38] = [
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+        "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+        "true", "type", "unsafe", "use", "where", "while",
+    ];
+    let problem = if name.is_empty() {
+        Some("it is empty")
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("it must start with an ASCII letter")
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        Some("it may hold only ASCII letters, digits, `-` and `_`")
+    } else if KEYWORDS.contains(&name) {
+        Some("it is a Rust keyword")
+    } else if name.len() > 64 {
+        Some("it is longer than 64 characters")
     } else {
-        eprintln!(
-            "{name}: {} warning(s) (--verbose lists them)",
-            warnings.len()
-        );
+        None
+    };
+    match problem {
+        Some(problem) => bail!("`{name}` is not a valid Cargo package name: {problem}"),
+        None => Ok(()),
     }
 }
 
@@ -198,9 +241,23 @@ fn standalone(
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
     let crate_name = match crate_name {
-        Some(name) => name.to_owned(),
-        None => format!("{}-client", stem(spec)?),
+        Some(name) => {
+            check_crate_name(name)?;
+            name.to_owned()
+        }
+        None => {
+            let name = format!("{}-client", stem(spec)?);
+            check_crate_name(&name)
+                .with_context(|| "the name taken from the spec file; give one with --crate-name")?;
+            name
+        }
     };
+    if out.exists() && !replaceable(out)? {
+        bail!(
+            "{} exists and is neither a crate nor empty; refusing to replace it",
+            out.display()
+        );
+    }
     let runtime = repo_root().join("codegen").join("runtime");
     let runtime = runtime
         .canonicalize()
@@ -212,8 +269,8 @@ fn standalone(
         &runtime.display().to_string(),
         false,
     )?;
-    report_warnings(&spec.display().to_string(), &generated.warnings, verbose);
-    // Build the whole crate beside the target, then swap it in: a failure leaves `out` untouched.
+    let limit = if verbose { None } else { Some(WARNINGS_SHOWN) };
+    report_warnings(&spec.display().to_string(), &generated.warnings, limit);
     let parent = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -225,31 +282,67 @@ fn standalone(
         .to_string_lossy()
         .into_owned();
     let staging = parent.join(format!(".{file_name}.staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+    let retired = parent.join(format!(".{file_name}.old-{}", std::process::id()));
+    // Build the whole crate beside the target, then swap it in with renames: at no moment is
+    // `out` half-written, and a failure before the swap leaves it as it was.
+    let result =
+        write_files(&staging, &generated.files).and_then(|()| swap_in(&staging, out, &retired));
+    if result.is_err() {
+        // The staging folder is ours alone; nothing of it may be left behind.
+        let _ = std::fs::remove_dir_all(&staging);
     }
-    for (file, contents) in &generated.files {
-        let path = staging.join(file);
+    result?;
+    println!("wrote {} ({crate_name})", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether an existing `out` may be replaced: a crate (it has a `Cargo.toml`) or an empty folder.
+fn replaceable(out: &Path) -> anyhow::Result<bool> {
+    if out.join("Cargo.toml").is_file() {
+        return Ok(true);
+    }
+    let mut entries =
+        std::fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?;
+    Ok(entries.next().is_none())
+}
+
+fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> anyhow::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
+    }
+    for (file, contents) in files {
+        let path = dir.join(file);
         if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder)?;
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
         }
         std::fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
     }
-    if out.exists() {
-        if !out.join("Cargo.toml").exists() {
-            std::fs::remove_dir_all(&staging)?;
-            bail!(
-                "{} exists and is not a crate; refusing to replace it",
-                out.display()
-            );
-        }
-        std::fs::remove_dir_all(out)
-            .with_context(|| format!("removing the old {}", out.display()))?;
+    Ok(())
+}
+
+/// Moves `staging` to `out`: an existing `out` is first renamed to `retired`, put back if the
+/// second rename fails, and deleted once the new crate is in place.
+fn swap_in(staging: &Path, out: &Path, retired: &Path) -> anyhow::Result<()> {
+    if !out.exists() {
+        return std::fs::rename(staging, out)
+            .with_context(|| format!("moving the crate into {}", out.display()));
     }
-    std::fs::rename(&staging, out)
-        .with_context(|| format!("moving the crate into {}", out.display()))?;
-    println!("wrote {} ({crate_name})", out.display());
-    Ok(ExitCode::SUCCESS)
+    std::fs::rename(out, retired)
+        .with_context(|| format!("moving the old {} aside", out.display()))?;
+    if let Err(err) = std::fs::rename(staging, out) {
+        let restored = std::fs::rename(retired, out);
+        return Err(anyhow::Error::new(err).context(match restored {
+            Ok(()) => format!("moving the crate into {}", out.display()),
+            Err(_) => format!(
+                "moving the crate into {}; the old crate is left in {}",
+                out.display(),
+                retired.display()
+            ),
+        }));
+    }
+    std::fs::remove_dir_all(retired)
+        .with_context(|| format!("removing the old crate, now in {}", retired.display()))
 }
 
 #[cfg(test)]
@@ -315,13 +408,75 @@ mod tests {
     }
 
     #[test]
+    fn an_existing_crate_is_replaced_and_an_empty_folder_accepted() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let out = dir.path().join("client");
+        std::fs::create_dir_all(&out).expect("creatable");
+        standalone(&fixture("objects.yaml"), &out, Some("first"), false).expect("empty is fine");
+        std::fs::write(out.join("stray.txt"), "from the old crate").expect("writable");
+        standalone(&fixture("enums.yaml"), &out, Some("second"), false).expect("replaces");
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("a manifest");
+        assert!(manifest.contains("name = \"second\""), "{manifest}");
+        assert!(
+            !out.join("stray.txt").exists(),
+            "the old crate is gone whole"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("listable")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(leftovers, [std::ffi::OsString::from("client")]);
+    }
+
+    #[test]
+    fn warnings_are_listed_up_to_a_limit() {
+        let warnings: Vec<String> = (0..25).map(|n| format!("#/x/{n}: tolerated")).collect();
+        let lines = super::warning_lines("s.yaml", &warnings, Some(super::WARNINGS_SHOWN));
+        assert_eq!(lines.len(), 21);
+        assert_eq!(lines[0], "warning: s.yaml: #/x/0: tolerated");
+        assert_eq!(
+            lines[20],
+            "warning: s.yaml: … and 5 more; --verbose lists all"
+        );
+        assert_eq!(super::warning_lines("s.yaml", &warnings, None).len(), 25);
+        assert_eq!(
+            super::warning_lines("s.yaml", &warnings[..3], Some(20)).len(),
+            3,
+            "no tail when nothing is left out"
+        );
+        assert_eq!(
+            super::warning_lines("s.yaml", &warnings, Some(0)),
+            ["s.yaml: 25 warning(s); --verbose lists them"]
+        );
+    }
+
+    #[test]
+    fn a_bad_crate_name_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let out = dir.path().join("client");
+        for bad in ["", "1st", "my crate", "fn", "naïve"] {
+            let err =
+                standalone(&fixture("objects.yaml"), &out, Some(bad), false).expect_err("refused");
+            assert!(
+                err.to_string().contains("not a valid Cargo package name"),
+                "{bad}: {err:#}"
+            );
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).expect("listable").count(), 0);
+        assert!(super::check_crate_name("widgets-client_2").is_ok());
+    }
+
+    #[test]
     fn a_folder_that_is_not_a_crate_is_not_replaced() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let out = dir.path().join("notes");
         std::fs::create_dir_all(&out).expect("creatable");
         std::fs::write(out.join("keep.txt"), "mine").expect("writable");
         let err = standalone(&fixture("objects.yaml"), &out, None, false).expect_err("refused");
-        assert!(err.to_string().contains("not a crate"), "{err:#}");
+        assert!(
+            err.to_string().contains("neither a crate nor empty"),
+            "{err:#}"
+        );
         assert_eq!(
             std::fs::read_to_string(out.join("keep.txt")).expect("kept"),
             "mine"
