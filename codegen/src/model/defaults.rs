@@ -49,9 +49,14 @@ fn typed_default(ty: &TypeRef, value: &Value, defs: &[TypeDef]) -> Option<Defaul
             Some(DefaultValue::Text(text.clone()))
         }
         (TypeRef::Builtin(Builtin::Bool), Value::Bool(flag)) => Some(DefaultValue::Bool(*flag)),
-        (TypeRef::Builtin(Builtin::F32 | Builtin::F64), Value::Number(number)) => {
+        (TypeRef::Builtin(Builtin::F64), Value::Number(number)) => {
             number.as_f64().map(DefaultValue::Number)
         }
+        // A literal beyond `f32` would not compile.
+        (TypeRef::Builtin(Builtin::F32), Value::Number(number)) => number
+            .as_f64()
+            .filter(|n| n.abs() <= f64::from(f32::MAX))
+            .map(DefaultValue::Number),
         (TypeRef::Builtin(builtin), Value::Number(_)) => match builtin {
             Builtin::I8 => integer(|n| i8::try_from(n).is_ok()),
             Builtin::I16 => integer(|n| i16::try_from(n).is_ok()),
