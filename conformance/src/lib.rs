@@ -2,9 +2,12 @@
 //!
 //! [`schema`] is the project's one answer to "does this JSON match this schema" under OpenAPI 3.0
 //! semantics; the mock server and every check use it. [`examples`] finds every example a spec
-//! carries, with the schema it must match; [`soundness`] checks a spec is consistent.
+//! carries, with the schema it must match; [`soundness`] checks a spec is consistent;
+//! [`synth`] makes up values from schemas; [`mock`] is the embedded mock server.
 
 pub mod examples;
+pub mod mock;
 pub mod operations;
 pub mod schema;
 pub mod soundness;
+pub mod synth;

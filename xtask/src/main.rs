@@ -5,7 +5,9 @@ mod bench;
 mod check_spec;
 mod codegen;
 mod corpus;
+mod mock;
 mod paths;
+mod spec_file;
 
 use std::process::ExitCode;
 
@@ -40,6 +42,9 @@ enum Command {
     Corpus(corpus::Args),
     /// Time generation (and optionally `cargo check`) per spec of the corpus; prints medians.
     Bench(bench::Args),
+    /// Serve a spec with the embedded mock server (the analysis API's behaviour for
+    /// spec/kallglot.yaml) until Ctrl-C.
+    Mock(mock::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(&args),
         Command::Corpus(args) => corpus::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Mock(args) => mock::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -261,3 +261,19 @@ fn broken_schemas_are_errors_with_their_pointer() {
         .expect_err("no schema");
     assert_eq!(err.pointer, "/components/schemas/Missing");
 }
+
+#[test]
+fn a_one_of_failure_deep_in_one_branch_points_at_that_field() {
+    let either = "/components/schemas/Either";
+    let found = only(either, json!({"x": 5}));
+    assert_eq!(found.instance_path, "/x");
+    assert_eq!(
+        found.schema_path,
+        "/components/schemas/Either/oneOf/0/properties/x/type"
+    );
+    assert!(
+        found.message.contains("closest `oneOf` branch"),
+        "{}",
+        found.message
+    );
+}

@@ -120,6 +120,45 @@ impl SchemaValidator {
                 return;
             }
         }
+        if let ValidationErrorKind::OneOfNotValid { context }
+        | ValidationErrorKind::AnyOf { context } = error.kind()
+        {
+            // When one branch fails deeper inside the instance than the others, that branch is
+            // almost always the one meant, and its error names the field to fix.
+            let depth =
+                |e: &ValidationError<'_>| e.instance_path().to_string().matches('/').count();
+            let outer = depth(error);
+            let deepest = context
+                .iter()
+                .flatten()
+                .max_by_key(|inner| depth(inner))
+                .filter(|inner| depth(inner) > outer);
+            let unique = deepest.is_some_and(|best| {
+                context
+                    .iter()
+                    .flatten()
+                    .filter(|inner| depth(inner) == depth(best))
+                    .count()
+                    == 1
+            });
+            if let (Some(best), true) = (deepest, unique) {
+                let mut inner = Vec::new();
+                self.collect(best, &mut inner);
+                let keyword = if matches!(error.kind(), ValidationErrorKind::AnyOf { .. }) {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
+                found.extend(inner.into_iter().map(|violation| Violation {
+                    message: format!(
+                        "{} (in the closest `{keyword}` branch; none matches)",
+                        violation.message
+                    ),
+                    ..violation
+                }));
+                return;
+            }
+        }
         found.push(Violation {
             instance_path: error.instance_path().to_string(),
             schema_path: self.spec_pointer(&location),

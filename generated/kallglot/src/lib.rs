@@ -1079,6 +1079,10 @@ pub mod types {
         UnsupportedMediaType,
         /// Too many requests in the current rate-limit window.
         RateLimited,
+        /// The path is not one of the API's (answered 404 to any method).
+        NotFound,
+        /// The path is the API's but not with this method (answered 405, with `Allow`).
+        MethodNotAllowed,
         /// A value added to the API after this client was generated.
         Unknown(String),
     }
@@ -1098,6 +1102,8 @@ pub mod types {
                 Self::PayloadTooLarge => "payload_too_large",
                 Self::UnsupportedMediaType => "unsupported_media_type",
                 Self::RateLimited => "rate_limited",
+                Self::NotFound => "not_found",
+                Self::MethodNotAllowed => "method_not_allowed",
                 Self::Unknown(value) => value,
             }
         }
@@ -1114,6 +1120,8 @@ pub mod types {
                 "payload_too_large" => Self::PayloadTooLarge,
                 "unsupported_media_type" => Self::UnsupportedMediaType,
                 "rate_limited" => Self::RateLimited,
+                "not_found" => Self::NotFound,
+                "method_not_allowed" => Self::MethodNotAllowed,
                 other => Self::Unknown(other.to_owned()),
             }
         }

@@ -1,0 +1,128 @@
+//! The generic answer to a valid request: the spec's example for the first documented success
+//! status, as Prism answers.
+//!
+//! When a success response has several named examples that carry identifiers, they are served as
+//! records: a request whose path parameter equals an example's top-level value (`id`, say) gets
+//! that example, and an unknown identifier gets the documented 404. So a spec with one example
+//! per state of a resource (queued, completed, failed…) is served as that many records.
+
+use codegen::load::{follow, JsonPointer};
+use serde_json::Value;
+
+use super::domain::Exchange;
+use super::problem::{is_json, render, Problem};
+use super::reply::Reply;
+use crate::schema::Direction;
+use crate::synth::Synthesizer;
+
+#[must_use]
+pub fn reply(exchange: &Exchange<'_>) -> Reply {
+    let operation = exchange.operation;
+    let status = operation.success_status();
+    let Some(response) = operation.response_for(status) else {
+        return Reply::empty(status);
+    };
+    let Some((media, media_at)) = response
+        .content
+        .iter()
+        .find(|(media, _)| is_json(media))
+        .or_else(|| response.content.first())
+    else {
+        return Reply::empty(status);
+    };
+    let spec = &exchange.api.spec;
+    let examples = examples(spec, media_at);
+    let chosen = match pick_record(&examples, exchange) {
+        Record::Found(value) => Some((*value).clone()),
+        Record::Unknown(identifier) if operation.response_for(404).is_some() => {
+            let problem = Problem::new(404, "not_found", format!("No record {identifier}."));
+            return render(exchange.api, Some(operation), &problem, exchange.request_id);
+        }
+        Record::Unknown(_) | Record::NotRecords => {
+            examples.first().map(|(_, value)| (*value).clone())
+        }
+    };
+    let value = chosen.or_else(|| {
+        spec.pointer(&media_at.join("schema").to_string())?;
+        Some(Synthesizer::new(spec, 0, Direction::Response).value(&media_at.join("schema")))
+    });
+    let content_type = if media.contains('*') {
+        "application/json".to_owned()
+    } else {
+        media.clone()
+    };
+    match value {
+        Some(Value::String(text)) if !is_json(media) => {
+            Reply::empty(status).with_body(&content_type, text.into_bytes())
+        }
+        Some(value) => {
+            Reply::empty(status).with_body(&content_type, value.to_string().into_bytes())
+        }
+        None => Reply::empty(status).with_body(&content_type, Vec::new()),
+    }
+}
+
+/// The examples of a Media Type Object, `example` first, then `examples` in order.
+fn examples<'a>(spec: &'a Value, media_at: &JsonPointer) -> Vec<(String, &'a Value)> {
+    let Some(media) = spec.pointer(&media_at.to_string()) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if let Some(example) = media.get("example") {
+        found.push(("example".to_owned(), example));
+    }
+    if let Some(Value::Object(named)) = media.get("examples") {
+        for name in named.keys() {
+            let at = media_at.join("examples").join(name.as_str());
+            if let Ok((_, example)) = follow(spec, &at) {
+                if let Some(value) = example.get("value") {
+                    found.push((name.clone(), value));
+                }
+            }
+        }
+    }
+    found
+}
+
+enum Record<'a> {
+    Found(&'a Value),
+    /// The examples are records, and none has this identifier.
+    Unknown(String),
+    NotRecords,
+}
+
+fn pick_record<'a>(examples: &'a [(String, &'a Value)], exchange: &Exchange<'_>) -> Record<'a> {
+    if examples.len() < 2 {
+        return Record::NotRecords;
+    }
+    for (name, value) in &exchange.path {
+        let Some(wanted) = text(value) else { continue };
+        // The examples are records of this parameter when each has it (or an `id`) at the top.
+        let key = if examples.iter().all(|(_, e)| e.get(name).is_some()) {
+            name.as_str()
+        } else if examples.iter().all(|(_, e)| e.get("id").is_some()) {
+            "id"
+        } else {
+            continue;
+        };
+        return examples
+            .iter()
+            .find(|(_, example)| {
+                example.get(key).and_then(text).as_deref() == Some(wanted.as_str())
+            })
+            .map_or_else(
+                || Record::Unknown(wanted.clone()),
+                |(_, value)| Record::Found(value),
+            );
+    }
+    Record::NotRecords
+}
+
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

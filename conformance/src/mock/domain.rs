@@ -1,0 +1,143 @@
+//! Behaviour beyond what a spec can say: who a token belongs to, rate limits, state kept across
+//! requests. The generic mock asks its [`Domain`] at each step of a request; [`Generic`] answers
+//! as any spec allows, and an API's own behaviour (the analysis API's, say) answers as that API
+//! would.
+
+use axum::http::HeaderMap;
+use serde_json::{Map, Value};
+
+use super::api::{Api, Operation};
+use super::canned;
+use super::fixtures::Fixtures;
+use super::problem::{self, Problem};
+use super::reply::Reply;
+
+/// Who sent a request, once the credentials checked out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Principal {
+    /// The token (API key, bearer token or password) that was accepted; `None` for anonymous
+    /// requests to operations that allow them.
+    pub token: Option<String>,
+    /// The fixtures' organization of that token.
+    pub organization: Option<usize>,
+}
+
+/// A request that passed routing, authentication and validation.
+#[derive(Debug)]
+pub struct Exchange<'a> {
+    pub api: &'a Api,
+    pub operation: &'a Operation,
+    pub principal: &'a Principal,
+    /// Parameters by name, typed as their schemas say.
+    pub path: Map<String, Value>,
+    pub query: Map<String, Value>,
+    pub headers: &'a HeaderMap,
+    /// The body, parsed when it is JSON or a form.
+    pub body: Option<Value>,
+    pub request_id: &'a str,
+}
+
+/// What an API's behaviour adds to the generic mock. Every method has the generic answer as its
+/// default.
+pub trait Domain: Send + Sync + 'static {
+    /// The name `cargo xtask mock` prints.
+    fn name(&self) -> &'static str;
+
+    /// The largest request body accepted (413 beyond).
+    fn max_body_bytes(&self) -> usize {
+        1 << 20
+    }
+
+    /// Checks the secrets the request presented for one of the operation's security
+    /// alternatives (all of them present); refuses with 401 otherwise.
+    fn authenticate(&self, operation: &Operation, secrets: &[String])
+        -> Result<Principal, Problem>;
+
+    /// Admits the request or refuses it (rate limits); the headers returned go on every response
+    /// to the request from here on.
+    fn admit(&self, _operation: &Operation, _principal: &Principal) -> Result<HeaderMap, Problem> {
+        Ok(HeaderMap::new())
+    }
+
+    /// Whether request bodies are validated against their schemas.
+    fn validates_bodies(&self) -> bool {
+        true
+    }
+
+    /// The answer to a valid request; the generic answer is the spec's example for the first
+    /// documented success status.
+    fn respond(&self, exchange: &Exchange<'_>) -> Reply {
+        canned::reply(exchange)
+    }
+
+    /// A refusal, written as the spec documents it for that status.
+    fn render_problem(
+        &self,
+        api: &Api,
+        operation: Option<&Operation>,
+        problem: &Problem,
+        request_id: &str,
+    ) -> Reply {
+        problem::render(api, operation, problem, request_id)
+    }
+
+    /// The last look at every reply before it is sent.
+    fn finish(&self, _operation: Option<&Operation>, _reply: &mut Reply) {}
+}
+
+/// The behaviour any spec allows: tokens of the fixtures are accepted, answers are the spec's
+/// examples.
+#[derive(Debug)]
+pub struct Generic {
+    fixtures: Fixtures,
+}
+
+impl Generic {
+    #[must_use]
+    pub fn new(fixtures: Fixtures) -> Self {
+        Self { fixtures }
+    }
+}
+
+impl Domain for Generic {
+    fn name(&self) -> &'static str {
+        "generic"
+    }
+
+    fn authenticate(
+        &self,
+        _operation: &Operation,
+        secrets: &[String],
+    ) -> Result<Principal, Problem> {
+        authenticate_with(&self.fixtures, secrets)
+    }
+}
+
+/// Accepts the secrets when every one is a token of the fixtures; the organization is the first
+/// secret's.
+pub fn authenticate_with(fixtures: &Fixtures, secrets: &[String]) -> Result<Principal, Problem> {
+    if secrets.is_empty() {
+        return Err(unauthorized("Missing credentials."));
+    }
+    let mut organization = None;
+    for secret in secrets {
+        match fixtures.organization_of_token(secret) {
+            Some(found) => {
+                organization.get_or_insert(found);
+            }
+            None => {
+                return Err(unauthorized("The credentials are not valid."));
+            }
+        }
+    }
+    Ok(Principal {
+        token: secrets.first().cloned(),
+        organization,
+    })
+}
+
+/// The 401 every domain sends for missing or unknown credentials.
+#[must_use]
+pub fn unauthorized(message: &str) -> Problem {
+    Problem::new(401, "unauthorized", message).with_header("WWW-Authenticate", "Bearer")
+}

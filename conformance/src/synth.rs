@@ -1,0 +1,462 @@
+//! Values made up from a schema: bodies for responses the spec gives no example for, and (for the
+//! conformance checks) request data. Seeded, so the same seed always yields the same values.
+//!
+//! A made-up value is meant to be valid; callers that must be sure validate it with
+//! [`crate::schema`], since a schema can ask for more than a generator can promise (a `not`, or a
+//! pattern the regex engine reads differently).
+
+use codegen::load::{follow, JsonPointer};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde_json::{Map, Number, Value};
+
+use crate::schema::Direction;
+
+/// How far into nested objects and arrays values are made; deeper optional parts are left out,
+/// and recursion stops.
+const MAX_DEPTH: usize = 6;
+/// The most times a pattern's repetition (`*`, `+`, `{n,}`) repeats.
+const MAX_REPEAT: u32 = 8;
+
+/// Makes up values for schemas of one spec.
+pub struct Synthesizer<'a> {
+    spec: &'a Value,
+    rng: StdRng,
+    direction: Direction,
+    prefer_examples: bool,
+    include_optional: bool,
+}
+
+impl<'a> Synthesizer<'a> {
+    /// `direction` decides which of `readOnly`/`writeOnly` properties are left out.
+    #[must_use]
+    pub fn new(spec: &'a Value, seed: u64, direction: Direction) -> Self {
+        Self {
+            spec,
+            rng: StdRng::seed_from_u64(seed),
+            direction,
+            prefer_examples: true,
+            include_optional: true,
+        }
+    }
+
+    /// Whether the spec's `example`, `default` and first `enum` value are used as they are
+    /// (the default), or values are varied.
+    #[must_use]
+    pub fn prefer_examples(mut self, prefer: bool) -> Self {
+        self.prefer_examples = prefer;
+        self
+    }
+
+    /// Whether optional properties are filled in (the default) or only required ones.
+    #[must_use]
+    pub fn include_optional(mut self, include: bool) -> Self {
+        self.include_optional = include;
+        self
+    }
+
+    /// A value for the schema at `at`.
+    pub fn value(&mut self, at: &JsonPointer) -> Value {
+        self.make(at, 0)
+    }
+
+    fn make(&mut self, at: &JsonPointer, depth: usize) -> Value {
+        let Ok((at, schema)) = follow(self.spec, at) else {
+            return Value::Null;
+        };
+        if !schema.is_object() {
+            return Value::String("value".into());
+        }
+        if self.prefer_examples {
+            for keyword in ["example", "default"] {
+                if let Some(example) = schema.get(keyword) {
+                    return example.clone();
+                }
+            }
+        }
+        if let Some(Value::Array(values)) = schema.get("enum") {
+            let usable: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            if let Some(first) = usable.first() {
+                if self.prefer_examples {
+                    return (*first).clone();
+                }
+                let index = self.rng.random_range(0..usable.len());
+                return usable[index].clone();
+            }
+        }
+        if let Some(Value::Array(members)) = schema.get("allOf") {
+            let mut merged = Map::new();
+            let mut last = None;
+            for index in 0..members.len() {
+                match self.make(&at.join("allOf").join(index.to_string()), depth) {
+                    Value::Object(object) => merged.extend(object),
+                    other => last = Some(other),
+                }
+            }
+            if let Some(Value::Object(own)) = self.object(&at, schema, depth) {
+                merged.extend(own);
+            }
+            return match last {
+                Some(value) if merged.is_empty() => value,
+                _ => Value::Object(merged),
+            };
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(members)) = schema.get(keyword) {
+                if !members.is_empty() {
+                    let index = if self.prefer_examples {
+                        0
+                    } else {
+                        self.rng.random_range(0..members.len())
+                    };
+                    let chosen = self.make(&at.join(keyword).join(index.to_string()), depth);
+                    // Properties beside the composition apply too.
+                    if let (Value::Object(mut object), Some(Value::Object(own))) =
+                        (chosen.clone(), self.object(&at, schema, depth))
+                    {
+                        object.extend(own);
+                        return Value::Object(object);
+                    }
+                    return chosen;
+                }
+            }
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("string") => Value::String(self.string(schema)),
+            Some("integer") => self.integer(schema),
+            Some("number") => self.number(schema),
+            Some("boolean") => Value::Bool(self.rng.random_bool(0.5)),
+            Some("array") => self.array(&at, schema, depth),
+            Some("object") => self.object(&at, schema, depth).unwrap_or_default(),
+            _ if schema.get("properties").is_some() => {
+                self.object(&at, schema, depth).unwrap_or_default()
+            }
+            _ if schema.get("items").is_some() => self.array(&at, schema, depth),
+            _ => Value::String(self.word(4, 10)),
+        }
+    }
+
+    fn object(&mut self, at: &JsonPointer, schema: &Value, depth: usize) -> Option<Value> {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        if properties.is_none() && schema.get("type").and_then(Value::as_str) != Some("object") {
+            return None;
+        }
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut object = Map::new();
+        for (name, property) in properties.into_iter().flatten() {
+            let property_at = at.join("properties").join(name.as_str());
+            let resolved = follow(self.spec, &property_at).map_or(property, |(_, p)| p);
+            let hidden = match self.direction {
+                Direction::Request => resolved.get("readOnly"),
+                Direction::Response => resolved.get("writeOnly"),
+            };
+            if hidden == Some(&Value::Bool(true)) {
+                continue;
+            }
+            let wanted =
+                required.contains(&name.as_str()) || (self.include_optional && depth < MAX_DEPTH);
+            if wanted {
+                object.insert(name.clone(), self.make(&property_at, depth + 1));
+            }
+        }
+        Some(Value::Object(object))
+    }
+
+    fn array(&mut self, at: &JsonPointer, schema: &Value, depth: usize) -> Value {
+        let min = count(schema, "minItems").unwrap_or(0);
+        let max = count(schema, "maxItems").unwrap_or(min + 2).max(min);
+        let wanted = if depth >= MAX_DEPTH {
+            min
+        } else if self.prefer_examples {
+            min.max(1).min(max)
+        } else {
+            self.rng.random_range(min..=max.min(min + 3))
+        };
+        let unique = schema.get("uniqueItems") == Some(&Value::Bool(true));
+        let prefer_examples = self.prefer_examples;
+        let mut items: Vec<Value> = Vec::new();
+        let mut attempts = 0;
+        while items.len() < wanted && attempts < wanted * 8 + 8 {
+            attempts += 1;
+            let item = self.make(&at.join("items"), depth + 1);
+            if unique && items.contains(&item) {
+                // Examples repeat themselves; vary the next attempts.
+                self.prefer_examples = false;
+                continue;
+            }
+            items.push(item);
+        }
+        self.prefer_examples = prefer_examples;
+        Value::Array(items)
+    }
+
+    fn string(&mut self, schema: &Value) -> String {
+        let min = count(schema, "minLength").unwrap_or(0);
+        let max = count(schema, "maxLength");
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+            if let Some(made) = self.matching_pattern(pattern, min, max) {
+                return made;
+            }
+        }
+        let formatted = match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => Some(format!(
+                "2026-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                self.rng.random_range(1..=12),
+                self.rng.random_range(1..=28),
+                self.rng.random_range(0..24),
+                self.rng.random_range(0..60),
+                self.rng.random_range(0..60)
+            )),
+            Some("date") => Some(format!(
+                "2026-{:02}-{:02}",
+                self.rng.random_range(1..=12),
+                self.rng.random_range(1..=28)
+            )),
+            Some("time") => Some(format!(
+                "{:02}:{:02}:{:02}Z",
+                self.rng.random_range(0..24),
+                self.rng.random_range(0..60),
+                self.rng.random_range(0..60)
+            )),
+            Some("uuid") => Some(self.uuid()),
+            Some("uri" | "url" | "uri-reference") => {
+                Some(format!("https://example.com/{}", self.word(3, 8)))
+            }
+            Some("email") => Some(format!("{}@example.com", self.word(3, 8))),
+            Some("hostname") => Some(format!("{}.example.com", self.word(3, 8))),
+            Some("ipv4") => Some(format!("192.0.2.{}", self.rng.random_range(1..255))),
+            Some("ipv6") => Some(format!("2001:db8::{:x}", self.rng.random_range(1..0xffff))),
+            Some("byte") => Some("aGVsbG8=".into()),
+            _ => None,
+        };
+        if let Some(value) = formatted {
+            return value;
+        }
+        let upper = max.unwrap_or(min.max(8) + 4).max(min);
+        let length = if self.prefer_examples {
+            min.max(8.min(upper))
+        } else {
+            self.rng.random_range(min..=upper.min(min + 16))
+        };
+        self.word(length, length)
+    }
+
+    fn matching_pattern(
+        &mut self,
+        pattern: &str,
+        min: usize,
+        max: Option<usize>,
+    ) -> Option<String> {
+        let generator = pattern_generator(pattern)?;
+        for _ in 0..32 {
+            let made: Result<String, _> = self.rng.sample(&generator);
+            let Ok(made) = made else { continue };
+            let length = made.chars().count();
+            if length >= min && max.is_none_or(|max| length <= max) {
+                return Some(made);
+            }
+        }
+        None
+    }
+
+    fn integer(&mut self, schema: &Value) -> Value {
+        let format_bounds = match schema.get("format").and_then(Value::as_str) {
+            Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
+            Some("int8") => (-128, 127),
+            Some("uint8") => (0, 255),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let mut low = bound(schema, "minimum").map_or(format_bounds.0, |b| b.ceil() as i64);
+        let mut high = bound(schema, "maximum").map_or(format_bounds.1, |b| b.floor() as i64);
+        if schema.get("exclusiveMinimum") == Some(&Value::Bool(true)) {
+            low = low.saturating_add(1);
+        }
+        if schema.get("exclusiveMaximum") == Some(&Value::Bool(true)) {
+            high = high.saturating_sub(1);
+        }
+        let (low, high) = (low.max(format_bounds.0), high.min(format_bounds.1).max(low));
+        // Small, readable numbers where the bounds allow them.
+        let (pick_low, pick_high) = (low.max(-1000).min(high), high.min(1000).max(low));
+        let mut value = if self.prefer_examples {
+            pick_low.max(1.min(pick_high))
+        } else {
+            self.rng.random_range(pick_low..=pick_high)
+        };
+        if let Some(step) = bound(schema, "multipleOf").filter(|s| *s >= 1.0) {
+            let step = step as i64;
+            value = (value / step) * step;
+            if value < low {
+                value += step;
+            }
+        }
+        Value::Number(Number::from(value))
+    }
+
+    fn number(&mut self, schema: &Value) -> Value {
+        let low = bound(schema, "minimum").unwrap_or(-1000.0);
+        let high = bound(schema, "maximum")
+            .unwrap_or(low.max(0.0) + 1000.0)
+            .max(low);
+        let exclusive_low = schema.get("exclusiveMinimum") == Some(&Value::Bool(true));
+        let exclusive_high = schema.get("exclusiveMaximum") == Some(&Value::Bool(true));
+        let mut value = if self.prefer_examples {
+            (low.max(0.0).min(high) * 100.0).round() / 100.0
+        } else {
+            let raw = self.rng.random_range(low..=high);
+            (raw * 100.0).round() / 100.0
+        };
+        if (exclusive_low && value <= low) || value < low {
+            value = low + (high - low) / 2.0;
+        }
+        if (exclusive_high && value >= high) || value > high {
+            value = low + (high - low) / 2.0;
+        }
+        if let Some(step) = bound(schema, "multipleOf").filter(|s| *s > 0.0) {
+            value = (value / step).round() * step;
+        }
+        Number::from_f64(value).map_or(Value::Null, Value::Number)
+    }
+
+    fn word(&mut self, min: usize, max: usize) -> String {
+        const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+        let length = if max > min {
+            self.rng.random_range(min..=max)
+        } else {
+            min
+        };
+        (0..length)
+            .map(|_| char::from(LETTERS[self.rng.random_range(0..LETTERS.len())]))
+            .collect()
+    }
+
+    fn uuid(&mut self) -> String {
+        let bits: u128 = self.rng.random();
+        // Version 4, RFC 4122 variant.
+        let bits = (bits & !(0xf << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
+        let hex = format!("{bits:032x}");
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+}
+
+/// A generator for strings matching `pattern` (ECMA-262 as OpenAPI means it): ASCII classes
+/// where the pattern allows (`\d` is ASCII in ECMA-262), outer anchors dropped since generated
+/// strings are matched whole anyway.
+fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = match body.strip_suffix('$') {
+        Some(stripped) if !stripped.ends_with('\\') => stripped,
+        _ => body,
+    };
+    let ascii = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .build()
+        .parse(body);
+    let hir = match ascii {
+        Ok(hir) => hir,
+        Err(_) => regex_syntax::Parser::new().parse(body).ok()?,
+    };
+    rand_regex::Regex::with_hir(hir, MAX_REPEAT).ok()
+}
+
+fn count(schema: &Value, keyword: &str) -> Option<usize> {
+    schema
+        .get(keyword)
+        .and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+}
+
+fn bound(schema: &Value, keyword: &str) -> Option<f64> {
+    schema
+        .get(keyword)
+        .and_then(Value::as_f64)
+        .filter(|b| b.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::SchemaValidator;
+    use serde_json::json;
+
+    fn spec() -> Value {
+        json!({
+            "components": {"schemas": {
+                "Id": {"type": "string", "pattern": "^an[al]_[0-9A-Za-z]+$", "maxLength": 64},
+                "Thing": {
+                    "type": "object",
+                    "required": ["id", "score", "tags", "kind"],
+                    "properties": {
+                        "id": {"$ref": "#/components/schemas/Id"},
+                        "score": {"type": "number", "minimum": -1, "maximum": 1},
+                        "count": {"type": "integer", "minimum": 0, "maximum": 5, "multipleOf": 2},
+                        "tags": {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "enum": ["a", "b"]}},
+                        "kind": {"type": "string", "enum": ["x", "y"]},
+                        "at": {"type": "string", "format": "date-time"},
+                        "uuid": {"type": "string", "format": "uuid"},
+                        "secret": {"type": "string", "writeOnly": true},
+                        "child": {"allOf": [{"$ref": "#/components/schemas/Thing"}], "nullable": true},
+                        "choice": {"oneOf": [{"type": "integer", "minimum": 3}, {"type": "boolean"}]}
+                    }
+                }
+            }}
+        })
+    }
+
+    #[test]
+    fn made_up_values_validate_for_many_seeds() {
+        let spec = spec();
+        let at = JsonPointer::parse("/components/schemas/Thing").unwrap();
+        let validator =
+            SchemaValidator::new(&spec, "/components/schemas/Thing", Direction::Response).unwrap();
+        for seed in 0..200 {
+            for prefer in [true, false] {
+                let value = Synthesizer::new(&spec, seed, Direction::Response)
+                    .prefer_examples(prefer)
+                    .value(&at);
+                let violations = validator.validate(&value);
+                assert!(violations.is_empty(), "seed {seed}: {value} {violations:?}");
+                assert!(value.get("secret").is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_seed_makes_the_same_value() {
+        let spec = spec();
+        let at = JsonPointer::parse("/components/schemas/Thing").unwrap();
+        let make = |seed| {
+            Synthesizer::new(&spec, seed, Direction::Request)
+                .prefer_examples(false)
+                .value(&at)
+        };
+        assert_eq!(make(7), make(7));
+        assert_ne!(make(7), make(8));
+    }
+
+    #[test]
+    fn examples_are_preferred_when_asked() {
+        let spec = json!({"s": {"type": "string", "example": "hello"}});
+        let at = JsonPointer::parse("/s").unwrap();
+        assert_eq!(
+            Synthesizer::new(&spec, 1, Direction::Response).value(&at),
+            json!("hello")
+        );
+        assert_ne!(
+            Synthesizer::new(&spec, 1, Direction::Response)
+                .prefer_examples(false)
+                .value(&at),
+            json!("hello")
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! What the mock server tests share: starting a mock of a curated spec, sending requests, and
+//! checking every answer against the spec it serves.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use conformance::mock::api::Api;
+use conformance::mock::{Mock, MockOptions, RunningMock};
+use conformance::schema::{Direction, SchemaValidator};
+use serde_json::Value;
+
+pub const ACME: &str = "sk_test_acme";
+pub const GLOBEX: &str = "sk_test_globex";
+pub const INACTIVE: &str = "sk_test_inactive";
+pub const NO_CREDITS: &str = "sk_test_nocredits";
+pub const RATE_LIMITED: &str = "sk_test_ratelimited";
+pub const SESSION: &str = "sess_01HXYZ123456789";
+pub const SHORT_SESSION: &str = "sess_01HSHORTCALL0001";
+pub const NO_TRANSCRIPT: &str = "sess_01HNOTRANSCRIPT1";
+pub const GLOBEX_SESSION: &str = "sess_01HGLOBEX0000001";
+
+/// A spec of `spec/` (or any path from the repository root), loaded.
+pub fn spec(path: &str) -> Value {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    let text = std::fs::read_to_string(&full).expect("the spec is readable");
+    codegen::load(path, &text).expect("the spec loads").raw
+}
+
+pub fn fast_options() -> MockOptions {
+    MockOptions {
+        processing_delay: Duration::from_millis(150),
+        webhook_backoff: Duration::from_millis(50),
+        webhook_timeout: Duration::from_secs(2),
+        ..MockOptions::default()
+    }
+}
+
+pub async fn start(spec_path: &str, options: MockOptions) -> RunningMock {
+    Mock::new(spec(spec_path), options)
+        .start("127.0.0.1:0")
+        .await
+        .expect("the mock starts")
+}
+
+/// One answer of the mock, whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|err| {
+            panic!(
+                "a JSON body ({err}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn header_number(&self, name: &str) -> i64 {
+        self.header(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("a numeric {name} header in {:?}", self.headers))
+    }
+
+    /// The `error.code` of an error body.
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+pub struct Caller {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Caller {
+    pub fn new(mock: &RunningMock) -> Self {
+        Self {
+            base: mock.base_url(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Answer {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.expect("the mock answers");
+        Answer {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.bytes().await.expect("a body").to_vec(),
+        }
+    }
+
+    pub async fn create(&self, token: &str, session: &str, body: Option<Value>) -> Answer {
+        let path = format!("/v1/sessions/{session}/analysis");
+        match body {
+            Some(body) => {
+                self.send(
+                    "POST",
+                    &path,
+                    Some(token),
+                    Some("application/json"),
+                    Some(body.to_string().into_bytes()),
+                )
+                .await
+            }
+            None => self.send("POST", &path, Some(token), None, None).await,
+        }
+    }
+
+    pub async fn get(&self, token: &str, id: &str) -> Answer {
+        self.send(
+            "GET",
+            &format!("/v1/analyses/{id}"),
+            Some(token),
+            None,
+            None,
+        )
+        .await
+    }
+}
+
+/// What is wrong with `answer` as a response of `operation_id` under `spec`: an undocumented
+/// status, a body off its schema, a documented header missing or off its schema.
+pub fn spec_violations(spec: &Value, operation_id: &str, answer: &Answer) -> Vec<String> {
+    let api = Api::new(spec.clone());
+    let operation = api.operation(operation_id).expect("the operation exists");
+    let Some(response) = operation.response_for(answer.status) else {
+        return vec![format!("status {} is not documented", answer.status)];
+    };
+    let mut found = Vec::new();
+    for header in &response.headers {
+        match answer.header(&header.name) {
+            None if header.required => found.push(format!("header {} is missing", header.name)),
+            None => {}
+            Some(text) => {
+                if let Some(schema_at) = &header.schema_at {
+                    let validator =
+                        SchemaValidator::new(spec, &schema_at.to_string(), Direction::Response)
+                            .expect("compiles");
+                    let typed = serde_json::from_str::<Value>(text)
+                        .ok()
+                        .filter(|v| !v.is_string())
+                        .unwrap_or_else(|| Value::String(text.to_owned()));
+                    for violation in validator.validate(&typed) {
+                        found.push(format!("header {}: {violation}", header.name));
+                    }
+                }
+            }
+        }
+    }
+    if let Some((media, at)) = response.content.first() {
+        let given = answer.header("content-type").unwrap_or_default();
+        if !given.starts_with(media.as_str()) {
+            found.push(format!("content type {given:?} instead of {media}"));
+        }
+        let validator =
+            SchemaValidator::new(spec, &at.join("schema").to_string(), Direction::Response)
+                .expect("compiles");
+        match serde_json::from_slice::<Value>(&answer.body) {
+            Ok(body) => found.extend(validator.validate(&body).iter().map(ToString::to_string)),
+            Err(err) => found.push(format!("body is not JSON: {err}")),
+        }
+    }
+    found
+}
+
+pub fn assert_conforms(spec: &Value, operation_id: &str, answer: &Answer) {
+    let violations = spec_violations(spec, operation_id, answer);
+    assert!(
+        violations.is_empty(),
+        "{operation_id} answered {} against the spec: {violations:#?}\nbody: {}",
+        answer.status,
+        String::from_utf8_lossy(&answer.body)
+    );
+}

@@ -1,0 +1,105 @@
+//! `cargo xtask mock`: serve a spec with the embedded mock server until Ctrl-C.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use conformance::mock::{Fault, Faults, Fixtures, Mock, MockOptions};
+
+use crate::paths::{display, repo_root};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The spec to serve.
+    #[arg(long, default_value = "spec/kallglot.yaml")]
+    spec: PathBuf,
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:4010")]
+    addr: String,
+    /// Organizations, tokens, credits and sessions (TOML); default: the embedded fixtures.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// Break the spec in this way (repeatable); `--fault list` prints the faults.
+    #[arg(long = "fault", value_name = "NAME")]
+    faults: Vec<String>,
+    /// How long an analysis takes to finish, in milliseconds.
+    #[arg(long, default_value_t = 3000)]
+    delay_ms: u64,
+    /// First wait before a failed webhook delivery is retried, in milliseconds (doubles after).
+    #[arg(long, default_value_t = 30_000)]
+    webhook_backoff_ms: u64,
+    /// Serve the spec from its examples only, even one whose behaviour the mock knows.
+    #[arg(long)]
+    generic: bool,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    if args.faults.iter().any(|name| name == "list") {
+        for fault in Fault::ALL {
+            println!("{:<30} {}", fault.name(), fault.description());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let faults = args
+        .faults
+        .iter()
+        .map(|name| name.parse::<Fault>())
+        .collect::<Result<Faults, _>>()?;
+    let fixtures = match &args.fixtures {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", display(path)))?;
+            Fixtures::parse(&display(path), &text)?
+        }
+        None => Fixtures::default(),
+    };
+    let spec_path = if args.spec.is_relative() && !args.spec.exists() {
+        repo_root().join(&args.spec)
+    } else {
+        args.spec.clone()
+    };
+    let spec = crate::spec_file::load(&spec_path)?;
+    let options = MockOptions {
+        fixtures: fixtures.clone(),
+        faults: faults.clone(),
+        processing_delay: Duration::from_millis(args.delay_ms),
+        webhook_backoff: Duration::from_millis(args.webhook_backoff_ms),
+        generic_only: args.generic,
+        ..MockOptions::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| format!("listening on {}", args.addr))?;
+        let addr = listener.local_addr()?;
+        let mock = Mock::new(spec.raw, options);
+        println!(
+            "serving {} with the {} behaviour on http://{addr}",
+            display(&spec_path),
+            mock.domain()
+        );
+        for organization in &fixtures.organizations {
+            println!(
+                "  {:<14} tokens {:<24} credits {:<5} subscription {:?}",
+                organization.id,
+                organization.tokens.join(", "),
+                organization.credits,
+                organization.subscription
+            );
+        }
+        for fault in faults.iter() {
+            println!("  fault: {} ({})", fault.name(), fault.description());
+        }
+        println!("Ctrl-C stops the server.");
+        mock.serve(listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serving")?;
+        println!("stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
