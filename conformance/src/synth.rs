@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::{Map, Number, Value};
 
-use crate::schema::Direction;
+use crate::schema::{discriminator_property, discriminator_values, Direction, SchemaValidator};
 
 /// How far into nested objects and arrays values are made; deeper optional parts are left out,
 /// and recursion stops.
@@ -76,6 +76,9 @@ impl<'a> Synthesizer<'a> {
         }
         if let Some(Value::Array(values)) = schema.get("enum") {
             let usable: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            if usable.is_empty() && !values.is_empty() {
+                return Value::Null;
+            }
             if let Some(first) = usable.first() {
                 if self.prefer_examples {
                     return (*first).clone();
@@ -109,7 +112,16 @@ impl<'a> Synthesizer<'a> {
                     } else {
                         self.rng.random_range(0..members.len())
                     };
-                    let chosen = self.make(&at.join(keyword).join(index.to_string()), depth);
+                    let mut chosen = self.make(&at.join(keyword).join(index.to_string()), depth);
+                    if let (Some(property), Value::Object(object)) =
+                        (discriminator_property(schema), &mut chosen)
+                    {
+                        // The member's own tag value, where it declares one, keeps it valid.
+                        let values = discriminator_values(self.spec, schema, &members[index]);
+                        if let Some(tag) = values.last() {
+                            object.insert(property.to_owned(), Value::String(tag.clone()));
+                        }
+                    }
                     // Properties beside the composition apply too.
                     if let (Value::Object(mut object), Some(Value::Object(own))) =
                         (chosen.clone(), self.object(&at, schema, depth))
@@ -349,6 +361,27 @@ impl<'a> Synthesizer<'a> {
     }
 }
 
+/// How many made-up values [`valid_value`] tries before giving up.
+const ATTEMPTS: u64 = 16;
+
+/// A value for the schema at `at` that `validator` accepts: the spec's own examples first (a
+/// spec's example can be wrong), then values made up from seeds `seed`, `seed + 1`, ….
+#[must_use]
+pub fn valid_value(
+    spec: &Value,
+    at: &JsonPointer,
+    direction: Direction,
+    seed: u64,
+    validator: &SchemaValidator,
+) -> Option<Value> {
+    (0..=ATTEMPTS).find_map(|attempt| {
+        let value = Synthesizer::new(spec, seed.wrapping_add(attempt), direction)
+            .prefer_examples(attempt == 0)
+            .value(at);
+        validator.is_valid(&value).then_some(value)
+    })
+}
+
 /// A generator for strings matching `pattern` (ECMA-262 as OpenAPI means it): ASCII classes
 /// where the pattern allows (`\d` is ASCII in ECMA-262), outer anchors dropped since generated
 /// strings are matched whole anyway.
@@ -386,7 +419,6 @@ fn bound(schema: &Value, keyword: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::SchemaValidator;
     use serde_json::json;
 
     fn spec() -> Value {

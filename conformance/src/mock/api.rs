@@ -111,8 +111,16 @@ pub struct Response {
     pub status: String,
     pub at: JsonPointer,
     pub headers: Vec<Header>,
-    /// Media type name and the pointer of its Media Type Object.
-    pub content: Vec<(String, JsonPointer)>,
+    pub content: Vec<ResponseMedia>,
+}
+
+/// One media type of a response.
+#[derive(Debug)]
+pub struct ResponseMedia {
+    pub name: String,
+    /// The Media Type Object.
+    pub at: JsonPointer,
+    pub schema: Option<SchemaSite>,
 }
 
 impl Response {
@@ -162,20 +170,34 @@ impl Operation {
             .or_else(|| self.responses.iter().find(|r| r.status == "default"))
     }
 
-    /// The status of the first documented success response (`default` counts as 200 when no
-    /// 2xx is documented).
+    /// The status a successful request is answered with: the first documented 2xx, else the
+    /// first documented 3xx (a redirect-only operation) or 1xx (a protocol upgrade), else 200
+    /// (for `default`, or nothing).
     #[must_use]
     pub fn success_status(&self) -> u16 {
-        for response in &self.responses {
-            if let Ok(code) = response.status.parse::<u16>() {
-                if (200..300).contains(&code) {
-                    return code;
-                }
-            } else if response.status.eq_ignore_ascii_case("2XX") {
-                return 200;
-            }
+        let numeric = |range: std::ops::Range<u16>| {
+            self.responses.iter().find_map(|response| {
+                let code = response.status.parse::<u16>().ok()?;
+                range.contains(&code).then_some(code)
+            })
+        };
+        let two_xx = self
+            .responses
+            .iter()
+            .position(|r| r.status.eq_ignore_ascii_case("2XX"));
+        let exact = self.responses.iter().position(|r| {
+            r.status
+                .parse::<u16>()
+                .is_ok_and(|c| (200..300).contains(&c))
+        });
+        match (exact, two_xx) {
+            (Some(exact), Some(range)) if range < exact => 200,
+            (None, Some(_)) => 200,
+            _ => numeric(200..300)
+                .or_else(|| numeric(300..400))
+                .or_else(|| numeric(100..200))
+                .unwrap_or(200),
         }
-        200
     }
 
     /// The first documented client-error status among `preferred`, then any documented 4xx.
@@ -530,12 +552,16 @@ fn responses(spec: &Value, at: &JsonPointer) -> Vec<Response> {
                 .and_then(Value::as_object)
                 .map(|content| {
                     content
-                        .keys()
-                        .map(|media| {
-                            (
-                                media.clone(),
-                                response_at.join("content").join(media.as_str()),
-                            )
+                        .iter()
+                        .map(|(media, object)| {
+                            let at = response_at.join("content").join(media.as_str());
+                            ResponseMedia {
+                                name: media.clone(),
+                                schema: object.get("schema").map(|_| {
+                                    SchemaSite::new(at.join("schema"), Direction::Response)
+                                }),
+                                at,
+                            }
                         })
                         .collect()
                 })

@@ -12,26 +12,44 @@ use serde_json::Value;
 use super::domain::Exchange;
 use super::problem::{is_json, render, Problem};
 use super::reply::Reply;
-use crate::schema::Direction;
-use crate::synth::Synthesizer;
+use crate::schema::{Direction, SchemaValidator};
+use crate::synth::{valid_value, Synthesizer};
 
 #[must_use]
 pub fn reply(exchange: &Exchange<'_>) -> Reply {
     let operation = exchange.operation;
     let status = operation.success_status();
+    if status < 200 {
+        let problem = Problem::new(
+            501,
+            "not_implemented",
+            format!("The mock does not serve `{status}` answers such as protocol upgrades."),
+        );
+        return render(exchange.api, Some(operation), &problem, exchange.request_id);
+    }
     let Some(response) = operation.response_for(status) else {
         return Reply::empty(status);
     };
-    let Some((media, media_at)) = response
+    let Some(media_type) = response
         .content
         .iter()
-        .find(|(media, _)| is_json(media))
+        .find(|media| is_json(&media.name))
         .or_else(|| response.content.first())
     else {
         return Reply::empty(status);
     };
     let spec = &exchange.api.spec;
-    let examples = examples(spec, media_at);
+    let media = &media_type.name;
+    let validator = media_type
+        .schema
+        .as_ref()
+        .and_then(|site| site.validator(spec).ok());
+    // An example that does not match its own schema would make the mock break the spec it
+    // serves: such examples are passed over.
+    let examples: Vec<(String, &Value)> = examples(spec, &media_type.at)
+        .into_iter()
+        .filter(|(_, value)| validator.is_none_or(|v| v.is_valid(value)))
+        .collect();
     let chosen = match pick_record(&examples, exchange) {
         Record::Found(value) => Some((*value).clone()),
         Record::Unknown(identifier) if operation.response_for(404).is_some() => {
@@ -43,8 +61,8 @@ pub fn reply(exchange: &Exchange<'_>) -> Reply {
         }
     };
     let value = chosen.or_else(|| {
-        spec.pointer(&media_at.join("schema").to_string())?;
-        Some(Synthesizer::new(spec, 0, Direction::Response).value(&media_at.join("schema")))
+        let site = media_type.schema.as_ref()?;
+        Some(made_up(spec, &site.at, validator))
     });
     let content_type = if media.contains('*') {
         "application/json".to_owned()
@@ -59,6 +77,17 @@ pub fn reply(exchange: &Exchange<'_>) -> Reply {
             Reply::empty(status).with_body(&content_type, value.to_string().into_bytes())
         }
         None => Reply::empty(status).with_body(&content_type, Vec::new()),
+    }
+}
+
+/// A value for the schema at `at` that passes `validator`, when a few seeds make one.
+fn made_up(spec: &Value, at: &JsonPointer, validator: Option<&SchemaValidator>) -> Value {
+    let fallback = || Synthesizer::new(spec, 0, Direction::Response).value(at);
+    match validator {
+        Some(validator) => {
+            valid_value(spec, at, Direction::Response, 0, validator).unwrap_or_else(fallback)
+        }
+        None => fallback(),
     }
 }
 

@@ -73,22 +73,11 @@ pub fn render(
 ) -> Reply {
     let documented = operation
         .and_then(|op| op.response_for(problem.status))
-        .and_then(|response| {
-            response
-                .content
-                .iter()
-                .find(|(media, _)| is_json(media))
-                .map(|(media, at)| (media.clone(), at.clone()))
-        });
+        .and_then(|response| response.content.iter().find(|media| is_json(&media.name)));
     let body = documented
-        .and_then(|(media, at)| {
-            let template = template(api, &at)?;
-            let validator = crate::schema::SchemaValidator::new(
-                &api.spec,
-                &at.join("schema").to_string(),
-                Direction::Response,
-            )
-            .ok()?;
+        .and_then(|media| {
+            let template = template(api, &media.at)?;
+            let validator = media.schema.as_ref()?.validator(&api.spec).ok()?;
             let mut filled = template.clone();
             fill(&mut filled, problem, request_id, 0);
             let body = if validator.is_valid(&filled) {
@@ -96,7 +85,7 @@ pub fn render(
             } else {
                 template
             };
-            Some((media, body))
+            Some((media.name.clone(), body))
         })
         .unwrap_or_else(|| {
             let mut body = json!({"code": problem.code, "message": problem.message});

@@ -117,11 +117,11 @@ async fn answer<'s>(
         (operation, reply)
     };
 
+    let validation_status = operation.client_error_status(&[400, 422]).unwrap_or(400);
     let body = match read_body(operation, &parts.headers, body, domain.max_body_bytes()).await {
         Ok(body) => body,
         Err(problem) => return with_admission(refuse(problem)),
     };
-    let validation_status = operation.client_error_status(&[400, 422]).unwrap_or(400);
     let request_parts = RequestParts {
         path: &path_parameters,
         query: &query,
@@ -235,11 +235,7 @@ async fn read_body(
     };
     if !present {
         return if documented.required {
-            Err(Problem::new(
-                400,
-                "invalid_request",
-                "The request body is required.",
-            ))
+            Err(body_required(operation))
         } else {
             Ok(None)
         };
@@ -280,17 +276,21 @@ async fn read_body(
     let bytes = to_bytes(body, limit).await.map_err(|_| too_large())?;
     if bytes.is_empty() {
         return if documented.required {
-            Err(Problem::new(
-                400,
-                "invalid_request",
-                "The request body is required.",
-            ))
+            Err(body_required(operation))
         } else {
             Ok(None)
         };
     }
-    let value = parse_body(media, &bytes)?;
+    let value = parse_body(media, &bytes).map_err(|mut problem| {
+        problem.status = operation.client_error_status(&[400, 422]).unwrap_or(400);
+        problem
+    })?;
     Ok(value.map(|value| (media.name.clone(), value)))
+}
+
+fn body_required(operation: &Operation) -> Problem {
+    let status = operation.client_error_status(&[400, 422]).unwrap_or(400);
+    Problem::new(status, "invalid_request", "The request body is required.")
 }
 
 fn parse_body(media: &MediaType, bytes: &[u8]) -> Result<Option<Value>, Problem> {

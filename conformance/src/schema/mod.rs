@@ -9,6 +9,7 @@
 mod translate;
 mod validator;
 
+pub(crate) use translate::{discriminator_property, discriminator_values};
 pub use validator::{Direction, SchemaError, SchemaValidator, Violation};
 
 #[cfg(test)]

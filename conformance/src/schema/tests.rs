@@ -277,3 +277,40 @@ fn a_one_of_failure_deep_in_one_branch_points_at_that_field() {
         found.message
     );
 }
+
+fn tagged_spec() -> Value {
+    json!({
+        "components": {"schemas": {
+            "Pet": {
+                "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}
+            },
+            "Cat": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}}},
+            "Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["dog", "puppy"]}}},
+            "Span": {"type": "string", "format": "duration"}
+        }}
+    })
+}
+
+#[test]
+fn a_discriminator_selects_one_member_of_overlapping_ones() {
+    let spec = tagged_spec();
+    let pet = SchemaValidator::new(&spec, "/components/schemas/Pet", Direction::Response).unwrap();
+    // Without the discriminator both members would match, and `oneOf` would fail.
+    assert_eq!(pet.validate(&json!({"kind": "cat", "lives": 9})), vec![]);
+    // No mapping names Dog: the tag values it declares itself select it.
+    assert_eq!(pet.validate(&json!({"kind": "puppy"})), vec![]);
+    let wrong = pet.validate(&json!({"kind": "cow"}));
+    assert_eq!(wrong.len(), 1, "{wrong:#?}");
+    assert_eq!(wrong[0].schema_path, "/components/schemas/Pet/oneOf");
+    let inner = pet.validate(&json!({"kind": "cat", "lives": "nine"}));
+    assert_eq!(inner[0].instance_path, "/lives");
+}
+
+#[test]
+fn formats_openapi_does_not_define_are_not_checked() {
+    let spec = tagged_spec();
+    let span =
+        SchemaValidator::new(&spec, "/components/schemas/Span", Direction::Response).unwrap();
+    assert!(span.is_valid(&json!("1h30m")));
+}

@@ -19,6 +19,8 @@ use super::validator::Direction;
 pub(crate) const NULLABLE_WRAPPER: &str = "x-callspec-nullable";
 /// Lists the bounds translation added to an integer schema for its `format: int32`.
 pub(crate) const ADDED_BOUNDS: &str = "x-callspec-added-bounds";
+/// Marks a composition member that translation constrained by its parent's `discriminator`.
+pub(crate) const DISCRIMINATED: &str = "x-callspec-discriminated";
 /// Prefix of the `$defs` key of a nullable schema's non-null translation.
 pub(crate) const NON_NULL_PREFIX: char = '!';
 
@@ -239,12 +241,18 @@ impl Translator<'_> {
                 None => {}
             }
         }
+        let tag = discriminator_property(node);
         for keyword in SCHEMA_LISTS {
             if let Some(Value::Array(members)) = schema.get(keyword) {
                 let mut translated = Vec::with_capacity(members.len());
                 for (index, member) in members.iter().enumerate() {
                     let member_at = at.join(keyword).join(index.to_string());
-                    translated.push(self.node(member, &member_at, false)?);
+                    let mut member_schema = self.node(member, &member_at, false)?;
+                    if let (Some(property), "oneOf" | "anyOf") = (tag, keyword) {
+                        let values = discriminator_values(self.spec, node, member);
+                        select_by_discriminator(&mut member_schema, property, values);
+                    }
+                    translated.push(member_schema);
                 }
                 out.insert(keyword.into(), Value::Array(translated));
             }
@@ -268,6 +276,72 @@ impl Translator<'_> {
             Direction::Response => "writeOnly",
         };
         property.get(flag) == Some(&Value::Bool(true))
+    }
+}
+
+/// The property a schema's `discriminator` names, when it has one.
+pub(crate) fn discriminator_property(schema: &Value) -> Option<&str> {
+    schema.get("discriminator")?.get("propertyName")?.as_str()
+}
+
+/// The tag values that select `member` (a `$ref` member of `schema`'s `oneOf`/`anyOf`): the
+/// mapping's keys that name it; without any, the schema's name, plus the values the member itself
+/// allows for the tag property (specs often write `type: {enum: [track]}` and no mapping, and
+/// servers send `track`).
+pub(crate) fn discriminator_values(spec: &Value, schema: &Value, member: &Value) -> Vec<String> {
+    let (Some(property), Some(reference)) = (
+        discriminator_property(schema),
+        member.get("$ref").and_then(Value::as_str),
+    ) else {
+        return Vec::new();
+    };
+    let name = reference.rsplit('/').next().unwrap_or(reference);
+    let mapped: Vec<String> = schema
+        .get("discriminator")
+        .and_then(|d| d.get("mapping"))
+        .and_then(Value::as_object)
+        .map(|mapping| {
+            mapping
+                .iter()
+                .filter(|(_, target)| {
+                    target.as_str() == Some(reference) || target.as_str() == Some(name)
+                })
+                .map(|(value, _)| value.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !mapped.is_empty() {
+        return mapped;
+    }
+    let own: Vec<String> = resolve(spec, member)
+        .ok()
+        .and_then(|target| target.get("properties")?.get(property))
+        .and_then(|tag| resolve(spec, tag).ok())
+        .and_then(|tag| tag.get("enum")?.as_array().cloned())
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut values = vec![name.to_owned()];
+    values.extend(own.into_iter().filter(|v| v != name));
+    values
+}
+
+/// OpenAPI's discriminator picks the one member whose tag the instance carries, even where the
+/// members overlap (as they do when each declares the tag as a plain string). In JSON Schema that
+/// is an extra condition on each `$ref` member: the tag property holds one of its values.
+fn select_by_discriminator(translated: &mut Value, property: &str, values: Vec<String>) {
+    if values.is_empty() {
+        return;
+    }
+    if let Value::Object(object) = translated {
+        object.insert("properties".into(), json!({ property: { "enum": values } }));
+        object.insert("required".into(), json!([property]));
+        object.insert(DISCRIMINATED.into(), Value::Bool(true));
     }
 }
 

@@ -5,7 +5,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
 use serde_json::Value;
 
-use super::translate::{translate, ADDED_BOUNDS, NON_NULL_PREFIX, NULLABLE_WRAPPER};
+use super::translate::{translate, ADDED_BOUNDS, DISCRIMINATED, NON_NULL_PREFIX, NULLABLE_WRAPPER};
 
 /// Which way a message travels, which decides what `readOnly` and `writeOnly` mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,6 +61,22 @@ impl fmt::Debug for SchemaValidator {
     }
 }
 
+/// Formats JSON Schema 2020-12 defines but OpenAPI 3.0 (and the JSON Schema draft it builds on)
+/// does not; they are not checked.
+const NOT_OPENAPI_FORMATS: [&str; 11] = [
+    "duration",
+    "time",
+    "regex",
+    "json-pointer",
+    "relative-json-pointer",
+    "iri",
+    "iri-reference",
+    "idn-email",
+    "idn-hostname",
+    "uri-template",
+    "uri-reference",
+];
+
 /// Longest instance text quoted in a message; larger values are named by their type.
 const QUOTED_INSTANCE_LIMIT: usize = 80;
 
@@ -75,9 +91,16 @@ impl SchemaValidator {
             pointer: err.pointer,
             message: err.message,
         })?;
-        let validator = jsonschema::draft202012::options()
+        let mut options = jsonschema::draft202012::options()
             .should_validate_formats(true)
-            .with_format("byte", is_base64)
+            .with_format("byte", is_base64);
+        for format in NOT_OPENAPI_FORMATS {
+            // Specs use these names for formats of their own (InfluxDB's `duration` is Go's
+            // `1h30m`, not ISO 8601's `PT1H30M`), so holding them to JSON Schema's meaning would
+            // fail servers that do what their spec means.
+            options = options.with_format(format, |_: &str| true);
+        }
+        let validator = options
             .build(&translated.document)
             .map_err(|err| SchemaError {
                 pointer: spec_pointer(
@@ -123,6 +146,22 @@ impl SchemaValidator {
         if let ValidationErrorKind::OneOfNotValid { context }
         | ValidationErrorKind::AnyOf { context } = error.kind()
         {
+            // A discriminator names the branch meant: report why that branch fails.
+            let selected: Vec<&Vec<ValidationError<'_>>> = context
+                .iter()
+                .filter(|errors| {
+                    !errors.iter().any(|inner| {
+                        self.spec_pointer(&inner.schema_path().to_string())
+                            .ends_with("/discriminator")
+                    })
+                })
+                .collect();
+            if selected.len() == 1 && selected.len() < context.len() {
+                for inner in selected[0] {
+                    self.collect(inner, found);
+                }
+                return;
+            }
             // When one branch fails deeper inside the instance than the others, that branch is
             // almost always the one meant, and its error names the field to fix.
             let depth =
@@ -197,6 +236,26 @@ fn spec_pointer(root: &JsonPointer, translated: &Value, location: &str) -> Strin
     let Some(mut pointer) = JsonPointer::parse(key) else {
         return root.to_string();
     };
+    // A condition translation added for a `discriminator` names that discriminator.
+    for depth in 0..rest.len() {
+        let node_location = parsed.tokens()[..2 + depth]
+            .iter()
+            .fold(JsonPointer::root(), |pointer, token| {
+                pointer.join(token.as_str())
+            });
+        let added = translated
+            .pointer(&node_location.to_string())
+            .and_then(|node| node.get(DISCRIMINATED))
+            .is_some();
+        let next = rest.get(depth).map(String::as_str);
+        if added && matches!(next, Some("properties" | "required")) && depth >= 2 {
+            // `<schema>/oneOf/<i>` → `<schema>/discriminator`.
+            for token in &rest[..depth - 2] {
+                pointer = pointer.join(token.as_str());
+            }
+            return pointer.join("discriminator").to_string();
+        }
+    }
     if let Some((keyword, parent)) = rest.split_last() {
         let parent_location = parsed.tokens()[..parsed.tokens().len() - 1]
             .iter()

@@ -179,11 +179,12 @@ pub fn spec_violations(spec: &Value, operation_id: &str, answer: &Answer) -> Vec
             }
         }
     }
-    if let Some((media, at)) = response.content.first() {
+    if let Some(media) = response.content.first() {
         let given = answer.header("content-type").unwrap_or_default();
-        if !given.starts_with(media.as_str()) {
-            found.push(format!("content type {given:?} instead of {media}"));
+        if !given.starts_with(media.name.as_str()) {
+            found.push(format!("content type {given:?} instead of {}", media.name));
         }
+        let at = &media.at;
         let validator =
             SchemaValidator::new(spec, &at.join("schema").to_string(), Direction::Response)
                 .expect("compiles");
