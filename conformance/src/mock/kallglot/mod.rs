@@ -405,9 +405,7 @@ impl Domain for Kallglot {
             for (name, value) in headers {
                 problem = problem.with_header(name, value);
             }
-            if !self.faults.has(Fault::MissingRetryAfter) {
-                problem = problem.with_header("retry-after", window.retry_after(now).to_string());
-            }
+            problem = problem.with_header("retry-after", window.retry_after(now).to_string());
             return Err(problem);
         }
         let mut map = HeaderMap::new();
@@ -459,6 +457,9 @@ impl Domain for Kallglot {
     }
 
     fn finish(&self, _operation: Option<&Operation>, reply: &mut Reply) {
+        if reply.status.as_u16() == 429 && self.faults.has(Fault::MissingRetryAfter) {
+            reply.headers.remove("retry-after");
+        }
         if self.faults.has(Fault::WrongContentType) {
             if let Some(body) = &mut reply.body {
                 body.content_type = "text/plain".into();

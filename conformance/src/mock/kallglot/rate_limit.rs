@@ -1,5 +1,6 @@
-//! Fixed-window rate limits per token: at most `requests` every `window_seconds`, windows aligned
-//! to the Unix epoch so that `X-RateLimit-Reset` is the same for every request of a window.
+//! Fixed-window rate limits per token: at most `requests` every `window_seconds`. A window opens
+//! with the first request after the previous one closed (as GitHub's do), so `X-RateLimit-Reset`
+//! is the same for every request of a window.
 
 use std::collections::HashMap;
 
@@ -36,11 +37,11 @@ impl RateLimiter {
         let length = i64::try_from(limit.window_seconds)
             .unwrap_or(i64::MAX)
             .max(1);
-        let start = now - now.rem_euclid(length);
-        let entry = self.windows.entry(token.to_owned()).or_insert((start, 0));
-        if entry.0 != start {
-            *entry = (start, 0);
+        let entry = self.windows.entry(token.to_owned()).or_insert((now, 0));
+        if now >= entry.0.saturating_add(length) {
+            *entry = (now, 0);
         }
+        let start = entry.0;
         let exceeded = entry.1 >= limit.requests;
         if !exceeded {
             entry.1 += 1;
@@ -76,6 +77,7 @@ mod tests {
         assert!(over.exceeded);
         assert_eq!(over.retry_after(1_000_040), 40);
         assert!(!limiter.hit("other", LIMIT, 1_000_040).exceeded);
+        assert!(limiter.hit("t", LIMIT, 1_000_079).exceeded);
         let next = limiter.hit("t", LIMIT, 1_000_080);
         assert_eq!(
             (next.remaining, next.exceeded, next.reset),
