@@ -2,6 +2,7 @@
 //! library; no logic of the product lives here.
 
 mod bench;
+mod bench_mock;
 mod check_spec;
 mod codegen;
 mod corpus;
@@ -42,6 +43,9 @@ enum Command {
     Corpus(corpus::Args),
     /// Time generation (and optionally `cargo check`) per spec of the corpus; prints medians.
     Bench(bench::Args),
+    /// Requests per second and latency of the embedded mock (GET and POST of the analysis API),
+    /// with a load generator on loopback; prints figures.
+    BenchMock(bench_mock::Args),
     /// Serve a spec with the embedded mock server (the analysis API's behaviour for
     /// spec/kallglot.yaml) until Ctrl-C.
     Mock(mock::Args),
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Corpus(args) => corpus::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Mock(args) => mock::run(&args),
+        Command::BenchMock(args) => bench_mock::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -108,6 +108,15 @@ impl Kallglot {
         };
         let organization = &self.fixtures.organizations[org_index];
         let session = organization.sessions.iter().find(|s| s.id == session_id);
+        // The analysis itself is worked out before the store is locked, so that concurrent
+        // creates wait only for the bookkeeping.
+        let now = self.clock.instant();
+        let created_at = self.clock.at(now);
+        let outcome = session
+            .and_then(|s| s.transcript.as_ref())
+            .map(|transcript| {
+                analyze(transcript, &self.fixtures.analysis, created_at.date_naive())
+            });
         let mut store = self.store();
         let rejection = match session {
             None => Some(Problem::new(
@@ -151,7 +160,7 @@ impl Kallglot {
             drop(store);
             return self.problem(exchange, problem);
         }
-        let Some(transcript) = session.and_then(|s| s.transcript.as_ref()) else {
+        let Some(outcome) = outcome else {
             drop(store);
             return self.problem(
                 exchange,
@@ -169,8 +178,6 @@ impl Kallglot {
         store.created += 1;
         let legacy = matches!(form, RequestForm::Legacy { .. });
         let id = analysis_id(store.created, legacy, &self.faults);
-        let now = self.clock.instant();
-        let created_at = self.clock.at(now);
         let record = AnalysisRecord {
             id: id.clone(),
             organization: org_index,
@@ -180,7 +187,7 @@ impl Kallglot {
             form: form.clone(),
             created: now,
             created_at,
-            outcome: analyze(transcript, &self.fixtures.analysis, created_at.date_naive()),
+            outcome,
             terminal_reads: 0,
         };
         let view = record.view(
