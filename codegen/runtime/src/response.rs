@@ -1,3 +1,5 @@
+use std::any::Any;
+use std::fmt::Debug;
 use std::ops::Deref;
 
 use reqwest::header::HeaderMap;
@@ -74,6 +76,137 @@ impl<T, H> ResponseValue<T, H> {
     }
 }
 
+impl<T, H> ResponseValue<T, H>
+where
+    T: Any + Debug + Send + Sync,
+    H: Any + Debug + Send + Sync,
+{
+    /// The same response with its body and typed headers behind [`AnyValue`], so that
+    /// responses of every operation fit one type ([`Decoded`](crate::Decoded)).
+    pub(crate) fn erased(self) -> ResponseValue<AnyValue, AnyValue> {
+        ResponseValue {
+            inner: AnyValue::new(self.inner),
+            status: self.status,
+            headers: AnyValue::new(self.headers),
+            raw_headers: self.raw_headers,
+        }
+    }
+}
+
+impl ResponseValue<AnyValue, AnyValue> {
+    /// The typed response back, when the body is a `T` and the typed headers an `H` (the
+    /// `ResponseValue<T, H>` the operation's method returns); the response unchanged otherwise.
+    ///
+    /// # Errors
+    /// `self`, unchanged, when the body is not a `T` or the headers are not an `H`.
+    // Handing the response back whole is the point, as with `Box<dyn Any>::downcast`.
+    #[allow(clippy::result_large_err)]
+    pub fn downcast<T, H>(self) -> Result<ResponseValue<T, H>, Self>
+    where
+        T: Any + Debug + Send + Sync,
+        H: Any + Debug + Send + Sync,
+    {
+        if !(self.inner.is::<T>() && self.headers.is::<H>()) {
+            return Err(self);
+        }
+        let Self {
+            inner,
+            status,
+            headers,
+            raw_headers,
+        } = self;
+        let inner = match inner.downcast::<T>() {
+            Ok(inner) => inner,
+            Err(inner) => return Err(Self::new(inner, status, headers, raw_headers)),
+        };
+        match headers.downcast::<H>() {
+            Ok(headers) => Ok(ResponseValue::new(inner, status, headers, raw_headers)),
+            Err(headers) => Err(Self::new(
+                AnyValue::new(inner),
+                status,
+                headers,
+                raw_headers,
+            )),
+        }
+    }
+}
+
+/// A value whose type only the generated client names (a response body, typed response
+/// headers), so that one type can hold the responses of every operation. Its `Debug` output is
+/// the value's own; [`downcast_ref`](Self::downcast_ref) and [`downcast`](Self::downcast) get the
+/// typed value back.
+pub struct AnyValue {
+    value: Box<dyn Any + Send + Sync>,
+    debug: fn(&(dyn Any + Send + Sync), &mut std::fmt::Formatter<'_>) -> std::fmt::Result,
+    type_name: &'static str,
+}
+
+impl AnyValue {
+    /// `value`, type-erased.
+    #[must_use]
+    pub fn new<T: Any + Debug + Send + Sync>(value: T) -> Self {
+        Self {
+            value: Box::new(value),
+            debug: debug_as::<T>,
+            type_name: std::any::type_name::<T>(),
+        }
+    }
+
+    /// Whether the value is a `T`.
+    #[must_use]
+    pub fn is<T: Any>(&self) -> bool {
+        self.value.is::<T>()
+    }
+
+    /// The value, when it is a `T`.
+    #[must_use]
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        self.value.downcast_ref()
+    }
+
+    /// The value, when it is a `T`.
+    ///
+    /// # Errors
+    /// `self`, unchanged, when the value is not a `T`.
+    pub fn downcast<T: Any>(self) -> Result<T, Self> {
+        let Self {
+            value,
+            debug,
+            type_name,
+        } = self;
+        match value.downcast::<T>() {
+            Ok(value) => Ok(*value),
+            Err(value) => Err(Self {
+                value,
+                debug,
+                type_name,
+            }),
+        }
+    }
+
+    /// The name of the value's type, as [`std::any::type_name`] gives it (for messages).
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+}
+
+impl Debug for AnyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.debug)(self.value.as_ref(), f)
+    }
+}
+
+fn debug_as<T: Any + Debug>(
+    value: &(dyn Any + Send + Sync),
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    match value.downcast_ref::<T>() {
+        Some(value) => value.fmt(f),
+        None => f.write_str(std::any::type_name::<T>()),
+    }
+}
+
 impl<T, H> AsRef<T> for ResponseValue<T, H> {
     fn as_ref(&self) -> &T {
         &self.inner
@@ -89,6 +222,10 @@ impl<T, H> Deref for ResponseValue<T, H> {
 
 /// A response read whole: status, headers and body. Reading first and decoding after keeps each
 /// generated method down to two awaits, which keeps its future small and quick to compile.
+///
+/// A generated client decodes one with the same code its methods use: `responses::<operation>`
+/// for one operation, `decode_response` by operation id. Build one with [`RawResponse::new`] to
+/// decode a response received elsewhere (recorded, seen by a proxy, sent by a test).
 #[derive(Debug, Clone)]
 pub struct RawResponse {
     status: StatusCode,
@@ -97,6 +234,28 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// A response from its parts, as received: `status`, every header, and the whole body
+    /// (still encoded as the server sent it: JSON text, plain text or bytes).
+    ///
+    /// ```
+    /// use callspec_runtime::reqwest::{header, StatusCode};
+    /// use callspec_runtime::RawResponse;
+    ///
+    /// let mut headers = header::HeaderMap::new();
+    /// headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    /// let response = RawResponse::new(StatusCode::NOT_FOUND, headers, r#"{"error":"gone"}"#);
+    /// assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    /// assert_eq!(&response.body()[..], br#"{"error":"gone"}"#);
+    /// ```
+    #[must_use]
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<bytes::Bytes>) -> Self {
+        Self {
+            status,
+            headers,
+            body: body.into(),
+        }
+    }
+
     /// Reads the whole body of `response`.
     ///
     /// # Errors
