@@ -98,7 +98,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     };
     let mut top = vec![quote! {
         use callspec_runtime::reqwest;
-        pub use callspec_runtime::{Error, ResponseValue};
+        pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
     }];
     top.extend(client.top);
     let mut type_items = vec![quote! {
@@ -116,6 +116,10 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             render::Block {
                 head: client.operations_impl,
                 items: client.methods,
+            },
+            render::Block {
+                head: client.responses_mod,
+                items: client.responses,
             },
             render::Block {
                 head: quote! {

@@ -47,11 +47,12 @@ pub(crate) fn render(layout: Layout, header: &str) -> Result<String, RenderError
     for block in &blocks {
         let head = &block.head;
         block_heads.push(quote! { #head {} }.to_string());
-        let nesting = if block.head.to_string().contains("impl") {
-            Nesting::Impl
-        } else {
-            Nesting::Mod
-        };
+        // `impl` as a token of the head itself, not a word of its doc attributes.
+        let is_impl =
+            block.head.clone().into_iter().any(
+                |token| matches!(token, proc_macro2::TokenTree::Ident(ident) if ident == "impl"),
+            );
+        let nesting = if is_impl { Nesting::Impl } else { Nesting::Mod };
         jobs.extend(block.items.iter().map(|unit| (nesting, unit.to_string())));
     }
     let formatted = format_all(&jobs)?;

@@ -72,6 +72,8 @@ fixtures!(
     responses,
     security,
     missing_operation_ids,
+    operation_keys,
+    no_operations,
     doc_edge_cases,
 );
 

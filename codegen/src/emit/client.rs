@@ -28,6 +28,10 @@ pub(crate) struct ClientParts {
     /// The attributes and head of the `impl` that holds one method per operation.
     pub operations_impl: TokenStream,
     pub methods: Vec<TokenStream>,
+    /// The attributes and head of the `responses` module.
+    pub responses_mod: TokenStream,
+    /// Its items: the imports, then one function per operation that reads its response.
+    pub responses: Vec<TokenStream>,
     /// What the operations add to `types`: options, headers, response enums.
     pub operation_types: Vec<TokenStream>,
 }
@@ -37,9 +41,17 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> ClientParts {
     let defs = input.defs;
     let mut operation_types = Vec::new();
     let mut methods = Vec::new();
+    let mut responses = Vec::new();
+    if !input.operations.is_empty() {
+        responses.push(quote! {
+            #[allow(unused_imports)]
+            use super::{types, Error, RawResponse, ResponseValue};
+        });
+    }
     for operation in input.operations {
         operation_types.push(operation_types_tokens(operation, defs));
         methods.push(method(operation, defs));
+        responses.push(response_function(operation, defs));
     }
     // Without an operation that needs them, credentials would be dead weight.
     let uses_auth = input
@@ -106,6 +118,7 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> ClientParts {
             #(#scheme_methods)*
         }
     });
+    top.push(decode_response(input.operations));
     ClientParts {
         top,
         operations_impl: quote! {
@@ -113,8 +126,148 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> ClientParts {
             impl Client
         },
         methods,
+        responses_mod: quote! {
+            /// How each operation reads its response: one function per operation, named like its
+            /// [`Client`](crate::Client) method, which the method calls once it has read the
+            /// response whole. Call one to decode a response received some other way (recorded, or
+            /// seen by a proxy): build it with [`RawResponse::new`](crate::RawResponse::new).
+            ///
+            /// A documented status whose body does not decode is
+            /// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload), with serde's
+            /// message.
+            // The error is what every operation returns; boxing it would not make it smaller.
+            #[allow(clippy::result_large_err)]
+            pub mod responses
+        },
+        responses,
         operation_types,
     }
+}
+
+/// `decode_response`: every operation's response function, by operation id, for tools.
+fn decode_response(operations: &[Operation]) -> TokenStream {
+    let docs = quote! {
+        /// Decodes `response` as the operation known as `operation_id` documents it, with the code
+        /// its method uses (the function of [`responses`](crate::responses) of the same name), and
+        /// says how that went: decoded as the documented success or error type, a status the
+        /// operation does not document, or a documented status whose body does not decode (with
+        /// serde's message). `None` when no operation is known as `operation_id`.
+        ///
+        /// An operation is known by its `operationId`; one without (or whose `operationId` an
+        /// earlier operation already uses) by the name of its [`Client`] method, such as
+        /// `get_pets_pet_id`. The doc of each function of `responses` says its name. Callbacks
+        /// are not operations the client calls, and are not known.
+    };
+    if operations.is_empty() {
+        return quote! {
+            #docs
+            #[must_use]
+            pub fn decode_response(_operation_id: &str, _response: RawResponse) -> Option<Decoded> {
+                None
+            }
+        };
+    }
+    let arms = operations.iter().map(|operation| {
+        let key = &operation.decode_key;
+        let name = ident(&operation.method_name);
+        quote! { #key => Decoded::from_result(responses::#name(response)).ok(), }
+    });
+    quote! {
+        #docs
+        #[must_use]
+        pub fn decode_response(operation_id: &str, response: RawResponse) -> Option<Decoded> {
+            // A response function fails only with a response, so `ok()` drops nothing.
+            match operation_id {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The function of `responses` that reads a response to `operation`, as its method does.
+fn response_function(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+    let name = ident(&operation.method_name);
+    let success = success_type(operation, defs);
+    let error = error_type(operation, defs);
+    let headers = headers_type(operation.responses.headers.as_ref());
+    let error_headers = headers_type(operation.responses.error_headers.as_ref());
+    let arms = response_arms(operation, defs);
+    let method = &operation.method_name;
+    let mut lines = vec![
+        format!(
+            " Reads a response to `{} {}` as",
+            operation.http_method, operation.path
+        ),
+        format!(" [`Client::{method}`](crate::Client::{method}) does:"),
+    ];
+    lines.extend(statuses_doc(&operation.responses));
+    lines.push(String::new());
+    lines.push(format!(
+        " [`decode_response`](crate::decode_response) knows the operation as `{:?}`.",
+        operation.decode_key
+    ));
+    quote! {
+        #(#[doc = #lines])*
+        pub fn #name(response: RawResponse) -> Result<ResponseValue<#success #headers>, Error<#error #error_headers>> {
+            #arms
+        }
+    }
+}
+
+/// One line per outcome: which statuses are a success, which a documented error, and what the
+/// rest are.
+fn statuses_doc(responses: &crate::model::Responses) -> Vec<String> {
+    let list = |cases: &[ResponseCase], success: bool| {
+        let mut cases: Vec<&ResponseCase> = cases.iter().collect();
+        // As the match reads them: codes, then ranges, then `default`.
+        cases.sort_by_key(|case| match case.status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        });
+        cases
+            .iter()
+            .map(|case| match case.status {
+                StatusMatch::Default if success => "any 2XX status (`default`)".to_owned(),
+                StatusMatch::Default => "any other status (`default`)".to_owned(),
+                status => format!("`{}`", status_label(status)),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut lines = Vec::new();
+    if !responses.success.is_empty() {
+        lines.push(format!(
+            " - {}: the success value;",
+            list(&responses.success, true)
+        ));
+    }
+    if !responses.errors.is_empty() {
+        lines.push(format!(
+            " - {}: [`Error::ErrorResponse`](crate::Error::ErrorResponse);",
+            list(&responses.errors, false)
+        ));
+    }
+    if !responses
+        .errors
+        .iter()
+        .any(|case| case.status == StatusMatch::Default)
+    {
+        let rest = if lines.is_empty() {
+            "every status (the operation documents none)"
+        } else {
+            "any other status"
+        };
+        lines.push(format!(
+            " - {rest}: [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse);"
+        ));
+    }
+    if let Some(last) = lines.last_mut() {
+        last.pop();
+        last.push('.');
+    }
+    lines
 }
 
 fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
@@ -346,7 +499,6 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     } else {
         quote! { let request }
     };
-    let arms = response_arms(operation, defs);
     quote! {
         #docs
         #deprecated
@@ -359,8 +511,8 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             #body
             #credentials
             let response = request.send().await.map_err(Error::Communication)?;
-            let response = callspec_runtime::RawResponse::read(response).await.map_err(Error::Communication)?;
-            #arms
+            let response = RawResponse::read(response).await.map_err(Error::Communication)?;
+            responses::#name(response)
         }
     }
 }

@@ -21,6 +21,11 @@ const RESERVED_METHODS: [&str; 4] = ["new", "with_client", "base_url", "client"]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     pub method_name: String,
+    /// The spec's `operationId`, as written.
+    pub operation_id: Option<String>,
+    /// The name the generated `decode_response` knows the operation by: its `operationId`, or
+    /// its method name when it has none or an earlier operation already uses it.
+    pub decode_key: String,
     /// `GET`, `POST`, …
     pub http_method: String,
     pub path: String,
@@ -288,6 +293,7 @@ pub fn build_operations<'a>(
             }
         }
     }
+    builder.decode_keys(&mut operations);
     (operations, schemes, builder.warnings)
 }
 
@@ -303,6 +309,30 @@ impl<'a> Builder<'a> {
             pointer: at.to_string(),
             message: message.into(),
         });
+    }
+
+    /// The key of each operation in `decode_response`, in document order: its `operationId`,
+    /// else its method name (unique among methods, but it may spell another's `operationId`).
+    fn decode_keys(&mut self, operations: &mut [Operation]) {
+        let mut keys = Namer::new();
+        for operation in operations {
+            let wanted = operation
+                .operation_id
+                .as_deref()
+                .unwrap_or(&operation.method_name);
+            let key = if keys.is_taken(wanted) {
+                keys.claim(&operation.method_name)
+            } else {
+                keys.claim(wanted)
+            };
+            if key != wanted {
+                self.warnings.push(Warning {
+                    pointer: operation.pointer.clone(),
+                    message: format!("`decode_response` already knows an earlier operation as `{wanted}`; it knows this one as `{key}`"),
+                });
+            }
+            operation.decode_key = key;
+        }
     }
 
     fn security_schemes(&mut self) -> Vec<SecurityScheme> {
@@ -385,15 +415,21 @@ impl<'a> Builder<'a> {
         schemes: &[SecurityScheme],
     ) -> Operation {
         let at = item_at.join(method);
-        let wanted = match operation.get("operationId").and_then(Value::as_str) {
+        let operation_id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let wanted = match &operation_id {
             Some(id) => snake_case(id, "operation"),
-            None => {
-                let name = synthesized_name(method, path);
-                self.warn(&at, format!("no operationId; the method is named `{name}`"));
-                name
-            }
+            None => synthesized_name(method, path),
         };
         let method_name = self.methods.claim(&wanted);
+        if operation_id.is_none() {
+            self.warn(
+                &at,
+                format!("no operationId; the method is named `{method_name}`, and `decode_response` knows the operation by that name"),
+            );
+        }
         let type_prefix = pascal_case(&method_name, "Operation");
         let mut doc = doc_of(operation);
         if let Some(summary) = operation.get("summary").and_then(Value::as_str) {
@@ -470,6 +506,9 @@ impl<'a> Builder<'a> {
         let security = self.security(operation, schemes);
         Operation {
             method_name,
+            operation_id,
+            // Settled once every operation is known.
+            decode_key: String::new(),
             http_method: method.to_uppercase(),
             path: path.to_owned(),
             doc,

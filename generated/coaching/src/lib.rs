@@ -18,7 +18,7 @@
 
 use callspec_runtime::reqwest;
 
-pub use callspec_runtime::{Error, ResponseValue};
+pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
 
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3000";
@@ -79,6 +79,24 @@ impl Client {
     }
 }
 
+/// Decodes `response` as the operation known as `operation_id` documents it, with the code
+/// its method uses (the function of [`responses`](crate::responses) of the same name), and
+/// says how that went: decoded as the documented success or error type, a status the
+/// operation does not document, or a documented status whose body does not decode (with
+/// serde's message). `None` when no operation is known as `operation_id`.
+///
+/// An operation is known by its `operationId`; one without (or whose `operationId` an
+/// earlier operation already uses) by the name of its [`Client`] method, such as
+/// `get_pets_pet_id`. The doc of each function of `responses` says its name. Callbacks
+/// are not operations the client calls, and are not known.
+#[must_use]
+pub fn decode_response(operation_id: &str, response: RawResponse) -> Option<Decoded> {
+    match operation_id {
+        "fetchAnalysis" => Decoded::from_result(responses::fetch_analysis(response)).ok(),
+        _ => None,
+    }
+}
+
 #[allow(
     clippy::too_many_arguments,
     clippy::should_implement_trait,
@@ -102,9 +120,34 @@ impl Client {
         let request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request.send().await.map_err(Error::Communication)?;
-        let response = callspec_runtime::RawResponse::read(response)
-            .await
-            .map_err(Error::Communication)?;
+        let response = RawResponse::read(response).await.map_err(Error::Communication)?;
+        responses::fetch_analysis(response)
+    }
+}
+
+/// How each operation reads its response: one function per operation, named like its
+/// [`Client`](crate::Client) method, which the method calls once it has read the
+/// response whole. Call one to decode a response received some other way (recorded, or
+/// seen by a proxy): build it with [`RawResponse::new`](crate::RawResponse::new).
+///
+/// A documented status whose body does not decode is
+/// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload), with serde's
+/// message.
+#[allow(clippy::result_large_err)]
+pub mod responses {
+    #[allow(unused_imports)]
+    use super::{types, Error, RawResponse, ResponseValue};
+
+    /// Reads a response to `GET /v1/analyses/{id}` as
+    /// [`Client::fetch_analysis`](crate::Client::fetch_analysis) does:
+    /// - `200`: the success value;
+    /// - `400`, `401`, `404`: [`Error::ErrorResponse`](crate::Error::ErrorResponse);
+    /// - any other status: [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+    ///
+    /// [`decode_response`](crate::decode_response) knows the operation as `"fetchAnalysis"`.
+    pub fn fetch_analysis(
+        response: RawResponse,
+    ) -> Result<ResponseValue<types::Analysis>, Error<types::Error>> {
         match response.status().as_u16() {
             200 => ResponseValue::from_json(response),
             400 | 401 | 404 => {

@@ -26,7 +26,7 @@
 
 use callspec_runtime::reqwest;
 
-pub use callspec_runtime::{Error, ResponseValue};
+pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
 
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
@@ -87,6 +87,27 @@ impl Client {
     }
 }
 
+/// Decodes `response` as the operation known as `operation_id` documents it, with the code
+/// its method uses (the function of [`responses`](crate::responses) of the same name), and
+/// says how that went: decoded as the documented success or error type, a status the
+/// operation does not document, or a documented status whose body does not decode (with
+/// serde's message). `None` when no operation is known as `operation_id`.
+///
+/// An operation is known by its `operationId`; one without (or whose `operationId` an
+/// earlier operation already uses) by the name of its [`Client`] method, such as
+/// `get_pets_pet_id`. The doc of each function of `responses` says its name. Callbacks
+/// are not operations the client calls, and are not known.
+#[must_use]
+pub fn decode_response(operation_id: &str, response: RawResponse) -> Option<Decoded> {
+    match operation_id {
+        "createAnalysis" => {
+            Decoded::from_result(responses::create_analysis(response)).ok()
+        }
+        "getAnalysis" => Decoded::from_result(responses::get_analysis(response)).ok(),
+        _ => None,
+    }
+}
+
 #[allow(
     clippy::too_many_arguments,
     clippy::should_implement_trait,
@@ -133,16 +154,8 @@ impl Client {
         }
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request.send().await.map_err(Error::Communication)?;
-        let response = callspec_runtime::RawResponse::read(response)
-            .await
-            .map_err(Error::Communication)?;
-        match response.status().as_u16() {
-            202 => ResponseValue::from_json(response),
-            400..=404 | 409 | 413 | 415 | 429 => {
-                Err(Error::ErrorResponse(ResponseValue::from_json(response)?))
-            }
-            _ => Err(Error::unexpected(response)),
-        }
+        let response = RawResponse::read(response).await.map_err(Error::Communication)?;
+        responses::create_analysis(response)
     }
 
     /// Retrieve an analysis
@@ -170,9 +183,59 @@ impl Client {
         let request = self.client.request(reqwest::Method::GET, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
         let response = request.send().await.map_err(Error::Communication)?;
-        let response = callspec_runtime::RawResponse::read(response)
-            .await
-            .map_err(Error::Communication)?;
+        let response = RawResponse::read(response).await.map_err(Error::Communication)?;
+        responses::get_analysis(response)
+    }
+}
+
+/// How each operation reads its response: one function per operation, named like its
+/// [`Client`](crate::Client) method, which the method calls once it has read the
+/// response whole. Call one to decode a response received some other way (recorded, or
+/// seen by a proxy): build it with [`RawResponse::new`](crate::RawResponse::new).
+///
+/// A documented status whose body does not decode is
+/// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload), with serde's
+/// message.
+#[allow(clippy::result_large_err)]
+pub mod responses {
+    #[allow(unused_imports)]
+    use super::{types, Error, RawResponse, ResponseValue};
+
+    /// Reads a response to `POST /v1/sessions/{session_id}/analysis` as
+    /// [`Client::create_analysis`](crate::Client::create_analysis) does:
+    /// - `202`: the success value;
+    /// - `400`, `401`, `402`, `403`, `404`, `409`, `413`, `415`, `429`: [`Error::ErrorResponse`](crate::Error::ErrorResponse);
+    /// - any other status: [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+    ///
+    /// [`decode_response`](crate::decode_response) knows the operation as `"createAnalysis"`.
+    pub fn create_analysis(
+        response: RawResponse,
+    ) -> Result<
+        ResponseValue<types::Analysis, types::CreateAnalysisHeaders>,
+        Error<types::Error, types::CreateAnalysisErrorHeaders>,
+    > {
+        match response.status().as_u16() {
+            202 => ResponseValue::from_json(response),
+            400..=404 | 409 | 413 | 415 | 429 => {
+                Err(Error::ErrorResponse(ResponseValue::from_json(response)?))
+            }
+            _ => Err(Error::unexpected(response)),
+        }
+    }
+
+    /// Reads a response to `GET /v1/analyses/{id}` as
+    /// [`Client::get_analysis`](crate::Client::get_analysis) does:
+    /// - `200`: the success value;
+    /// - `400`, `401`, `404`, `429`: [`Error::ErrorResponse`](crate::Error::ErrorResponse);
+    /// - any other status: [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+    ///
+    /// [`decode_response`](crate::decode_response) knows the operation as `"getAnalysis"`.
+    pub fn get_analysis(
+        response: RawResponse,
+    ) -> Result<
+        ResponseValue<types::Analysis, types::GetAnalysisHeaders>,
+        Error<types::Error, types::GetAnalysisErrorHeaders>,
+    > {
         match response.status().as_u16() {
             200 => ResponseValue::from_json(response),
             400 | 401 | 404 | 429 => {
