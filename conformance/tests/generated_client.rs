@@ -1,8 +1,11 @@
 //! The generated kallglot client against a scripted local server: what it sends, and how it
-//! reads each kind of answer.
+//! reads each kind of answer; and the same reading applied to responses built by hand, through
+//! `decode_response` and the per-operation functions of `responses`.
 
-use kallglot_client::types::{AnalysisId, AnalysisStatus, SessionId};
-use kallglot_client::{Client, Error};
+use kallglot_client::types::{self, AnalysisId, AnalysisStatus, ErrorCode, SessionId};
+use kallglot_client::{decode_response, responses, Client, Decoded, Error, RawResponse};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -219,4 +222,134 @@ fn the_token_stays_out_of_debug_output() {
     let client = Client::new("http://localhost").with_bearer_auth("sk_live_very_secret");
     let shown = format!("{client:?}");
     assert!(!shown.contains("sk_live_very_secret"), "{shown}");
+}
+
+const ANALYSIS: &str = r#"{"id":"anl_01HDEF456789012","object":"analysis","session_id":"sess_01HXYZ123456789","status":"processing"}"#;
+
+/// A response as a recording or a proxy would hold it.
+fn raw(status: u16, headers: &[(&'static str, &'static str)], body: &'static str) -> RawResponse {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    let status = StatusCode::from_u16(status).expect("a status");
+    RawResponse::new(status, map, body)
+}
+
+#[test]
+fn decode_response_tells_each_kind_of_response_apart() {
+    let json = ("content-type", "application/json");
+
+    // An operation the spec does not have.
+    assert!(decode_response("deleteAnalysis", raw(200, &[json], ANALYSIS)).is_none());
+    // The key is the operationId, not the method name.
+    assert!(decode_response("get_analysis", raw(200, &[json], ANALYSIS)).is_none());
+
+    // A documented success: the body in the success type, the headers typed.
+    let decoded = decode_response(
+        "getAnalysis",
+        raw(200, &[json, ("x-request-id", "req_1")], ANALYSIS),
+    )
+    .expect("a known operation");
+    assert_eq!(decoded.status(), StatusCode::OK);
+    let Decoded::Success(value) = decoded else {
+        panic!("expected a success, got {decoded:?}")
+    };
+    let analysis = value
+        .downcast_ref::<types::Analysis>()
+        .expect("an Analysis");
+    assert_eq!(analysis.status, AnalysisStatus::Processing);
+    let headers = value
+        .headers()
+        .downcast_ref::<types::GetAnalysisHeaders>()
+        .expect("the typed headers");
+    assert_eq!(headers.request_id.as_deref(), Some("req_1"));
+    // The typed value the method would have returned, whole.
+    let typed = value
+        .downcast::<types::Analysis, types::GetAnalysisHeaders>()
+        .expect("the operation's types");
+    assert_eq!(typed.id.as_str(), "anl_01HDEF456789012");
+
+    // A documented error: the body in the error type, the error headers typed.
+    let body = r#"{"error":{"code":"insufficient_credits","message":"No credits left."}}"#;
+    let decoded = decode_response(
+        "createAnalysis",
+        raw(402, &[json, ("x-request-id", "req_2")], body),
+    )
+    .expect("a known operation");
+    let Decoded::ErrorResponse(value) = &decoded else {
+        panic!("expected a documented error, got {decoded:?}")
+    };
+    assert_eq!(value.status(), StatusCode::PAYMENT_REQUIRED);
+    let error = value.downcast_ref::<types::Error>().expect("an Error");
+    assert_eq!(error.error.code, ErrorCode::InsufficientCredits);
+    let headers = value
+        .headers()
+        .downcast_ref::<types::CreateAnalysisErrorHeaders>()
+        .expect("the typed error headers");
+    assert_eq!(headers.request_id.as_deref(), Some("req_2"));
+
+    // A status the operation does not document: nothing was decoded, and nothing failed.
+    let decoded = decode_response("getAnalysis", raw(503, &[], "try later")).expect("known");
+    let Decoded::UnexpectedResponse(response) = &decoded else {
+        panic!("expected an undocumented status, got {decoded:?}")
+    };
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(&response.body()[..], b"try later");
+
+    // A documented status whose body does not decode: serde's message names the field.
+    let missing_status =
+        r#"{"id":"anl_01HDEF456789012","object":"analysis","session_id":"sess_01HXYZ123456789"}"#;
+    let decoded = decode_response("getAnalysis", raw(200, &[json], missing_status)).expect("known");
+    let Decoded::InvalidResponsePayload { response, error } = &decoded else {
+        panic!("expected an undecodable body, got {decoded:?}")
+    };
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.body().as_ref(), missing_status.as_bytes());
+    assert!(
+        error.to_string().contains("missing field `status`"),
+        "{error}"
+    );
+
+    // A documented error status whose body does not decode is a decoding failure too.
+    let decoded =
+        decode_response("getAnalysis", raw(404, &[json], r#"{"error":{}}"#)).expect("known");
+    let Decoded::InvalidResponsePayload { error, .. } = &decoded else {
+        panic!("expected an undecodable body, got {decoded:?}")
+    };
+    assert!(
+        error.to_string().contains("missing field `code`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_response_function_reads_a_response_as_its_method_does() {
+    let headers = [
+        ("content-type", "application/json"),
+        ("x-request-id", "req_3"),
+        ("x-api-credits-remaining", "249"),
+    ];
+    let accepted = responses::create_analysis(raw(202, &headers, ANALYSIS)).expect("accepted");
+    assert_eq!(accepted.status(), StatusCode::ACCEPTED);
+    assert_eq!(accepted.status, AnalysisStatus::Processing);
+    assert_eq!(accepted.headers().request_id.as_deref(), Some("req_3"));
+    assert_eq!(accepted.headers().api_credits_remaining, Some(249));
+
+    let body = r#"{"error":{"code":"analysis_not_found","message":"No analysis anl_1."}}"#;
+    let err = responses::get_analysis(raw(404, &[], body)).expect_err("not found");
+    let Error::ErrorResponse(response) = &err else {
+        panic!("expected a documented error, got {err:?}")
+    };
+    assert_eq!(response.error.code, ErrorCode::AnalysisNotFound);
+
+    // 202 is create's success status, not retrieve's.
+    let err = responses::get_analysis(raw(202, &[], ANALYSIS)).expect_err("undocumented");
+    assert!(
+        matches!(&err, Error::UnexpectedResponse { status, .. } if status.as_u16() == 202),
+        "{err:?}"
+    );
 }
