@@ -153,10 +153,10 @@ fn decode_response(operations: &[Operation]) -> TokenStream {
         /// operation does not document, or a documented status whose body does not decode (with
         /// serde's message). `None` when no operation is known as `operation_id`.
         ///
-        /// An operation is known by its `operationId`; one without (or whose `operationId` an
-        /// earlier operation already uses) by the name of its [`Client`] method, such as
-        /// `get_pets_pet_id`. The doc of each function of `responses` says its name. Callbacks
-        /// are not operations the client calls, and are not known.
+        /// An operation is known by its `operationId`; one without, or whose `operationId` an
+        /// earlier operation is already known by, by the name of its [`Client`] method (such as
+        /// `get_pets_pet_id`). The doc of each function of `responses` says the name it is known
+        /// by. Callbacks are not operations the client calls, and are not known.
     };
     if operations.is_empty() {
         return quote! {

@@ -24,7 +24,8 @@ pub struct Operation {
     /// The spec's `operationId`, as written.
     pub operation_id: Option<String>,
     /// The name the generated `decode_response` knows the operation by: its `operationId`, or
-    /// its method name when it has none or an earlier operation already uses it.
+    /// its method name when it has none or an earlier operation is already known by it (that
+    /// name numbered, should it be taken too).
     pub decode_key: String,
     /// `GET`, `POST`, …
     pub http_method: String,
