@@ -3,11 +3,15 @@
 //! [`schema`] is the project's one answer to "does this JSON match this schema" under OpenAPI 3.0
 //! semantics; the mock server and every check use it. [`examples`] finds every example a spec
 //! carries, with the schema it must match; [`soundness`] checks a spec is consistent;
-//! [`synth`] makes up values from schemas; [`mock`] is the embedded mock server.
+//! [`synth`] makes up values from schemas; [`api`] is a spec read into operations, parameters,
+//! bodies and responses; [`mock`] is the embedded mock server; [`suite`] checks a server against
+//! its spec.
 
+pub mod api;
 pub mod examples;
 pub mod mock;
 pub mod operations;
 pub mod schema;
 pub mod soundness;
+pub mod suite;
 pub mod synth;

@@ -382,6 +382,24 @@ pub fn valid_value(
     })
 }
 
+/// Like [`valid_value`], but never the spec's own examples: a value that names no resource the
+/// spec's authors had in mind.
+#[must_use]
+pub fn made_up_value(
+    spec: &Value,
+    at: &JsonPointer,
+    direction: Direction,
+    seed: u64,
+    validator: &SchemaValidator,
+) -> Option<Value> {
+    (0..=ATTEMPTS).find_map(|attempt| {
+        let value = Synthesizer::new(spec, seed.wrapping_add(attempt), direction)
+            .prefer_examples(false)
+            .value(at);
+        validator.is_valid(&value).then_some(value)
+    })
+}
+
 /// A generator for strings matching `pattern` (ECMA-262 as OpenAPI means it): ASCII classes
 /// where the pattern allows (`\d` is ASCII in ECMA-262), outer anchors dropped since generated
 /// strings are matched whole anyway.

@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 
 use codegen::load::JsonPointer;
-use conformance::mock::api::{Api, Location, SecurityScheme};
+use conformance::api::{Api, Location, SecurityScheme};
 use conformance::mock::{Mock, MockOptions};
 use conformance::schema::{Direction, SchemaValidator};
 use conformance::synth::{valid_value, Synthesizer};

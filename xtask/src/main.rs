@@ -5,6 +5,7 @@ mod bench;
 mod bench_mock;
 mod check_spec;
 mod codegen;
+mod conformance;
 mod corpus;
 mod mock;
 mod paths;
@@ -46,6 +47,9 @@ enum Command {
     /// Requests per second and latency of the embedded mock (GET and POST of the analysis API),
     /// with a load generator on loopback; prints figures.
     BenchMock(bench_mock::Args),
+    /// Check a server (default: the embedded mock, started in-process) against a spec; exit 1
+    /// when a check fails, 2 on a usage, spec or connection error.
+    Conformance(conformance::Args),
     /// Serve a spec with the embedded mock server (the analysis API's behaviour for
     /// spec/kallglot.yaml) until Ctrl-C.
     Mock(mock::Args),
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Command::Corpus(args) => corpus::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Mock(args) => mock::run(&args),
+        Command::Conformance(args) => conformance::run(&args),
         Command::BenchMock(args) => bench_mock::run(&args),
     };
     match result {

@@ -6,11 +6,11 @@
 use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
-use super::api::{Api, Operation};
 use super::canned;
 use super::fixtures::Fixtures;
 use super::problem::{self, Problem};
 use super::reply::Reply;
+use crate::api::{Api, Operation};
 
 /// Who sent a request, once the credentials checked out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

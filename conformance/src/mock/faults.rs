@@ -37,11 +37,12 @@ pub enum Fault {
     UnknownIdNot404,
     ErrorBodyMismatch,
     MissingRetryAfter,
+    BodyRequired,
 }
 
 impl Fault {
     /// Every fault, in the order `--fault list` prints them.
-    pub const ALL: [Fault; 25] = [
+    pub const ALL: [Fault; 26] = [
         Fault::MissingRequiredField,
         Fault::WrongType,
         Fault::NullInNonNullable,
@@ -67,6 +68,7 @@ impl Fault {
         Fault::UnknownIdNot404,
         Fault::ErrorBodyMismatch,
         Fault::MissingRetryAfter,
+        Fault::BodyRequired,
     ];
 
     /// The name `--fault` takes.
@@ -98,6 +100,7 @@ impl Fault {
             Fault::UnknownIdNot404 => "unknown-id-not-404",
             Fault::ErrorBodyMismatch => "error-body-mismatch",
             Fault::MissingRetryAfter => "missing-retry-after",
+            Fault::BodyRequired => "body-required",
         }
     }
 
@@ -156,6 +159,9 @@ impl Fault {
                 "404 bodies are `{\"message\": …}` instead of the documented error object"
             }
             Fault::MissingRetryAfter => "429 responses carry no `Retry-After`",
+            Fault::BodyRequired => {
+                "a create without a body is refused with 400, though the spec makes the body optional"
+            }
         }
     }
 }

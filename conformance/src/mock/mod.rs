@@ -16,7 +16,6 @@
 //! their schemas (400), then the answer. Which [`Domain`] answers is chosen from the spec: the
 //! analysis API's behaviour when the spec has its operations, the generic one otherwise.
 
-pub mod api;
 mod canned;
 pub mod domain;
 pub mod faults;
@@ -38,7 +37,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use api::Api;
+pub use crate::api::Api;
 pub use domain::{Domain, Generic};
 pub use faults::{Fault, Faults, UnknownFault};
 pub use fixtures::{Fixtures, FixturesError, DEFAULT_FIXTURES};

@@ -7,7 +7,7 @@
 use axum::http::HeaderMap;
 use serde_json::{Map, Number, Value};
 
-use super::api::{Location, Parameter, ValueKind};
+use crate::api::{Location, Parameter, ValueKind};
 
 /// The places parameters are read from, already split and percent-decoded.
 #[derive(Debug, Default)]

@@ -10,8 +10,8 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use super::api::{Api, Operation};
 use super::reply::Reply;
+use crate::api::{Api, Operation};
 use crate::schema::Direction;
 use crate::synth::Synthesizer;
 

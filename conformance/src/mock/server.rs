@@ -14,12 +14,12 @@ use axum::response::Response;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::api::{Api, Location, MediaType, Operation, SecurityScheme, ValueKind};
 use super::domain::{Domain, Exchange, Principal};
 use super::params::{extract, parse_cookies, parse_query, RequestParts};
 use super::problem::{is_json, Problem};
 use super::reply::Reply;
 use super::routes::RouteMatch;
+use crate::api::{Api, Location, MediaType, Operation, SecurityScheme, ValueKind};
 
 /// What every request handler shares.
 pub struct MockState {
@@ -355,7 +355,7 @@ fn form_body(kind: &ValueKind, bytes: &[u8]) -> Value {
 
 fn typed_text(text: &str, kind: &ValueKind) -> Value {
     let pairs = [("v".to_owned(), text.to_owned())];
-    let parameter = super::api::Parameter {
+    let parameter = crate::api::Parameter {
         name: "v".into(),
         location: Location::Query,
         required: false,

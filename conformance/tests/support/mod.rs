@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use conformance::mock::api::Api;
+use conformance::api::Api;
 use conformance::mock::{Mock, MockOptions, RunningMock};
 use conformance::schema::{Direction, SchemaValidator};
 use serde_json::Value;

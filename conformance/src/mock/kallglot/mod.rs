@@ -25,13 +25,13 @@ use self::rate_limit::RateLimiter;
 use self::record::{AnalysisRecord, RequestForm, Stage, COMPONENTS};
 use self::results::analyze;
 use self::webhook::{deliver, Delivery};
-use super::api::{Api, Operation};
 use super::domain::{authenticate_with, unauthorized, Domain, Exchange, Principal};
 use super::faults::{Fault, Faults};
 use super::fixtures::{Fixtures, Subscription};
 use super::problem::Problem;
 use super::reply::Reply;
 use super::MockOptions;
+use crate::api::{Api, Operation};
 
 const CREATE: &str = "createAnalysis";
 const RETRIEVE: &str = "getAnalysis";
@@ -98,6 +98,12 @@ impl Kallglot {
     }
 
     fn create(&self, exchange: &Exchange<'_>) -> Reply {
+        if exchange.body.is_none() && self.faults.has(Fault::BodyRequired) {
+            return self.problem(
+                exchange,
+                Problem::new(400, "invalid_request", "The request body is required."),
+            );
+        }
         let session_id = exchange
             .path
             .get("session_id")

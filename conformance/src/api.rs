@@ -1,12 +1,12 @@
-//! The spec, read once into what the mock needs per request: routes, parameters, bodies,
-//! responses and security, each with the JSON pointer it came from.
+//! A spec read once into what the mock and the checks need per request: routes, parameters,
+//! bodies, responses and security, each with the JSON pointer it came from.
 
 use std::sync::OnceLock;
 
 use codegen::load::{follow, JsonPointer};
 use serde_json::Value;
 
-use super::routes::RouteTable;
+use crate::mock::routes::RouteTable;
 use crate::operations::operations;
 use crate::schema::{Direction, SchemaError, SchemaValidator};
 use crate::synth::Synthesizer;
@@ -100,6 +100,7 @@ pub struct Header {
     pub required: bool,
     pub at: JsonPointer,
     pub schema_at: Option<JsonPointer>,
+    pub schema: Option<SchemaSite>,
     /// What the mock sends when nothing else sets the header: the spec's example, or a value
     /// made up from the schema.
     pub default_value: Option<String>,
@@ -538,6 +539,9 @@ fn responses(spec: &Value, at: &JsonPointer) -> Vec<Response> {
                                     .and_then(Value::as_bool)
                                     .unwrap_or(false),
                                 schema_at: header.get("schema").map(|_| header_at.join("schema")),
+                                schema: header.get("schema").map(|_| {
+                                    SchemaSite::new(header_at.join("schema"), Direction::Response)
+                                }),
                                 default_value: header_default(spec, &header_at, header),
                                 at: header_at,
                             })

@@ -1,0 +1,142 @@
+//! `credit_accounting` (analysis API): every accepted create consumes exactly one credit and a
+//! refused one none: across two accepted creates (with a refused one between them, when the run
+//! knows a session without a transcript) `X-API-Credits-Remaining` falls by exactly one and
+//! `X-API-Credits-Used` rises by exactly one.
+
+use serde_json::json;
+
+use super::{CheckInfo, Context, CREATE};
+use crate::suite::exchange::{Call, Exchange};
+use crate::suite::outcome::Finding;
+
+pub const INFO: CheckInfo = CheckInfo {
+    name: "credit_accounting",
+    summary: "an accepted create consumes exactly one credit, a refused one none",
+};
+
+const REMAINING: &str = "x-api-credits-remaining";
+const USED: &str = "x-api-credits-used";
+
+pub async fn run(context: &Context<'_>) {
+    let name = INFO.name;
+    let (Some(token), Some(session)) =
+        (context.token(), context.config.parameters.get("session_id"))
+    else {
+        context.ledger().skip(
+            name,
+            CREATE,
+            "needs a token (--token) and a session with a transcript (--session-id)",
+        );
+        return;
+    };
+    let Some(operation) = context.api.operation(CREATE) else {
+        return;
+    };
+    let create = |session: &str| {
+        Call::new("POST", operation.path.replace("{session_id}", session))
+            .json(&json!({"include": ["summary"]}))
+    };
+    let first = context
+        .send(
+            CREATE,
+            "first of two accepted creates",
+            create(session),
+            Some(token),
+        )
+        .await;
+    let refused = match &context.config.analysis.no_transcript_session {
+        Some(other) => Some(
+            context
+                .send(
+                    CREATE,
+                    "a create refused between two accepted ones",
+                    create(other),
+                    Some(token),
+                )
+                .await,
+        ),
+        None => None,
+    };
+    let second = context
+        .send(
+            CREATE,
+            "second of two accepted creates",
+            create(session),
+            Some(token),
+        )
+        .await;
+    let (Some(before), Some(after)) = (balance(&first), balance(&second)) else {
+        context.ledger().skip(
+            name,
+            CREATE,
+            "the creates were not both accepted with credit headers",
+        );
+        return;
+    };
+    if refused
+        .as_ref()
+        .is_some_and(|r| r.answer().is_some_and(|a| (200..300).contains(&a.status)))
+    {
+        context.ledger().skip(
+            name,
+            CREATE,
+            "the create on the session without a transcript was accepted",
+        );
+        return;
+    }
+    let between = if refused.is_some() {
+        " (a refused create between them)"
+    } else {
+        ""
+    };
+    let mut ledger = context.ledger();
+    let mut good = true;
+    if after.0 != before.0.saturating_sub(1) || after.0 >= before.0 {
+        good = false;
+        ledger.fail(
+            Finding::new(
+                name,
+                CREATE,
+                format!(
+                    "credits remaining went from {} to {} across two accepted creates{between}; expected {}",
+                    before.0,
+                    after.0,
+                    before.0.saturating_sub(1)
+                ),
+            )
+            .schema_path("/components/headers/X-API-Credits-Remaining")
+            .exchange(second.id),
+        );
+    }
+    if after.1 != before.1 + 1 {
+        good = false;
+        ledger.fail(
+            Finding::new(
+                name,
+                CREATE,
+                format!(
+                    "credits used went from {} to {} across two accepted creates{between}; expected {}",
+                    before.1,
+                    after.1,
+                    before.1 + 1
+                ),
+            )
+            .schema_path("/components/headers/X-API-Credits-Used")
+            .exchange(second.id),
+        );
+    }
+    if good {
+        ledger.examined(name, CREATE);
+    }
+}
+
+/// Credits remaining and used after an accepted create.
+fn balance(exchange: &Exchange) -> Option<(u64, u64)> {
+    let answer = exchange
+        .answer()
+        .filter(|a| (200..300).contains(&a.status))?;
+    Some((
+        answer.header(REMAINING)?.parse().ok()?,
+        answer.header(USED)?.parse().ok()?,
+    ))
+}

@@ -1,0 +1,386 @@
+//! `long_running_lifecycle`: an operation marked `x-long-running` starts work whose status, read
+//! through the named link, only moves forward (in the order of the status enum) and reaches a
+//! terminal value within the documented time, and then stays there.
+
+use std::time::{Duration, Instant};
+
+use codegen::load::{follow, JsonPointer};
+use serde_json::Value;
+
+use super::{CheckInfo, Context};
+use crate::api::Operation;
+use crate::suite::exchange::Exchange;
+use crate::suite::links::{evaluate, links};
+use crate::suite::outcome::Finding;
+
+pub const INFO: CheckInfo = CheckInfo {
+    name: "long_running_lifecycle",
+    summary: "a long-running operation's status only moves forward and finishes within the documented time",
+};
+
+/// The first wait between reads; it doubles up to the documented poll interval.
+const FIRST_POLL: Duration = Duration::from_millis(50);
+/// Reads after the terminal one, to see that it stays.
+const CONFIRMATIONS: usize = 2;
+
+/// What `x-long-running` says of an operation.
+#[derive(Debug, Clone)]
+pub struct LongRunning {
+    pub at: JsonPointer,
+    pub link: String,
+    pub status: String,
+    pub succeeded: Vec<String>,
+    pub failed: Vec<String>,
+    pub poll_interval: Duration,
+    pub timeout: Duration,
+}
+
+impl LongRunning {
+    #[must_use]
+    pub fn of(context: &Context<'_>, operation: &Operation) -> Option<Self> {
+        let at = operation.at.join("x-long-running");
+        let extension = context.api.spec.pointer(&at.to_string())?;
+        let strings = |key: &str| -> Vec<String> {
+            extension
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let seconds = |key: &str, default: f64| {
+            Duration::from_secs_f64(
+                extension
+                    .get(key)
+                    .and_then(Value::as_f64)
+                    .unwrap_or(default)
+                    .max(0.0),
+            )
+        };
+        Some(Self {
+            link: extension.get("link")?.as_str()?.to_owned(),
+            status: extension.get("status")?.as_str()?.to_owned(),
+            succeeded: strings("succeeded"),
+            failed: strings("failed"),
+            poll_interval: seconds("poll-interval-seconds", 2.0),
+            timeout: seconds("timeout-seconds", 120.0),
+            at,
+        })
+    }
+
+    #[must_use]
+    pub fn is_terminal(&self, status: &str) -> bool {
+        self.succeeded
+            .iter()
+            .chain(&self.failed)
+            .any(|s| s == status)
+    }
+}
+
+/// How one long-running operation went, as the checks that judge it need it.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub operation: String,
+    pub extension: LongRunning,
+    /// The request that started the work, and its answer.
+    pub start: Exchange,
+    /// Each read and the status it showed (`None`: no status could be read).
+    pub readings: Vec<(Exchange, Option<String>)>,
+    pub ending: Ending,
+    /// The status values in their documented order.
+    pub order: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    Terminal(String),
+    TimedOut {
+        waited: Duration,
+        last: Option<String>,
+    },
+    /// The run could not follow the work (the start was refused, a status outside the enum…).
+    Unfollowable(String),
+}
+
+/// Starts the work of every `x-long-running` operation once and follows it to its end.
+pub async fn observe(context: &Context<'_>) -> Vec<Observation> {
+    let mut observations = Vec::new();
+    for operation in &context.api.operations {
+        let Some(extension) = LongRunning::of(context, operation) else {
+            continue;
+        };
+        if let Some(observation) = observe_one(context, operation, extension).await {
+            observations.push(observation);
+        }
+    }
+    observations
+}
+
+async fn observe_one(
+    context: &Context<'_>,
+    operation: &Operation,
+    extension: LongRunning,
+) -> Option<Observation> {
+    let planned = context
+        .generator(&operation.id)?
+        .valid(1)
+        .into_iter()
+        .next()?;
+    let start = context
+        .target
+        .send(&operation.id, "starting long-running work", planned.call)
+        .await;
+    let mut observation = Observation {
+        operation: operation.id.clone(),
+        order: Vec::new(),
+        readings: Vec::new(),
+        ending: Ending::Unfollowable(String::new()),
+        start: start.clone(),
+        extension: extension.clone(),
+    };
+    let Some(answer) = start.answer().filter(|a| (200..300).contains(&a.status)) else {
+        let status = start
+            .answer()
+            .map_or_else(|| "no answer".to_owned(), |a| a.status.to_string());
+        observation.ending = Ending::Unfollowable(format!("the start was answered {status}"));
+        return Some(observation);
+    };
+    let Some(link) = links(context.api, operation, answer.status)
+        .into_iter()
+        .find(|l| l.name == extension.link)
+    else {
+        observation.ending = Ending::Unfollowable(format!(
+            "no link `{}` on the {} response",
+            extension.link, answer.status
+        ));
+        return Some(observation);
+    };
+    let target = context.api.operation(&link.target)?;
+    observation.order = status_order(context, target, &extension.status);
+    let values: Vec<(String, Value)> = link
+        .parameters
+        .iter()
+        .filter_map(|(name, expression)| {
+            Some((name.clone(), evaluate(expression, operation, &start)?))
+        })
+        .collect();
+    let call = context
+        .generator(&link.target)?
+        .valid_with(&values, context.token())?;
+    let limit = extension.timeout.min(Duration::from_millis(
+        context.config.limits.finish_timeout_ms,
+    ));
+    let started = Instant::now();
+    let mut wait = FIRST_POLL;
+    let mut confirmations = 0;
+    loop {
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(extension.poll_interval.max(FIRST_POLL));
+        let read = context
+            .target
+            .send(&link.target, "reading the work's status", call.clone())
+            .await;
+        if let Err(error) = &read.outcome {
+            // No answer is not_a_server_error's finding; waiting longer would not judge more.
+            let reason = format!("reading its status got no answer ({error})");
+            observation.readings.push((read, None));
+            observation.ending = Ending::Unfollowable(reason);
+            return Some(observation);
+        }
+        if let Some(answer) = read.answer().filter(|a| !(200..300).contains(&a.status)) {
+            // Reading what the start linked to fails: link_availability's finding, and nothing
+            // left to follow here.
+            let status = answer.status;
+            observation.readings.push((read, None));
+            observation.ending =
+                Ending::Unfollowable(format!("reading its status answered {status}"));
+            return Some(observation);
+        }
+        let status = read.answer().and_then(|a| a.json()).and_then(|body| {
+            body.pointer(&extension.status)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
+        observation.readings.push((read, status.clone()));
+        match &status {
+            Some(value) if !observation.order.is_empty() && !observation.order.contains(value) => {
+                // A value the spec does not list is response_schema_conformance's finding; where
+                // it stands in the lifecycle cannot be told.
+                observation.ending =
+                    Ending::Unfollowable(format!("status `{value}` is not one the spec lists"));
+                return Some(observation);
+            }
+            Some(value) if extension.is_terminal(value) => {
+                if confirmations == CONFIRMATIONS {
+                    observation.ending = Ending::Terminal(value.clone());
+                    return Some(observation);
+                }
+                confirmations += 1;
+                wait = FIRST_POLL;
+            }
+            _ if confirmations > 0 => {
+                // It left its terminal status; the judgement sees it in the readings.
+                observation.ending = Ending::Terminal(String::new());
+                return Some(observation);
+            }
+            _ => {}
+        }
+        if confirmations == 0 && started.elapsed() >= limit {
+            observation.ending = Ending::TimedOut {
+                waited: started.elapsed(),
+                last: status,
+            };
+            return Some(observation);
+        }
+    }
+}
+
+/// The values of the status the pointer names, in the order the schema lists them.
+fn status_order(context: &Context<'_>, target: &Operation, pointer: &str) -> Vec<String> {
+    let spec = &context.api.spec;
+    let Some(response) = target.response_for(target_success(target)) else {
+        return Vec::new();
+    };
+    let Some(media) = response.content.iter().find(|m| m.schema.is_some()) else {
+        return Vec::new();
+    };
+    let mut at = media.at.join("schema");
+    for token in JsonPointer::parse(pointer)
+        .map(|p| p.tokens().to_vec())
+        .unwrap_or_default()
+    {
+        let Some(next) = property(spec, &at, &token) else {
+            return Vec::new();
+        };
+        at = next;
+    }
+    enum_values(spec, &at)
+}
+
+fn target_success(operation: &Operation) -> u16 {
+    operation.success_status()
+}
+
+/// The schema of property `name` of the object schema at `at`, through `$ref` and `allOf`.
+fn property(spec: &Value, at: &JsonPointer, name: &str) -> Option<JsonPointer> {
+    let (at, schema) = follow(spec, at).ok()?;
+    if schema.get("properties").and_then(|p| p.get(name)).is_some() {
+        return Some(at.join("properties").join(name));
+    }
+    let members = schema.get("allOf")?.as_array()?;
+    (0..members.len())
+        .find_map(|index| property(spec, &at.join("allOf").join(index.to_string()), name))
+}
+
+fn enum_values(spec: &Value, at: &JsonPointer) -> Vec<String> {
+    let Ok((at, schema)) = follow(spec, at) else {
+        return Vec::new();
+    };
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        return values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+    }
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(members) => (0..members.len())
+            .map(|index| enum_values(spec, &at.join("allOf").join(index.to_string())))
+            .find(|values| !values.is_empty())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+pub fn judge(context: &Context<'_>, observation: &Observation) {
+    let name = INFO.name;
+    let operation = &observation.operation;
+    let extension = &observation.extension;
+    let fail = |message: String, exchange: usize| {
+        context.ledger().fail(
+            Finding::new(name, operation, message)
+                .schema_path(extension.at.to_string())
+                .exchange(exchange),
+        );
+    };
+    if let Ending::Unfollowable(reason) = &observation.ending {
+        context.ledger().skip(
+            name,
+            operation,
+            format!("could not follow the work: {reason}"),
+        );
+        return;
+    }
+    let first = observation
+        .start
+        .answer()
+        .and_then(|a| a.json())
+        .and_then(|body| {
+            body.pointer(&extension.status)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
+    let rank = |status: &str| -> usize {
+        if extension.is_terminal(status) {
+            usize::MAX
+        } else {
+            observation
+                .order
+                .iter()
+                .position(|s| s == status)
+                .unwrap_or(0)
+        }
+    };
+    let mut previous: Option<(String, usize)> = first.map(|s| (s, observation.start.id));
+    let mut broken = false;
+    for (exchange, status) in &observation.readings {
+        let Some(status) = status else { continue };
+        if let Some((before, _)) = &previous {
+            let backwards = if extension.is_terminal(before) {
+                status != before
+            } else {
+                rank(status) < rank(before)
+            };
+            if backwards && !broken {
+                broken = true;
+                fail(
+                    format!(
+                        "the status went from `{before}` back to `{status}` (after {} reads)",
+                        observation.readings.len()
+                    ),
+                    exchange.id,
+                );
+            }
+        }
+        previous = Some((status.clone(), exchange.id));
+    }
+    if let Ending::TimedOut { waited, last } = &observation.ending {
+        let terminal: Vec<&str> = extension
+            .succeeded
+            .iter()
+            .chain(&extension.failed)
+            .map(String::as_str)
+            .collect();
+        fail(
+            format!(
+                "no terminal status ({}) within {:.1} s; the last read showed {}",
+                terminal.join(", "),
+                waited.as_secs_f64(),
+                last.as_deref()
+                    .map_or_else(|| "no status".to_owned(), |s| format!("`{s}`"))
+            ),
+            observation
+                .readings
+                .last()
+                .map_or(observation.start.id, |(e, _)| e.id),
+        );
+        return;
+    }
+    if !broken {
+        context.ledger().examined(name, operation);
+    }
+}

@@ -1,0 +1,142 @@
+//! The checks, one file each, and what they share. `conformance/CHECKS.md` documents each: what
+//! it sends, what it asserts, and which statement of the spec it enforces.
+//!
+//! Three kinds: *response* checks judge every response the run received against the spec;
+//! *request* checks judge the answer to a request made up for a purpose (valid, invalid, without
+//! credentials); *scenario* checks send their own sequence of requests and judge what happens
+//! across them.
+
+pub mod access_rules;
+pub mod completed_results;
+pub mod content_type_conformance;
+pub mod credit_accounting;
+pub mod ignored_auth;
+pub mod link_availability;
+pub mod long_running_lifecycle;
+pub mod negative_data_rejection;
+pub mod not_a_server_error;
+pub mod positive_data_acceptance;
+pub mod rate_limit_consistency;
+pub mod response_headers_conformance;
+pub mod response_schema_conformance;
+pub mod status_code_conformance;
+pub mod tenant_isolation;
+pub mod unknown_resource_not_found;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::api::Api;
+
+use super::config::SuiteConfig;
+use super::exchange::{Call, Exchange};
+use super::generate::Generator;
+use super::outcome::Ledger;
+use super::target::Target;
+
+/// A check's name and one line on what it asserts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckInfo {
+    pub name: &'static str,
+    pub summary: &'static str,
+}
+
+/// Every check, in the order reports list them.
+pub const ALL: [CheckInfo; 16] = [
+    not_a_server_error::INFO,
+    status_code_conformance::INFO,
+    content_type_conformance::INFO,
+    response_headers_conformance::INFO,
+    response_schema_conformance::INFO,
+    positive_data_acceptance::INFO,
+    negative_data_rejection::INFO,
+    ignored_auth::INFO,
+    link_availability::INFO,
+    long_running_lifecycle::INFO,
+    unknown_resource_not_found::INFO,
+    tenant_isolation::INFO,
+    rate_limit_consistency::INFO,
+    credit_accounting::INFO,
+    completed_results::INFO,
+    access_rules::INFO,
+];
+
+/// What every check of a run shares.
+pub struct Context<'a> {
+    pub api: &'a Api,
+    pub config: &'a SuiteConfig,
+    pub target: &'a Target,
+    pub seed: u64,
+    pub max_examples: usize,
+    ledger: Mutex<Ledger>,
+}
+
+impl<'a> Context<'a> {
+    #[must_use]
+    pub fn new(
+        api: &'a Api,
+        config: &'a SuiteConfig,
+        target: &'a Target,
+        seed: u64,
+        max_examples: usize,
+    ) -> Self {
+        Self {
+            api,
+            config,
+            target,
+            seed,
+            max_examples,
+            ledger: Mutex::new(Ledger::default()),
+        }
+    }
+
+    pub fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    #[must_use]
+    pub fn into_ledger(self) -> Ledger {
+        self.ledger
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The main token, when the run has one.
+    #[must_use]
+    pub fn token(&self) -> Option<&str> {
+        self.config.token.as_ref().map(|t| t.expose())
+    }
+
+    /// A request generator for the operation `operation_id`.
+    #[must_use]
+    pub fn generator(&self, operation_id: &str) -> Option<Generator<'_>> {
+        let operation = self.api.operation(operation_id)?;
+        Some(Generator::new(self.api, operation, self.config, self.seed))
+    }
+
+    /// Sends `call`, with `token` as a bearer token when given.
+    pub async fn send(
+        &self,
+        operation: &str,
+        purpose: &str,
+        call: Call,
+        token: Option<&str>,
+    ) -> Exchange {
+        let call = match token {
+            Some(token) => call.bearer(token),
+            None => call,
+        };
+        self.target.send(operation, purpose, call).await
+    }
+}
+
+/// The analysis API's operations, when the spec has them (the checks that need them are skipped
+/// otherwise).
+pub const CREATE: &str = "createAnalysis";
+pub const RETRIEVE: &str = "getAnalysis";
+
+/// Whether the spec is the analysis API's.
+#[must_use]
+pub fn is_analysis_api(api: &Api) -> bool {
+    api.operation(CREATE).is_some_and(|op| op.method == "POST")
+        && api.operation(RETRIEVE).is_some_and(|op| op.method == "GET")
+}

@@ -1,0 +1,50 @@
+//! `status_code_conformance`: every status the server answers is documented for the operation
+//! (exactly, by its range such as `4XX`, or by `default`).
+
+use super::{CheckInfo, Context};
+use crate::suite::exchange::Exchange;
+use crate::suite::outcome::Finding;
+
+pub const INFO: CheckInfo = CheckInfo {
+    name: "status_code_conformance",
+    summary: "every status is documented for its operation",
+};
+
+pub fn check(context: &Context<'_>, exchange: &Exchange) {
+    let (Some(answer), Some(operation)) = (
+        exchange.answer(),
+        context.api.operation(&exchange.operation),
+    ) else {
+        return;
+    };
+    if operation.responses.is_empty() {
+        return;
+    }
+    let mut ledger = context.ledger();
+    if operation.response_for(answer.status).is_some() {
+        ledger.examined(INFO.name, &exchange.operation);
+        return;
+    }
+    let documented: Vec<&str> = operation
+        .responses
+        .iter()
+        .map(|r| r.status.as_str())
+        .collect();
+    let location = answer
+        .header("location")
+        .map(|l| format!(" (redirect to {l})"))
+        .unwrap_or_default();
+    ledger.fail(
+        Finding::new(
+            INFO.name,
+            &exchange.operation,
+            format!(
+                "status {}{location} is not documented; documented: {}",
+                answer.status,
+                documented.join(", ")
+            ),
+        )
+        .schema_path(operation.at.join("responses").to_string())
+        .seen_in(exchange),
+    );
+}

@@ -1,0 +1,223 @@
+//! One request the suite sent and what came back, kept whole so that a failure can be shown with
+//! the request that produced it (as a curl command) and the answer.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+/// A request, as sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub method: String,
+    /// Path and query, as sent (percent-encoded).
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Call {
+    #[must_use]
+    pub fn new(method: &str, path: impl Into<String>) -> Self {
+        Self {
+            method: method.to_owned(),
+            path: path.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    #[must_use]
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    #[must_use]
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("Authorization", format!("Bearer {token}"))
+    }
+
+    #[must_use]
+    pub fn json(self, value: &serde_json::Value) -> Self {
+        self.body("application/json", value.to_string().into_bytes())
+    }
+
+    #[must_use]
+    pub fn body(mut self, content_type: &str, bytes: Vec<u8>) -> Self {
+        self.headers
+            .push(("Content-Type".into(), content_type.to_owned()));
+        self.body = Some(bytes);
+        self
+    }
+}
+
+/// A response, read whole (up to the run's size limit).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    #[must_use]
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The body as text, shortened for a report.
+    #[must_use]
+    pub fn body_excerpt(&self, limit: usize) -> String {
+        let text = String::from_utf8_lossy(&self.body);
+        if text.chars().count() <= limit {
+            text.into_owned()
+        } else {
+            let cut: String = text.chars().take(limit).collect();
+            format!("{cut}… ({} bytes)", self.body.len())
+        }
+    }
+}
+
+/// Why no (whole) response came back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    #[error("no response within {0:?}")]
+    Timeout(Duration),
+    #[error("could not connect: {0}")]
+    Connect(String),
+    #[error("the connection failed before a whole response arrived: {0}")]
+    Broken(String),
+    #[error("the response body is larger than the limit of {0} bytes")]
+    TooLarge(usize),
+    #[error(
+        "not sent: the target failed the last {0} requests in a row, so the run stopped sending"
+    )]
+    GaveUp(usize),
+}
+
+/// A request and its outcome.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// Position in the run, for reports.
+    pub id: usize,
+    /// The operationId (or `METHOD path`) the request addresses.
+    pub operation: String,
+    /// What the request is for ("valid body, seed 3", "without credentials", …).
+    pub purpose: String,
+    pub base_url: String,
+    pub call: Call,
+    pub outcome: Result<Answer, TransportError>,
+    /// When the request was sent and when its answer was read whole, from the start of the run.
+    pub sent_at: Duration,
+    pub done_at: Duration,
+}
+
+impl Exchange {
+    #[must_use]
+    pub fn answer(&self) -> Option<&Answer> {
+        self.outcome.as_ref().ok()
+    }
+
+    /// The bearer token the request carried.
+    #[must_use]
+    pub fn bearer(&self) -> Option<&str> {
+        self.call
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+            .and_then(|(_, value)| value.strip_prefix("Bearer "))
+    }
+
+    /// The request as a curl command, credentials replaced by `***`.
+    #[must_use]
+    pub fn curl(&self, redact: &Redactor) -> String {
+        let mut command = format!(
+            "curl -X {} {}",
+            self.call.method,
+            quote(&format!("{}{}", self.base_url, self.call.path))
+        );
+        for (name, value) in &self.call.headers {
+            let shown = if name.eq_ignore_ascii_case("authorization") {
+                match value.split_once(' ') {
+                    Some((scheme, _)) => format!("{scheme} ***"),
+                    None => "***".into(),
+                }
+            } else {
+                value.clone()
+            };
+            let _ = write!(command, " -H {}", quote(&format!("{name}: {shown}")));
+        }
+        if let Some(body) = &self.call.body {
+            let _ = write!(
+                command,
+                " --data-raw {}",
+                quote(&String::from_utf8_lossy(body))
+            );
+        }
+        redact.apply(&command)
+    }
+}
+
+/// Single-quoted for a POSIX shell.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Replaces every known secret with `***` in text meant for people or tools.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    #[must_use]
+    pub fn new(secrets: Vec<String>) -> Self {
+        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        // Longest first, so that a secret containing another is replaced whole.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Self { secrets }
+    }
+
+    #[must_use]
+    pub fn apply(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), "***");
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_commands_hide_credentials_and_quote_bodies() {
+        let exchange = Exchange {
+            id: 0,
+            operation: "createAnalysis".into(),
+            purpose: "valid".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            call: Call::new("POST", "/v1/sessions/s/analysis?key=sk_q")
+                .bearer("sk_live_secret")
+                .json(&serde_json::json!({"profile": "it's"})),
+            outcome: Err(TransportError::Timeout(Duration::from_secs(1))),
+            sent_at: Duration::ZERO,
+            done_at: Duration::ZERO,
+        };
+        let curl = exchange.curl(&Redactor::new(vec!["sk_live_secret".into(), "sk_q".into()]));
+        assert_eq!(
+            curl,
+            r#"curl -X POST 'http://127.0.0.1:1/v1/sessions/s/analysis?key=***' -H 'Authorization: Bearer ***' -H 'Content-Type: application/json' --data-raw '{"profile":"it'\''s"}'"#
+        );
+    }
+}

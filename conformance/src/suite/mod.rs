@@ -1,0 +1,203 @@
+//! The conformance suite: does a server do what its spec says?
+//!
+//! A run explores every operation with requests made up from the spec (valid ones, ones at the
+//! edges, invalid ones, ones without credentials), follows what the spec's links and
+//! `x-long-running` extensions promise, plays the analysis API's scenarios when the spec is
+//! that API's, and then judges every response it received against the spec.
+//!
+//! ```no_run
+//! # async fn run(spec: serde_json::Value) {
+//! use conformance::suite::{run, RunOptions, SuiteConfig};
+//!
+//! let config = SuiteConfig { base_url: Some("http://127.0.0.1:4010".into()), ..SuiteConfig::default() };
+//! let report = run(&spec, &config, &RunOptions::default()).await.expect("the target answers");
+//! println!("{} failed", report.failed());
+//! # }
+//! ```
+
+pub mod checks;
+pub mod config;
+pub mod exchange;
+pub mod generate;
+pub mod links;
+pub mod outcome;
+pub mod report;
+pub mod target;
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::api::Api;
+use checks::{
+    access_rules, completed_results, content_type_conformance, credit_accounting, ignored_auth,
+    is_analysis_api, link_availability, long_running_lifecycle, negative_data_rejection,
+    not_a_server_error, positive_data_acceptance, rate_limit_consistency,
+    response_headers_conformance, response_schema_conformance, status_code_conformance,
+    tenant_isolation, unknown_resource_not_found, Context,
+};
+pub use config::{AnalysisFixtures, Limits, Secret, SuiteConfig, TokenAndSession};
+use exchange::Redactor;
+use generate::Intent;
+pub use outcome::{CheckResult, Finding, Verdict};
+pub use report::Report;
+use target::Target;
+
+/// How much a run sends.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Seed of all made-up data; the same seed sends the same requests.
+    pub seed: u64,
+    /// Valid requests per operation, at most.
+    pub max_examples: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            max_examples: 3,
+        }
+    }
+}
+
+/// Why a run could not judge the server at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SuiteError {
+    #[error("no base URL: give --base-url (or base_url in --config)")]
+    NoBaseUrl,
+    #[error(transparent)]
+    BadUrl(#[from] target::BadUrl),
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+}
+
+/// Checks the server at `config.base_url` against `spec` (a loaded OpenAPI 3.0 document).
+pub async fn run(
+    spec: &Value,
+    config: &SuiteConfig,
+    options: &RunOptions,
+) -> Result<Report, SuiteError> {
+    let started = Instant::now();
+    let base_url = config.base_url.as_deref().ok_or(SuiteError::NoBaseUrl)?;
+    let target = Target::new(base_url, config.limits.clone())?;
+    reachable(base_url, config.limits.request_timeout()).await?;
+    let api = Api::new(spec.clone());
+    let context = Context::new(&api, config, &target, options.seed, options.max_examples);
+
+    // The long-running work takes a while: it goes on while everything else is checked.
+    let lifecycle = long_running_lifecycle::observe(&context);
+    let rest = async {
+        explore(&context).await;
+        let explored = target.exchanges();
+        link_availability::run(&context, &explored).await;
+        tenant_isolation::run(&context, &explored).await;
+        unknown_resource_not_found::run(&context).await;
+        if is_analysis_api(&api) {
+            credit_accounting::run(&context).await;
+            access_rules::run(&context).await;
+        }
+        rate_limit_consistency::spend_a_window(&context).await;
+    };
+    let (observations, ()) = tokio::join!(lifecycle, rest);
+    for observation in &observations {
+        long_running_lifecycle::judge(&context, observation);
+    }
+    if is_analysis_api(&api) {
+        completed_results::judge(&context, &observations);
+    }
+
+    let exchanges = target.exchanges();
+    for exchange in &exchanges {
+        not_a_server_error::check(&context, exchange);
+        status_code_conformance::check(&context, exchange);
+        content_type_conformance::check(&context, exchange);
+        response_headers_conformance::check(&context, exchange);
+        response_schema_conformance::check(&context, exchange);
+    }
+    rate_limit_consistency::judge(&context, &exchanges);
+
+    let check_order: Vec<&'static str> = checks::ALL.iter().map(|c| c.name).collect();
+    let operation_order: Vec<String> = api.operations.iter().map(|op| op.id.clone()).collect();
+    let results = context
+        .into_ledger()
+        .results(&check_order, &operation_order);
+    Ok(Report::new(
+        base_url,
+        options,
+        results,
+        exchanges,
+        started.elapsed(),
+        Redactor::new(config.secrets()),
+    ))
+}
+
+/// Every operation, with requests made up for each purpose, each answer judged by the check of
+/// that purpose.
+async fn explore(context: &Context<'_>) {
+    for operation in &context.api.operations {
+        let Some(generator) = context.generator(&operation.id) else {
+            continue;
+        };
+        let mut planned = generator.valid(context.max_examples);
+        planned.extend(generator.boundary());
+        planned.extend(generator.invalid());
+        planned.extend(generator.unauthenticated());
+        if planned.is_empty() {
+            for check in [
+                positive_data_acceptance::INFO.name,
+                negative_data_rejection::INFO.name,
+            ] {
+                context.ledger().skip(
+                    check,
+                    &operation.id,
+                    "no request could be made up from the spec",
+                );
+            }
+        }
+        for plan in planned {
+            let exchange = context
+                .target
+                .send(&operation.id, &plan.purpose, plan.call)
+                .await;
+            match &plan.intent {
+                Intent::Valid | Intent::Boundary => {
+                    positive_data_acceptance::judge(context, &exchange)
+                }
+                Intent::Invalid(violation) => {
+                    negative_data_rejection::judge(context, &exchange, violation)
+                }
+                Intent::NoCredentials | Intent::BadCredentials => {
+                    ignored_auth::judge(context, &exchange)
+                }
+            }
+        }
+    }
+}
+
+/// Whether anything listens at `base_url`: a run against nothing is a usage error, not a list of
+/// failed checks.
+async fn reachable(base_url: &str, timeout: Duration) -> Result<(), SuiteError> {
+    let unreachable = |reason: String| SuiteError::Unreachable {
+        url: base_url.to_owned(),
+        reason,
+    };
+    let url = reqwest::Url::parse(base_url).map_err(|err| unreachable(err.to_string()))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| unreachable("no host".into()))?
+        .to_owned();
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| unreachable("no port".into()))?;
+    match tokio::time::timeout(
+        timeout,
+        tokio::net::TcpStream::connect((host.as_str(), port)),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(err)) => Err(unreachable(err.to_string())),
+        Err(_) => Err(unreachable(format!("no connection within {timeout:?}"))),
+    }
+}

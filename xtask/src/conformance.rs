@@ -1,0 +1,206 @@
+//! `cargo xtask conformance`: check a server against a spec; without `--base-url`, the embedded
+//! mock, started in-process. Exit status: 0 every check passed, 1 a check failed, 2 a usage,
+//! spec or connection error.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use conformance::mock::{Fault, Faults, Fixtures, Mock, MockOptions};
+use conformance::suite::{run as run_suite, RunOptions, Secret, SuiteConfig, SuiteError};
+
+use crate::paths::{display, repo_root};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The spec to check against.
+    #[arg(long, default_value = "spec/kallglot.yaml")]
+    spec: PathBuf,
+    /// The server to check; without it, the embedded mock is started and checked.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// A bearer token of the organization whose data the checks use.
+    #[arg(long)]
+    token: Option<String>,
+    /// A bearer token of a second organization, for isolation checks.
+    #[arg(long)]
+    other_token: Option<String>,
+    /// A session of the first organization that has a transcript.
+    #[arg(long)]
+    session_id: Option<String>,
+    /// Further inputs and limits (TOML; see the README).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Seed of the request data (default: random, printed); the same seed sends the same requests.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Valid requests made up per operation, at most.
+    #[arg(long)]
+    max_examples: Option<usize>,
+    /// Write a JUnit XML report here.
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Embedded mock only: break the spec in this way (repeatable; `cargo xtask mock --fault list`).
+    #[arg(long = "fault", value_name = "NAME", conflicts_with = "base_url")]
+    faults: Vec<String>,
+    /// Embedded mock only: its fixtures (TOML), instead of the embedded ones.
+    #[arg(long, conflicts_with = "base_url")]
+    fixtures: Option<PathBuf>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    match check(args) {
+        Ok(code) => Ok(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn check(args: &Args) -> anyhow::Result<ExitCode> {
+    let spec_path = if args.spec.is_relative() && !args.spec.exists() {
+        repo_root().join(&args.spec)
+    } else {
+        args.spec.clone()
+    };
+    let spec = crate::spec_file::load(&spec_path)?;
+    let mut config = match &args.config {
+        Some(path) => SuiteConfig::parse(&display(path), &read(path)?)?,
+        None => SuiteConfig::default(),
+    };
+    let faults = args
+        .faults
+        .iter()
+        .map(|name| name.parse::<Fault>())
+        .collect::<Result<Faults, _>>()?;
+    let fixtures = match &args.fixtures {
+        Some(path) => Fixtures::parse(&display(path), &read(path)?)?,
+        None => Fixtures::default(),
+    };
+    let base_url = args.base_url.clone().or_else(|| config.base_url.clone());
+    let seed = args.seed.or(config.seed).unwrap_or_else(random_seed);
+    let options = RunOptions {
+        seed,
+        max_examples: args
+            .max_examples
+            .or(config.max_examples)
+            .unwrap_or(RunOptions::default().max_examples),
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let report = runtime.block_on(async {
+        let embedded = match &base_url {
+            Some(url) => {
+                config.base_url = Some(url.clone());
+                None
+            }
+            None => {
+                let mock_options = MockOptions {
+                    fixtures: fixtures.clone(),
+                    faults,
+                    ..MockOptions::default()
+                };
+                let delay = mock_options.processing_delay;
+                let running = Mock::new(spec.raw.clone(), mock_options)
+                    .start("127.0.0.1:0")
+                    .await?;
+                let mut embedded = SuiteConfig::for_fixtures(&fixtures, &running.base_url());
+                // Analyses of the embedded mock finish after `delay`; far longer is a failure.
+                embedded.limits.finish_timeout_ms =
+                    u64::try_from((delay * 10 + Duration::from_secs(2)).as_millis())
+                        .unwrap_or(u64::MAX);
+                config = merge(embedded, config);
+                Some(running)
+            }
+        };
+        apply_flags(&mut config, args);
+        println!(
+            "checking {} against {}{}",
+            config.base_url.as_deref().unwrap_or(""),
+            display(&spec_path),
+            if embedded.is_some() {
+                " (the embedded mock)"
+            } else {
+                ""
+            }
+        );
+        let report = run_suite(&spec.raw, &config, &options).await;
+        if let Some(running) = embedded {
+            running.stop().await;
+        }
+        anyhow::Ok(report)
+    })?;
+    let report = match report {
+        Ok(report) => report,
+        Err(
+            error
+            @ (SuiteError::NoBaseUrl | SuiteError::BadUrl(_) | SuiteError::Unreachable { .. }),
+        ) => {
+            return Err(error.into());
+        }
+    };
+    print!("{}", report.terminal());
+    if let Some(path) = &args.junit {
+        write(path, &report.junit())?;
+    }
+    if let Some(path) = &args.json {
+        write(path, &report.json())?;
+    }
+    Ok(if report.failed() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The file's values where it has them, the embedded mock's elsewhere.
+fn merge(embedded: SuiteConfig, file: SuiteConfig) -> SuiteConfig {
+    let mut parameters = embedded.parameters;
+    parameters.extend(file.parameters);
+    SuiteConfig {
+        base_url: embedded.base_url,
+        token: file.token.or(embedded.token),
+        other_token: file.other_token.or(embedded.other_token),
+        parameters,
+        analysis: embedded.analysis,
+        limits: embedded.limits,
+        seed: file.seed,
+        max_examples: file.max_examples,
+    }
+}
+
+fn apply_flags(config: &mut SuiteConfig, args: &Args) {
+    if let Some(token) = &args.token {
+        config.token = Some(Secret::new(token.clone()));
+    }
+    if let Some(token) = &args.other_token {
+        config.other_token = Some(Secret::new(token.clone()));
+    }
+    if let Some(session) = &args.session_id {
+        config
+            .parameters
+            .insert("session_id".into(), session.clone());
+    }
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", display(path)))
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("writing {}", display(path)))?;
+    println!("wrote {}", display(path));
+    Ok(())
+}
+
+/// A seed that differs from run to run; it is printed, so any run can be repeated.
+fn random_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
+}
