@@ -204,3 +204,67 @@ fn random_seed() -> u64 {
         .map_or(0, |d| d.as_nanos());
     (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args() -> Args {
+        Args {
+            spec: PathBuf::from("spec/kallglot.yaml"),
+            base_url: None,
+            token: None,
+            other_token: None,
+            session_id: None,
+            config: None,
+            seed: Some(3),
+            max_examples: Some(1),
+            junit: None,
+            json: None,
+            faults: Vec::new(),
+            fixtures: None,
+        }
+    }
+
+    #[test]
+    fn the_exit_status_says_passed_failed_or_unusable() {
+        assert_eq!(run(&args()).unwrap(), ExitCode::SUCCESS);
+        let broken = Args {
+            faults: vec!["credits-not-charged".into()],
+            ..args()
+        };
+        assert_eq!(run(&broken).unwrap(), ExitCode::from(1));
+        let nowhere = Args {
+            base_url: Some("http://127.0.0.1:1".into()),
+            ..args()
+        };
+        assert_eq!(run(&nowhere).unwrap(), ExitCode::from(2));
+        let no_spec = Args {
+            spec: PathBuf::from("spec/no-such-spec.yaml"),
+            ..args()
+        };
+        assert_eq!(run(&no_spec).unwrap(), ExitCode::from(2));
+        let unknown_fault = Args {
+            faults: vec!["no-such-fault".into()],
+            ..args()
+        };
+        assert_eq!(run(&unknown_fault).unwrap(), ExitCode::from(2));
+    }
+
+    #[test]
+    fn reports_are_written_where_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (junit, json) = (dir.path().join("r.xml"), dir.path().join("r.json"));
+        let with_reports = Args {
+            junit: Some(junit.clone()),
+            json: Some(json.clone()),
+            ..args()
+        };
+        assert_eq!(run(&with_reports).unwrap(), ExitCode::SUCCESS);
+        assert!(std::fs::read_to_string(junit).unwrap().starts_with("<?xml"));
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+        assert_eq!(report["seed"], 3);
+        assert_eq!(report["failed"], 0);
+    }
+}

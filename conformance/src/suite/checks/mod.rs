@@ -140,3 +140,6 @@ pub fn is_analysis_api(api: &Api) -> bool {
     api.operation(CREATE).is_some_and(|op| op.method == "POST")
         && api.operation(RETRIEVE).is_some_and(|op| op.method == "GET")
 }
+
+#[cfg(test)]
+mod tests;
