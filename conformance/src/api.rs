@@ -597,6 +597,40 @@ fn header_default(spec: &Value, at: &JsonPointer, header: &Value) -> Option<Stri
     Some(header_text(&value))
 }
 
+/// `application/json`, `application/problem+json` and the like.
+#[must_use]
+pub fn is_json(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// Whether `given` (a `Content-Type` header) is the documented media type: by essence
+/// (parameters such as `charset` ignored), with `*` ranges.
+#[must_use]
+pub fn media_matches(documented: &str, given: &str) -> bool {
+    let essence = |text: &str| {
+        text.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let (documented, given) = (essence(documented), essence(given));
+    if given.is_empty() {
+        return false;
+    }
+    documented == "*/*"
+        || documented == given
+        || documented
+            .strip_suffix("/*")
+            .is_some_and(|kind| given.split('/').next() == Some(kind))
+}
+
 /// A JSON value as a header carries it (OpenAPI's `simple` style).
 #[must_use]
 pub fn header_text(value: &Value) -> String {

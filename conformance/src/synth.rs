@@ -374,12 +374,7 @@ pub fn valid_value(
     seed: u64,
     validator: &SchemaValidator,
 ) -> Option<Value> {
-    (0..=ATTEMPTS).find_map(|attempt| {
-        let value = Synthesizer::new(spec, seed.wrapping_add(attempt), direction)
-            .prefer_examples(attempt == 0)
-            .value(at);
-        validator.is_valid(&value).then_some(value)
-    })
+    first_valid(spec, at, direction, seed, validator, true)
 }
 
 /// Like [`valid_value`], but never the spec's own examples: a value that names no resource the
@@ -392,9 +387,20 @@ pub fn made_up_value(
     seed: u64,
     validator: &SchemaValidator,
 ) -> Option<Value> {
+    first_valid(spec, at, direction, seed, validator, false)
+}
+
+fn first_valid(
+    spec: &Value,
+    at: &JsonPointer,
+    direction: Direction,
+    seed: u64,
+    validator: &SchemaValidator,
+    examples_first: bool,
+) -> Option<Value> {
     (0..=ATTEMPTS).find_map(|attempt| {
         let value = Synthesizer::new(spec, seed.wrapping_add(attempt), direction)
-            .prefer_examples(false)
+            .prefer_examples(examples_first && attempt == 0)
             .value(at);
         validator.is_valid(&value).then_some(value)
     })

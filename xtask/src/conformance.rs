@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use conformance::mock::{Fault, Faults, Fixtures, Mock, MockOptions};
+use conformance::mock::{Mock, MockOptions};
 use conformance::suite::{run as run_suite, RunOptions, Secret, SuiteConfig, SuiteError};
 
 use crate::paths::{display, repo_root};
@@ -73,15 +73,8 @@ fn check(args: &Args) -> anyhow::Result<ExitCode> {
         Some(path) => SuiteConfig::parse(&display(path), &read(path)?)?,
         None => SuiteConfig::default(),
     };
-    let faults = args
-        .faults
-        .iter()
-        .map(|name| name.parse::<Fault>())
-        .collect::<Result<Faults, _>>()?;
-    let fixtures = match &args.fixtures {
-        Some(path) => Fixtures::parse(&display(path), &read(path)?)?,
-        None => Fixtures::default(),
-    };
+    let faults = crate::mock::parse_faults(&args.faults)?;
+    let fixtures = crate::mock::read_fixtures(args.fixtures.as_deref())?;
     let base_url = args.base_url.clone().or_else(|| config.base_url.clone());
     let seed = args.seed.or(config.seed).unwrap_or_else(random_seed);
     let options = RunOptions {

@@ -34,6 +34,24 @@ pub struct Args {
     generic: bool,
 }
 
+/// The faults named on the command line.
+pub fn parse_faults(names: &[String]) -> anyhow::Result<Faults> {
+    Ok(names
+        .iter()
+        .map(|name| name.parse::<Fault>())
+        .collect::<Result<Faults, _>>()?)
+}
+
+/// The fixtures of `path`, or the embedded ones.
+pub fn read_fixtures(path: Option<&std::path::Path>) -> anyhow::Result<Fixtures> {
+    let Some(path) = path else {
+        return Ok(Fixtures::default());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", display(path)))?;
+    Ok(Fixtures::parse(&display(path), &text)?)
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.faults.iter().any(|name| name == "list") {
         for fault in Fault::ALL {
@@ -41,19 +59,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let faults = args
-        .faults
-        .iter()
-        .map(|name| name.parse::<Fault>())
-        .collect::<Result<Faults, _>>()?;
-    let fixtures = match &args.fixtures {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", display(path)))?;
-            Fixtures::parse(&display(path), &text)?
-        }
-        None => Fixtures::default(),
-    };
+    let faults = parse_faults(&args.faults)?;
+    let fixtures = read_fixtures(args.fixtures.as_deref())?;
     let spec_path = if args.spec.is_relative() && !args.spec.exists() {
         repo_root().join(&args.spec)
     } else {

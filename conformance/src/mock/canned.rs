@@ -10,8 +10,9 @@ use codegen::load::{follow, JsonPointer};
 use serde_json::Value;
 
 use super::domain::Exchange;
-use super::problem::{is_json, render, Problem};
+use super::problem::{render, Problem};
 use super::reply::Reply;
+use crate::api::is_json;
 use crate::schema::{Direction, SchemaValidator};
 use crate::synth::{valid_value, Synthesizer};
 

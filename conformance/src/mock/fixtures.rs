@@ -124,6 +124,19 @@ impl Speaker {
     }
 }
 
+/// A TOML error's message, led by the line it is on.
+#[must_use]
+pub fn toml_error(text: &str, err: &toml::de::Error) -> String {
+    let at = err
+        .span()
+        .map(|span| {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: ")
+        })
+        .unwrap_or_default();
+    format!("{at}{}", err.message())
+}
+
 /// Fixtures that cannot be used, with where the problem is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{source_name}: {message}")]
@@ -139,16 +152,8 @@ impl Fixtures {
             source_name: source_name.to_owned(),
             message,
         };
-        let fixtures: Fixtures = toml::from_str(text).map_err(|err| {
-            let at = err
-                .span()
-                .map(|span| {
-                    let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                    format!("line {line}: ")
-                })
-                .unwrap_or_default();
-            error(format!("{at}{}", err.message()))
-        })?;
+        let fixtures: Fixtures =
+            toml::from_str(text).map_err(|err| error(toml_error(text, &err)))?;
         fixtures.check().map_err(error)?;
         Ok(fixtures)
     }

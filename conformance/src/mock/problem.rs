@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::reply::Reply;
-use crate::api::{Api, Operation};
+use crate::api::{is_json, Api, Operation};
 use crate::schema::Direction;
 use crate::synth::Synthesizer;
 
@@ -158,18 +158,6 @@ fn fill(value: &mut Value, problem: &Problem, request_id: &str, depth: usize) {
             object.insert(key, replacement);
         }
     }
-}
-
-/// `application/json`, `application/problem+json` and the like.
-#[must_use]
-pub fn is_json(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or(media)
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
 #[cfg(test)]

@@ -16,10 +16,12 @@ use serde_json::{Map, Value};
 
 use super::domain::{Domain, Exchange, Principal};
 use super::params::{extract, parse_cookies, parse_query, RequestParts};
-use super::problem::{is_json, Problem};
+use super::problem::Problem;
 use super::reply::Reply;
 use super::routes::RouteMatch;
-use crate::api::{Api, Location, MediaType, Operation, SecurityScheme, ValueKind};
+use crate::api::{
+    is_json, media_matches, Api, Location, MediaType, Operation, SecurityScheme, ValueKind,
+};
 
 /// What every request handler shares.
 pub struct MockState {
@@ -372,28 +374,6 @@ fn typed_text(text: &str, kind: &ValueKind) -> Value {
         },
     )
     .unwrap_or(Value::Null)
-}
-
-/// Whether a request's `Content-Type` is the documented media type (`*` ranges allowed).
-fn media_matches(documented: &str, content_type: &str) -> bool {
-    let essence = |text: &str| {
-        text.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    };
-    let (documented, given) = (essence(documented), essence(content_type));
-    if given.is_empty() {
-        return false;
-    }
-    if documented == "*/*" || documented == given {
-        return true;
-    }
-    match documented.strip_suffix("/*") {
-        Some(kind) => given.split('/').next() == Some(kind),
-        None => false,
-    }
 }
 
 type ParameterValues = (Map<String, Value>, Map<String, Value>);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::mock::fixtures::{Fixtures, Organization, Session, Subscription};
+use crate::mock::fixtures::{toml_error, Fixtures, Organization, Session, Subscription};
 
 /// A credential: kept out of every `Debug`, report and log line.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -123,18 +123,9 @@ pub struct ConfigError {
 impl SuiteConfig {
     /// Parses a TOML configuration; `source_name` names it in errors.
     pub fn parse(source_name: &str, text: &str) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|err| {
-            let at = err
-                .span()
-                .map(|span| {
-                    let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                    format!("line {line}: ")
-                })
-                .unwrap_or_default();
-            ConfigError {
-                source_name: source_name.to_owned(),
-                message: format!("{at}{}", err.message()),
-            }
+        toml::from_str(text).map_err(|err| ConfigError {
+            source_name: source_name.to_owned(),
+            message: toml_error(text, &err),
         })
     }
 

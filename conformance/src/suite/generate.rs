@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 
 use super::config::SuiteConfig;
 use super::exchange::Call;
-use crate::api::{Api, Location, Operation, Parameter, SecurityScheme};
+use crate::api::{header_text as text, Api, Location, Operation, Parameter, SecurityScheme};
 use crate::schema::Direction;
 use crate::synth::{valid_value, Synthesizer};
 
@@ -508,21 +508,6 @@ impl<'a> Generator<'a> {
             };
         }
         call
-    }
-}
-
-/// A parameter's value as text, in OpenAPI's `simple`/`form` styles (arrays comma-joined).
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
-        Value::Object(object) => object
-            .iter()
-            .flat_map(|(k, v)| [k.clone(), text(v)])
-            .collect::<Vec<_>>()
-            .join(","),
-        Value::Null => String::new(),
-        other => other.to_string(),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `content_type_conformance`: a response whose status documents content carries a
 //! `Content-Type` that is one of the documented media types.
 
-use super::{CheckInfo, Context};
+use super::{answered, CheckInfo, Context};
+use crate::api::media_matches;
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
@@ -11,10 +12,7 @@ pub const INFO: CheckInfo = CheckInfo {
 };
 
 pub fn check(context: &Context<'_>, exchange: &Exchange) {
-    let (Some(answer), Some(operation)) = (
-        exchange.answer(),
-        context.api.operation(&exchange.operation),
-    ) else {
+    let Some((answer, operation)) = answered(context, exchange) else {
         return;
     };
     let Some(response) = operation.response_for(answer.status) else {
@@ -52,26 +50,4 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
         .schema_path(response.at.join("content").to_string())
         .seen_in(exchange),
     );
-}
-
-/// Whether `given` (a Content-Type header) is the documented media type, by essence, with `*`
-/// ranges.
-#[must_use]
-pub fn media_matches(documented: &str, given: &str) -> bool {
-    let essence = |text: &str| {
-        text.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    };
-    let (documented, given) = (essence(documented), essence(given));
-    if given.is_empty() {
-        return false;
-    }
-    documented == "*/*"
-        || documented == given
-        || documented
-            .strip_suffix("/*")
-            .is_some_and(|kind| given.split('/').next() == Some(kind))
 }

@@ -89,41 +89,37 @@ pub async fn run(context: &Context<'_>) {
     } else {
         ""
     };
+    let expected = [
+        (
+            "remaining",
+            before.0,
+            after.0,
+            before.0.saturating_sub(1),
+            "X-API-Credits-Remaining",
+        ),
+        (
+            "used",
+            before.1,
+            after.1,
+            before.1 + 1,
+            "X-API-Credits-Used",
+        ),
+    ];
     let mut ledger = context.ledger();
     let mut good = true;
-    if after.0 != before.0.saturating_sub(1) || after.0 >= before.0 {
-        good = false;
-        ledger.fail(
-            Finding::new(
-                name,
-                CREATE,
-                format!(
-                    "credits remaining went from {} to {} across two accepted creates{between}; expected {}",
-                    before.0,
-                    after.0,
-                    before.0.saturating_sub(1)
-                ),
-            )
-            .schema_path("/components/headers/X-API-Credits-Remaining")
-            .exchange(second.id),
-        );
-    }
-    if after.1 != before.1 + 1 {
-        good = false;
-        ledger.fail(
-            Finding::new(
-                name,
-                CREATE,
-                format!(
-                    "credits used went from {} to {} across two accepted creates{between}; expected {}",
-                    before.1,
-                    after.1,
-                    before.1 + 1
-                ),
-            )
-            .schema_path("/components/headers/X-API-Credits-Used")
-            .exchange(second.id),
-        );
+    for (what, was, is, should, header) in expected {
+        if is != should {
+            good = false;
+            ledger.fail(
+                Finding::new(
+                    name,
+                    CREATE,
+                    format!("credits {what} went from {was} to {is} across two accepted creates{between}; expected {should}"),
+                )
+                .schema_path(format!("/components/headers/{header}"))
+                .seen_in(&second),
+            );
+        }
     }
     if good {
         ledger.examined(name, CREATE);

@@ -3,7 +3,7 @@
 //! operation, nothing else will do: not a 2xx, and not another refusal that tells a stranger
 //! more than "authenticate first".
 
-use super::{CheckInfo, Context};
+use super::{answered, CheckInfo, Context};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
@@ -13,10 +13,7 @@ pub const INFO: CheckInfo = CheckInfo {
 };
 
 pub fn judge(context: &Context<'_>, exchange: &Exchange) {
-    let (Some(answer), Some(operation)) = (
-        exchange.answer(),
-        context.api.operation(&exchange.operation),
-    ) else {
+    let Some((answer, operation)) = answered(context, exchange) else {
         return;
     };
     let documents_401 = operation.responses.iter().any(|r| r.status == "401");

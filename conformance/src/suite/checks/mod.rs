@@ -25,10 +25,12 @@ pub mod unknown_resource_not_found;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::api::Api;
+use crate::api::{Api, Location, Operation};
+use crate::schema::Direction;
+use crate::synth::made_up_value;
 
 use super::config::SuiteConfig;
-use super::exchange::{Call, Exchange};
+use super::exchange::{Answer, Call, Exchange};
 use super::generate::Generator;
 use super::outcome::Ledger;
 use super::target::Target;
@@ -127,6 +129,40 @@ impl<'a> Context<'a> {
         };
         self.target.send(operation, purpose, call).await
     }
+}
+
+/// The answer of `exchange` and the operation it addressed, when it has both.
+#[must_use]
+pub fn answered<'c>(
+    context: &'c Context<'_>,
+    exchange: &'c Exchange,
+) -> Option<(&'c Answer, &'c Operation)> {
+    Some((
+        exchange.answer()?,
+        context.api.operation(&exchange.operation)?,
+    ))
+}
+
+/// Made-up values for `operation`'s path parameters, valid in form, never the spec's examples
+/// (which may name resources that exist).
+#[must_use]
+pub fn made_up_path(
+    context: &Context<'_>,
+    operation: &Operation,
+) -> Vec<(String, serde_json::Value)> {
+    let spec = &context.api.spec;
+    operation
+        .parameters
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .filter_map(|parameter| {
+            let site = parameter.schema.as_ref()?;
+            let validator = site.validator(spec).ok()?;
+            let seed = context.seed.wrapping_add(0x5EED);
+            let value = made_up_value(spec, &site.at, Direction::Request, seed, validator)?;
+            Some((parameter.name.clone(), value))
+        })
+        .collect()
 }
 
 /// The analysis API's operations, when the spec has them (the checks that need them are skipped

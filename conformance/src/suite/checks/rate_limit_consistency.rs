@@ -5,12 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{CheckInfo, Context};
-use crate::api::Location;
-use crate::schema::Direction;
+use super::{made_up_path, CheckInfo, Context};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
-use crate::synth::made_up_value;
 
 pub const INFO: CheckInfo = CheckInfo {
     name: "rate_limit_consistency",
@@ -112,25 +109,7 @@ pub async fn spend_a_window(context: &Context<'_>) {
         );
         return;
     };
-    let spec = &context.api.spec;
-    let mut values = Vec::new();
-    for parameter in operation
-        .parameters
-        .iter()
-        .filter(|p| p.location == Location::Path)
-    {
-        let Some(site) = &parameter.schema else {
-            continue;
-        };
-        let Ok(validator) = site.validator(spec) else {
-            continue;
-        };
-        if let Some(value) =
-            made_up_value(spec, &site.at, Direction::Request, context.seed, validator)
-        {
-            values.push((parameter.name.clone(), value));
-        }
-    }
+    let values = made_up_path(context, operation);
     let Some(call) = context
         .generator(&operation.id)
         .and_then(|g| g.valid_with(&values, Some(&token)))

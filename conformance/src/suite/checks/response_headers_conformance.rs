@@ -5,7 +5,7 @@
 use codegen::load::{follow, JsonPointer};
 use serde_json::{Number, Value};
 
-use super::{CheckInfo, Context};
+use super::{answered, CheckInfo, Context};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
@@ -15,10 +15,7 @@ pub const INFO: CheckInfo = CheckInfo {
 };
 
 pub fn check(context: &Context<'_>, exchange: &Exchange) {
-    let (Some(answer), Some(operation)) = (
-        exchange.answer(),
-        context.api.operation(&exchange.operation),
-    ) else {
+    let Some((answer, operation)) = answered(context, exchange) else {
         return;
     };
     let Some(response) = operation.response_for(answer.status) else {

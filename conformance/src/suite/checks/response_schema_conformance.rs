@@ -2,9 +2,8 @@
 //! and media type, with OpenAPI 3.0 semantics (`nullable`, `readOnly`/`writeOnly`, formats,
 //! `oneOf`/`allOf`/`anyOf` and discriminators, `additionalProperties`).
 
-use super::content_type_conformance::media_matches;
-use super::{CheckInfo, Context};
-use crate::mock::problem::is_json;
+use super::{answered, CheckInfo, Context};
+use crate::api::{is_json, media_matches};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
@@ -14,10 +13,7 @@ pub const INFO: CheckInfo = CheckInfo {
 };
 
 pub fn check(context: &Context<'_>, exchange: &Exchange) {
-    let (Some(answer), Some(operation)) = (
-        exchange.answer(),
-        context.api.operation(&exchange.operation),
-    ) else {
+    let Some((answer, operation)) = answered(context, exchange) else {
         return;
     };
     let Some(response) = operation.response_for(answer.status) else {

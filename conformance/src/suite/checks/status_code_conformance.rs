@@ -1,7 +1,7 @@
 //! `status_code_conformance`: every status the server answers is documented for the operation
 //! (exactly, by its range such as `4XX`, or by `default`).
 
-use super::{CheckInfo, Context};
+use super::{answered, CheckInfo, Context};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
@@ -11,10 +11,7 @@ pub const INFO: CheckInfo = CheckInfo {
 };
 
 pub fn check(context: &Context<'_>, exchange: &Exchange) {
-    let (Some(answer), Some(operation)) = (
-        exchange.answer(),
-        context.api.operation(&exchange.operation),
-    ) else {
+    let Some((answer, operation)) = answered(context, exchange) else {
         return;
     };
     if operation.responses.is_empty() {

@@ -1,13 +1,8 @@
 //! `unknown_resource_not_found`: a retrieval (a GET with path parameters that documents 404) of an
 //! identifier that is valid in form but exists nowhere answers 404, in the documented shape.
 
-use serde_json::Value;
-
-use super::{CheckInfo, Context};
-use crate::api::Location;
-use crate::schema::Direction;
+use super::{made_up_path, CheckInfo, Context};
 use crate::suite::outcome::Finding;
-use crate::synth::made_up_value;
 
 pub const INFO: CheckInfo = CheckInfo {
     name: "unknown_resource_not_found",
@@ -15,7 +10,6 @@ pub const INFO: CheckInfo = CheckInfo {
 };
 
 pub async fn run(context: &Context<'_>) {
-    let spec = &context.api.spec;
     for operation in &context.api.operations {
         if operation.method != "GET"
             || operation
@@ -25,25 +19,7 @@ pub async fn run(context: &Context<'_>) {
             continue;
         }
         // Made-up values, never the configured ones: those exist.
-        let mut values: Vec<(String, Value)> = Vec::new();
-        for parameter in operation
-            .parameters
-            .iter()
-            .filter(|p| p.location == Location::Path)
-        {
-            let Some(site) = &parameter.schema else {
-                continue;
-            };
-            let Ok(validator) = site.validator(spec) else {
-                continue;
-            };
-            // Not the spec's example: that one may well name a resource that exists.
-            let seed = context.seed.wrapping_add(0x5EED);
-            if let Some(value) = made_up_value(spec, &site.at, Direction::Request, seed, validator)
-            {
-                values.push((parameter.name.clone(), value));
-            }
-        }
+        let values = made_up_path(context, operation);
         if values.is_empty() {
             continue;
         }
