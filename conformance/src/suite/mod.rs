@@ -30,9 +30,9 @@ use serde_json::Value;
 
 use crate::api::Api;
 use checks::{
-    access_rules, completed_results, content_type_conformance, credit_accounting, ignored_auth,
-    is_analysis_api, link_availability, long_running_lifecycle, negative_data_rejection,
-    not_a_server_error, positive_data_acceptance, rate_limit_consistency,
+    access_rules, client_decodes, completed_results, content_type_conformance, credit_accounting,
+    ignored_auth, is_analysis_api, link_availability, long_running_lifecycle,
+    negative_data_rejection, not_a_server_error, positive_data_acceptance, rate_limit_consistency,
     response_headers_conformance, response_schema_conformance, status_code_conformance,
     tenant_isolation, unknown_resource_not_found, Context,
 };
@@ -116,6 +116,7 @@ pub async fn run(
         response_schema_conformance::check(&context, exchange);
     }
     rate_limit_consistency::judge(&context, &exchanges);
+    client_decodes::check_all(&context, &exchanges);
 
     let check_order: Vec<&'static str> = checks::ALL.iter().map(|c| c.name).collect();
     let operation_order: Vec<String> = api.operations.iter().map(|op| op.id.clone()).collect();

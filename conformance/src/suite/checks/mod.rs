@@ -7,6 +7,7 @@
 //! across them.
 
 pub mod access_rules;
+pub mod client_decodes;
 pub mod completed_results;
 pub mod content_type_conformance;
 pub mod credit_accounting;
@@ -43,12 +44,13 @@ pub struct CheckInfo {
 }
 
 /// Every check, in the order reports list them.
-pub const ALL: [CheckInfo; 16] = [
+pub const ALL: [CheckInfo; 17] = [
     not_a_server_error::INFO,
     status_code_conformance::INFO,
     content_type_conformance::INFO,
     response_headers_conformance::INFO,
     response_schema_conformance::INFO,
+    client_decodes::INFO,
     positive_data_acceptance::INFO,
     negative_data_rejection::INFO,
     ignored_auth::INFO,

@@ -321,3 +321,52 @@ fn a_lifecycle_moves_forward_finishes_and_stays_finished() {
         Some(Verdict::Skipped)
     );
 }
+
+#[cfg(feature = "typed-clients")]
+#[test]
+fn the_generated_client_must_read_every_documented_body() {
+    let spec = codegen::load(
+        "kallglot.yaml",
+        include_str!("../../../../spec/kallglot.yaml"),
+    )
+    .unwrap()
+    .raw;
+    let fixture = Fixture {
+        api: Api::new(spec),
+        ..fixture()
+    };
+    let analysis = |id: usize, body: &str| Exchange {
+        operation: "getAnalysis".into(),
+        ..exchange(id, 200, &[JSON], body)
+    };
+    let found = results(&fixture, |context| {
+        client_decodes::check_all(
+            context,
+            &[
+                analysis(
+                    0,
+                    r#"{"id": "anl_1", "object": "analysis", "session_id": "sess_1", "status": "done"}"#,
+                ),
+                analysis(
+                    1,
+                    r#"{"id": "anl_1", "object": "analysis", "session_id": "sess_1", "status": "completed", "created_at": 12}"#,
+                ),
+                analysis(
+                    2,
+                    r#"{"id": "bad id", "object": "analysis", "session_id": "sess_1", "status": "queued"}"#,
+                ),
+            ],
+        );
+    });
+    let result = found.iter().find(|r| r.operation == "getAnalysis").unwrap();
+    // An enum value the client does not know still decodes (its Unknown variant).
+    assert_eq!(result.examined, 1);
+    let messages: Vec<&str> = result.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0]
+            .starts_with("kallglot-client cannot read the 200 body: invalid type: integer `12`"),
+        "{messages:?}"
+    );
+    assert!(messages[1].contains("invalid AnalysisId"), "{messages:?}");
+}
