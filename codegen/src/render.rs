@@ -4,6 +4,8 @@
 //! `syn::File`: parsing is most of the cost of generation, units parse independently on every
 //! core, and joining them is where the blank lines between items come from.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -99,124 +101,83 @@ fn render_error(err: syn::Error) -> RenderError {
     }
 }
 
-/// Formats every unit, on as many threads as there are cores, keeping their order. Each thread
-/// parses its units in one go (parsing is most of the cost) and prints them item by item.
+/// Formats every unit, on as many threads as there are cores (the calling one included),
+/// keeping their order. Units are handed out one at a time, so that threads finish together
+/// however unevenly the work is spread over the file; each unit is parsed on its own, which keeps
+/// syn's buffers small enough to be reused rather than grown.
 fn format_all(jobs: &[(Nesting, String)]) -> Result<Vec<Vec<String>>, RenderError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .clamp(1, 8);
-    // Contiguous runs of one nesting, cut into chunks of similar size, so that concatenating the
-    // chunks' results keeps the order.
-    let total: usize = jobs.iter().map(|(_, text)| text.len()).sum();
-    let share = total / threads + 1;
-    let mut chunks: Vec<&[(Nesting, String)]> = Vec::new();
-    let mut start = 0;
-    let mut size = 0;
-    for index in 0..jobs.len() {
-        size += jobs[index].1.len();
-        let nesting_changes = jobs
-            .get(index + 1)
-            .is_some_and(|next| next.0 != jobs[index].0);
-        if size >= share || nesting_changes || index + 1 == jobs.len() {
-            chunks.push(&jobs[start..=index]);
-            start = index + 1;
-            size = 0;
+        .clamp(1, 8)
+        .min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let work = || -> Result<Vec<(usize, Vec<String>)>, RenderError> {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some((nesting, text)) = jobs.get(index) else {
+                return Ok(done);
+            };
+            done.push((index, format_unit(*nesting, text)?));
         }
-    }
-    let results: Vec<Result<Vec<Vec<String>>, RenderError>> = if threads == 1 {
-        chunks.iter().map(|chunk| format_chunk(chunk)).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .iter()
-                .map(|chunk| scope.spawn(move || format_chunk(chunk)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| {
-                    handle.join().unwrap_or_else(|_| {
-                        Err(RenderError {
-                            message: "a formatting thread panicked".into(),
-                        })
-                    })
-                })
-                .collect()
-        })
     };
-    let mut all = Vec::with_capacity(jobs.len());
-    for result in results {
-        all.extend(result?);
-    }
-    Ok(all)
+    let mut results = vec![Vec::new(); jobs.len()];
+    let mut store = |batch: Result<Vec<(usize, Vec<String>)>, RenderError>| {
+        for (index, unit) in batch? {
+            results[index] = unit;
+        }
+        Ok::<_, RenderError>(())
+    };
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        store(work())?;
+        for helper in helpers {
+            store(helper.join().unwrap_or_else(|_| {
+                Err(RenderError {
+                    message: "a formatting thread panicked".into(),
+                })
+            }))?;
+        }
+        Ok::<_, RenderError>(())
+    })?;
+    Ok(results)
 }
 
-/// Ends each unit in a chunk, so that the parsed items can be told apart by unit.
-const UNIT_END: &str = "__unit_end! {}";
-
-/// Units of one nesting → the formatted text of each unit's items (indented for its nesting).
-fn format_chunk(chunk: &[(Nesting, String)]) -> Result<Vec<Vec<String>>, RenderError> {
-    let Some((nesting, _)) = chunk.first() else {
-        return Ok(Vec::new());
-    };
-    let mut source = String::new();
-    for (_, text) in chunk {
-        source.push_str(text);
-        source.push(' ');
-        source.push_str(UNIT_END);
-        source.push(' ');
-    }
-    let is_end = |path: &syn::Path| path.is_ident("__unit_end");
-    let mut units: Vec<Vec<String>> = Vec::with_capacity(chunk.len());
-    let mut current = Vec::new();
+/// One unit → the formatted text of each of its items (indented for its nesting).
+fn format_unit(nesting: Nesting, text: &str) -> Result<Vec<String>, RenderError> {
     match nesting {
-        Nesting::Top => {
-            for item in syn::parse_file(&source).map_err(render_error)?.items {
-                if matches!(&item, syn::Item::Macro(m) if is_end(&m.mac.path)) {
-                    units.push(std::mem::take(&mut current));
-                } else {
-                    current.push(unparse_item(item)?);
-                }
-            }
-        }
+        Nesting::Top => syn::parse_file(text)
+            .map_err(render_error)?
+            .items
+            .into_iter()
+            .map(unparse_item)
+            .collect(),
         Nesting::Mod => {
-            let file = syn::parse_file(&format!("mod m {{ {source} }}")).map_err(render_error)?;
-            let Some(syn::Item::Mod(mut module)) = file.items.into_iter().next() else {
-                return Err(RenderError {
-                    message: "a module unit did not parse as a module".into(),
-                });
-            };
-            let Some((brace, items)) = module.content.take() else {
-                return Ok(Vec::new());
-            };
-            for item in items {
-                if matches!(&item, syn::Item::Macro(m) if is_end(&m.mac.path)) {
-                    units.push(std::mem::take(&mut current));
-                } else {
-                    let mut single = module.clone();
-                    single.content = Some((brace, vec![item]));
-                    current.push(inner_lines(&unparse_item(syn::Item::Mod(single))?));
-                }
-            }
+            let items = syn::parse_file(text).map_err(render_error)?.items;
+            // Printed inside a module, so that lines break as they will in the file.
+            let mut module: syn::ItemMod = syn::parse_str("mod m {}").map_err(render_error)?;
+            items
+                .into_iter()
+                .map(|item| {
+                    if let Some((_, content)) = &mut module.content {
+                        *content = vec![item];
+                    }
+                    Ok(inner_lines(&unparse_item(syn::Item::Mod(module.clone()))?))
+                })
+                .collect()
         }
         Nesting::Impl => {
-            let file = syn::parse_file(&format!("impl M {{ {source} }}")).map_err(render_error)?;
-            let Some(syn::Item::Impl(mut block)) = file.items.into_iter().next() else {
-                return Err(RenderError {
-                    message: "an impl unit did not parse as an impl".into(),
-                });
-            };
-            for item in std::mem::take(&mut block.items) {
-                if matches!(&item, syn::ImplItem::Macro(m) if is_end(&m.mac.path)) {
-                    units.push(std::mem::take(&mut current));
-                } else {
-                    let mut single = block.clone();
-                    single.items = vec![item];
-                    current.push(inner_lines(&unparse_item(syn::Item::Impl(single))?));
-                }
-            }
+            let mut block: syn::ItemImpl =
+                syn::parse_str(&format!("impl M {{ {text} }}")).map_err(render_error)?;
+            std::mem::take(&mut block.items)
+                .into_iter()
+                .map(|item| {
+                    block.items = vec![item];
+                    Ok(inner_lines(&unparse_item(syn::Item::Impl(block.clone()))?))
+                })
+                .collect()
         }
     }
-    Ok(units)
 }
 
 /// The lines between a wrapper's first and last line (`mod m {` … `}`).
@@ -232,8 +193,12 @@ fn inner_lines(text: &str) -> String {
 
 /// `item` alone, formatted as a file.
 fn unparse_item(item: syn::Item) -> Result<String, RenderError> {
-    let mut file = syn::parse_file("").map_err(render_error)?;
-    file.items = vec![item];
+    let file = syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    };
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
