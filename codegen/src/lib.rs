@@ -75,8 +75,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
         .filter(|url| {
             !url.contains('{') && (url.starts_with("http://") || url.starts_with("https://"))
         });
-    let types = emit::types_tokens(&defs);
-    let client = emit::client_tokens(&emit::ClientInput {
+    let client = emit::client_units(&emit::ClientInput {
         title,
         default_base_url,
         operations: &operations,
@@ -96,18 +95,22 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             clippy::type_complexity
         )]
     };
-    let mut top = vec![quote! {
-        use callspec_runtime::reqwest;
-        pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
-    }];
+    let mut top: Vec<render::Unit<'_>> = vec![Box::new(|| {
+        quote! {
+            use callspec_runtime::reqwest;
+            pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
+        }
+    })];
     top.extend(client.top);
-    let mut type_items = vec![quote! {
-        #[allow(unused_imports)]
-        use callspec_runtime::reqwest;
-        #[allow(unused_imports)]
-        use serde::{Deserialize, Serialize};
-    }];
-    type_items.extend(types);
+    let mut type_items: Vec<render::Unit<'_>> = vec![Box::new(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use callspec_runtime::reqwest;
+            #[allow(unused_imports)]
+            use serde::{Deserialize, Serialize};
+        }
+    })];
+    type_items.extend(emit::type_units(&defs));
     type_items.extend(client.operation_types);
     let layout = render::Layout {
         crate_attributes,

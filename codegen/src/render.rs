@@ -1,8 +1,9 @@
 //! Tokens → formatted source text, with the `@generated` header.
 //!
 //! The file is formatted unit by unit (each type, each client method) rather than as one
-//! `syn::File`: parsing is most of the cost of generation, units parse independently on every
-//! core, and joining them is where the blank lines between items come from.
+//! `syn::File`: emitting, parsing and printing are most of the cost of generation, units go
+//! through all three independently on every core, and joining them is where the blank lines
+//! between items come from.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -16,17 +17,21 @@ pub struct RenderError {
     pub message: String,
 }
 
+/// One unit of the file (an item, or an item and its impls): a function that emits its tokens,
+/// called by the thread that formats it, since token trees cannot cross threads.
+pub(crate) type Unit<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
+
 /// A block with a head (`impl Client`, `pub mod types`) and items formatted one by one.
-pub(crate) struct Block {
+pub(crate) struct Block<'a> {
     pub head: TokenStream,
-    pub items: Vec<TokenStream>,
+    pub items: Vec<Unit<'a>>,
 }
 
 /// The whole file: crate attributes, top-level items, then blocks.
-pub(crate) struct Layout {
+pub(crate) struct Layout<'a> {
     pub crate_attributes: TokenStream,
-    pub top: Vec<TokenStream>,
-    pub blocks: Vec<Block>,
+    pub top: Vec<Unit<'a>>,
+    pub blocks: Vec<Block<'a>>,
 }
 
 /// Where a unit stands, which decides how it is wrapped for parsing and indented.
@@ -37,16 +42,16 @@ enum Nesting {
     Mod,
 }
 
-pub(crate) fn render(layout: Layout, header: &str) -> Result<String, RenderError> {
-    let mut jobs: Vec<(Nesting, String)> = Vec::new();
+pub(crate) fn render(layout: Layout<'_>, header: &str) -> Result<String, RenderError> {
+    let mut jobs: Vec<(Nesting, &Unit<'_>)> = Vec::new();
     let Layout {
         crate_attributes,
         top,
         blocks,
-    } = layout;
-    jobs.extend(top.into_iter().map(|unit| (Nesting::Top, unit.to_string())));
+    } = &layout;
+    jobs.extend(top.iter().map(|unit| (Nesting::Top, unit)));
     let mut block_heads = Vec::new();
-    for block in &blocks {
+    for block in blocks {
         let head = &block.head;
         block_heads.push(quote! { #head {} }.to_string());
         // `impl` as a token of the head itself, not a word of its doc attributes.
@@ -55,12 +60,12 @@ pub(crate) fn render(layout: Layout, header: &str) -> Result<String, RenderError
                 |token| matches!(token, proc_macro2::TokenTree::Ident(ident) if ident == "impl"),
             );
         let nesting = if is_impl { Nesting::Impl } else { Nesting::Mod };
-        jobs.extend(block.items.iter().map(|unit| (nesting, unit.to_string())));
+        jobs.extend(block.items.iter().map(|unit| (nesting, unit)));
     }
     let formatted = format_all(&jobs)?;
 
     let mut out = format!("{header}\n\n");
-    let attributes: syn::File = syn::parse2(crate_attributes).map_err(render_error)?;
+    let attributes: syn::File = syn::parse2(crate_attributes.clone()).map_err(render_error)?;
     out.push_str(&prettyplease::unparse(&attributes));
     let mut next = formatted.into_iter();
     for _ in 0..jobs
@@ -105,7 +110,7 @@ fn render_error(err: syn::Error) -> RenderError {
 /// keeping their order. Units are handed out one at a time, so that threads finish together
 /// however unevenly the work is spread over the file; each unit is parsed on its own, which keeps
 /// syn's buffers small enough to be reused rather than grown.
-fn format_all(jobs: &[(Nesting, String)]) -> Result<Vec<Vec<String>>, RenderError> {
+fn format_all(jobs: &[(Nesting, &Unit<'_>)]) -> Result<Vec<Vec<String>>, RenderError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8)
@@ -115,10 +120,10 @@ fn format_all(jobs: &[(Nesting, String)]) -> Result<Vec<Vec<String>>, RenderErro
         let mut done = Vec::new();
         loop {
             let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some((nesting, text)) = jobs.get(index) else {
+            let Some((nesting, unit)) = jobs.get(index) else {
                 return Ok(done);
             };
-            done.push((index, format_unit(*nesting, text)?));
+            done.push((index, format_unit(*nesting, unit())?));
         }
     };
     let mut results = vec![Vec::new(); jobs.len()];
@@ -143,17 +148,17 @@ fn format_all(jobs: &[(Nesting, String)]) -> Result<Vec<Vec<String>>, RenderErro
     Ok(results)
 }
 
-/// One unit → the formatted text of each of its items (indented for its nesting).
-fn format_unit(nesting: Nesting, text: &str) -> Result<Vec<String>, RenderError> {
+/// One unit's tokens → the formatted text of each of its items (indented for its nesting).
+fn format_unit(nesting: Nesting, tokens: TokenStream) -> Result<Vec<String>, RenderError> {
     match nesting {
-        Nesting::Top => syn::parse_file(text)
+        Nesting::Top => syn::parse2::<syn::File>(tokens)
             .map_err(render_error)?
             .items
             .into_iter()
             .map(unparse_item)
             .collect(),
         Nesting::Mod => {
-            let items = syn::parse_file(text).map_err(render_error)?.items;
+            let items = syn::parse2::<syn::File>(tokens).map_err(render_error)?.items;
             // Printed inside a module, so that lines break as they will in the file.
             let mut module: syn::ItemMod = syn::parse_str("mod m {}").map_err(render_error)?;
             items
@@ -168,7 +173,7 @@ fn format_unit(nesting: Nesting, text: &str) -> Result<Vec<String>, RenderError>
         }
         Nesting::Impl => {
             let mut block: syn::ItemImpl =
-                syn::parse_str(&format!("impl M {{ {text} }}")).map_err(render_error)?;
+                syn::parse2(quote! { impl M { #tokens } }).map_err(render_error)?;
             std::mem::take(&mut block.items)
                 .into_iter()
                 .map(|item| {

@@ -5,6 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::doc_attrs;
+use crate::render::Unit;
 use super::ident;
 use super::types::{type_tokens, Scope};
 use crate::model::{
@@ -21,59 +22,95 @@ pub(crate) struct ClientInput<'a> {
     pub defs: &'a [TypeDef],
 }
 
-/// The client, in units the renderer formats one by one.
-pub(crate) struct ClientParts {
-    /// Items of the crate root: the default URL, the `Client` struct and its setup `impl`.
-    pub top: Vec<TokenStream>,
+/// The client, in units the renderer emits and formats one by one.
+pub(crate) struct ClientParts<'a> {
+    /// Items of the crate root: the default URL, the `Client` struct and its setup `impl`, and
+    /// `decode_response`.
+    pub top: Vec<Unit<'a>>,
     /// The attributes and head of the `impl` that holds one method per operation.
     pub operations_impl: TokenStream,
-    pub methods: Vec<TokenStream>,
+    pub methods: Vec<Unit<'a>>,
     /// The attributes and head of the `responses` module.
     pub responses_mod: TokenStream,
     /// Its items: the imports, then one function per operation that reads its response.
-    pub responses: Vec<TokenStream>,
+    pub responses: Vec<Unit<'a>>,
     /// What the operations add to `types`: options, headers, response enums.
-    pub operation_types: Vec<TokenStream>,
+    pub operation_types: Vec<Unit<'a>>,
 }
 
 /// The client (crate root) and the operation types (for the `types` module).
-pub(crate) fn client_tokens(input: &ClientInput<'_>) -> ClientParts {
+pub(crate) fn client_units<'a>(input: &ClientInput<'a>) -> ClientParts<'a> {
     let defs = input.defs;
-    let mut operation_types = Vec::new();
-    let mut methods = Vec::new();
-    let mut responses = Vec::new();
-    if !input.operations.is_empty() {
-        responses.push(quote! {
-            #[allow(unused_imports)]
-            use super::{types, Error, RawResponse, ResponseValue};
-        });
+    let operations = input.operations;
+    let mut responses: Vec<Unit<'a>> = Vec::new();
+    if !operations.is_empty() {
+        responses.push(Box::new(|| {
+            quote! {
+                #[allow(unused_imports)]
+                use super::{types, Error, RawResponse, ResponseValue};
+            }
+        }));
     }
-    for operation in input.operations {
-        operation_types.push(operation_types_tokens(operation, defs));
-        methods.push(method(operation, defs));
-        responses.push(response_function(operation, defs));
+    let per_operation = |emit: fn(&Operation, &[TypeDef]) -> TokenStream| {
+        operations
+            .iter()
+            .map(move |operation| Box::new(move || emit(operation, defs)) as Unit<'a>)
+    };
+    let operation_types = per_operation(operation_types_tokens).collect();
+    let methods = per_operation(method).collect();
+    responses.extend(per_operation(response_function));
+    let mut top: Vec<Unit<'a>> = Vec::new();
+    if let Some(url) = input.default_base_url {
+        top.push(Box::new(move || {
+            quote! {
+                /// The first server the spec lists.
+                pub const DEFAULT_BASE_URL: &str = #url;
+            }
+        }));
     }
+    let (title, schemes) = (input.title, input.schemes);
+    top.push(Box::new(move || client_setup(title, operations, schemes)));
+    top.push(Box::new(move || decode_response(operations)));
+    ClientParts {
+        top,
+        operations_impl: quote! {
+            #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::wrong_self_convention)]
+            impl Client
+        },
+        methods,
+        responses_mod: quote! {
+            /// How each operation reads its response: one function per operation, named like its
+            /// [`Client`](crate::Client) method, which the method calls once it has read the
+            /// response whole. Call one to decode a response received some other way (recorded, or
+            /// seen by a proxy): build it with [`RawResponse::new`](crate::RawResponse::new).
+            ///
+            /// A documented status whose body does not decode is
+            /// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload), with serde's
+            /// message.
+            // The error is what every operation returns; boxing it would not make it smaller.
+            #[allow(clippy::result_large_err)]
+            pub mod responses
+        },
+        responses,
+        operation_types,
+    }
+}
+
+/// The `Client` struct and its setup `impl`: constructors, accessors, and a `with_<scheme>`
+/// method per security scheme.
+fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme]) -> TokenStream {
     // Without an operation that needs them, credentials would be dead weight.
-    let uses_auth = input
-        .operations
+    let uses_auth = operations
         .iter()
         .any(|operation| !operation.security.is_empty());
-    let schemes: &[SecurityScheme] = if uses_auth { input.schemes } else { &[] };
+    let schemes: &[SecurityScheme] = if uses_auth { schemes } else { &[] };
     let scheme_methods = schemes.iter().map(scheme_method);
     let credentials_field =
         uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials, });
     let credentials_init =
         uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials::default(), });
-    let title = input.title;
     let client_doc = format!(" A client for the {title}.");
-    let default_base_url = input.default_base_url.map(|url| {
-        quote! {
-            /// The first server the spec lists.
-            pub const DEFAULT_BASE_URL: &str = #url;
-        }
-    });
-    let mut top: Vec<TokenStream> = default_base_url.into_iter().collect();
-    top.push(quote! {
+    quote! {
         #[doc = #client_doc]
         ///
         /// Cloning is cheap: clones share the connection pool.
@@ -83,8 +120,7 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> ClientParts {
             client: reqwest::Client,
             #credentials_field
         }
-    });
-    top.push(quote! {
+
         impl Client {
             /// A client for the API at `base_url`, with a default `reqwest::Client`.
             #[must_use]
@@ -117,30 +153,6 @@ pub(crate) fn client_tokens(input: &ClientInput<'_>) -> ClientParts {
 
             #(#scheme_methods)*
         }
-    });
-    top.push(decode_response(input.operations));
-    ClientParts {
-        top,
-        operations_impl: quote! {
-            #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::wrong_self_convention)]
-            impl Client
-        },
-        methods,
-        responses_mod: quote! {
-            /// How each operation reads its response: one function per operation, named like its
-            /// [`Client`](crate::Client) method, which the method calls once it has read the
-            /// response whole. Call one to decode a response received some other way (recorded, or
-            /// seen by a proxy): build it with [`RawResponse::new`](crate::RawResponse::new).
-            ///
-            /// A documented status whose body does not decode is
-            /// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload), with serde's
-            /// message.
-            // The error is what every operation returns; boxing it would not make it smaller.
-            #[allow(clippy::result_large_err)]
-            pub mod responses
-        },
-        responses,
-        operation_types,
     }
 }
 

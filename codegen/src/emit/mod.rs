@@ -6,9 +6,9 @@ mod types;
 
 use proc_macro2::{Ident, Span};
 
-pub(crate) use client::{client_tokens, ClientInput};
+pub(crate) use client::{client_units, ClientInput};
 pub(crate) use docs::text_lines as doc_text_lines;
-pub(crate) use types::types_tokens;
+pub(crate) use types::type_units;
 
 /// An identifier for a name the model produced; names are made valid by `naming`, and anything
 /// else is a bug worth a readable fallback rather than a panic.

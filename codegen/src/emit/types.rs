@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
+use crate::render::Unit;
 use crate::model::{
     Builtin, Constraints, DefaultValue, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef,
     TypeDef, TypeKind, TypeRef, UntaggedDef,
@@ -96,8 +97,10 @@ pub(crate) fn is_eq(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> bool {
 }
 
 /// One unit (an item and its impls) per type.
-pub(crate) fn types_tokens(defs: &[TypeDef]) -> Vec<TokenStream> {
-    defs.iter().map(|def| type_def(def, defs)).collect()
+pub(crate) fn type_units(defs: &[TypeDef]) -> Vec<Unit<'_>> {
+    defs.iter()
+        .map(|def| Box::new(move || type_def(def, defs)) as Unit<'_>)
+        .collect()
 }
 
 fn type_def(def: &TypeDef, defs: &[TypeDef]) -> TokenStream {
