@@ -158,7 +158,9 @@ fn format_unit(nesting: Nesting, tokens: TokenStream) -> Result<Vec<String>, Ren
             .map(unparse_item)
             .collect(),
         Nesting::Mod => {
-            let items = syn::parse2::<syn::File>(tokens).map_err(render_error)?.items;
+            let items = syn::parse2::<syn::File>(tokens)
+                .map_err(render_error)?
+                .items;
             // Printed inside a module, so that lines break as they will in the file.
             let mut module: syn::ItemMod = syn::parse_str("mod m {}").map_err(render_error)?;
             items

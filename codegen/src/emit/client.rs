@@ -5,7 +5,6 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::doc_attrs;
-use crate::render::Unit;
 use super::ident;
 use super::types::{type_tokens, Scope};
 use crate::model::{
@@ -13,6 +12,7 @@ use crate::model::{
     ResponseBody, ResponseCase, SecurityScheme, SecuritySchemeKind, TypeDef, TypeKind, TypeRef,
 };
 use crate::model::{HeaderField, MultipartPart, PartKind, StatusMatch};
+use crate::render::Unit;
 
 pub(crate) struct ClientInput<'a> {
     pub title: &'a str,

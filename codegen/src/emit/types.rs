@@ -6,11 +6,11 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
-use crate::render::Unit;
 use crate::model::{
     Builtin, Constraints, DefaultValue, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef,
     TypeDef, TypeKind, TypeRef, UntaggedDef,
 };
+use crate::render::Unit;
 
 /// Where a type is named from: inside `types`, or from the crate root.
 #[derive(Clone, Copy, PartialEq, Eq)]
