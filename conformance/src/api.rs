@@ -372,6 +372,17 @@ fn security_schemes(spec: &Value) -> Vec<(String, SecurityScheme)> {
         .collect()
 }
 
+/// Header names that are the HTTP layer's, never parameters.
+const HTTP_OWNED: [&str; 7] = [
+    "accept",
+    "content-type",
+    "authorization",
+    "content-length",
+    "transfer-encoding",
+    "host",
+    "connection",
+];
+
 fn parameter(spec: &Value, at: &JsonPointer) -> Option<Parameter> {
     let (at, object) = follow(spec, at).ok()?;
     let name = object.get("name")?.as_str()?.to_owned();
@@ -382,10 +393,10 @@ fn parameter(spec: &Value, at: &JsonPointer) -> Option<Parameter> {
         "cookie" => Location::Cookie,
         _ => return None,
     };
-    // Headers the HTTP layer owns are not parameters a server checks (OpenAPI says to ignore them).
-    if location == Location::Header
-        && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
-    {
+    // Headers the HTTP layer owns are not parameters: OpenAPI says to ignore Accept,
+    // Content-Type and Authorization, and the framing headers are set by every HTTP client from
+    // the request itself, whatever a spec says of them.
+    if location == Location::Header && HTTP_OWNED.contains(&name.to_ascii_lowercase().as_str()) {
         return None;
     }
     let style = object

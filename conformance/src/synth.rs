@@ -249,10 +249,13 @@ impl<'a> Synthesizer<'a> {
             return value;
         }
         let upper = max.unwrap_or(min.max(8) + 4).max(min);
+        // Never empty unless the schema says so: an empty path segment or header is another
+        // request, not another value.
+        let shortest = if upper == 0 { 0 } else { min.max(1) };
         let length = if self.prefer_examples {
             min.max(8.min(upper))
         } else {
-            self.rng.random_range(min..=upper.min(min + 16))
+            self.rng.random_range(shortest..=upper.min(shortest + 16))
         };
         self.word(length, length)
     }

@@ -1,10 +1,11 @@
 //! The generic answer to a valid request: the spec's example for the first documented success
 //! status, as Prism answers.
 //!
-//! When a success response has several named examples that carry identifiers, they are served as
-//! records: a request whose path parameter equals an example's top-level value (`id`, say) gets
-//! that example, and an unknown identifier gets the documented 404. So a spec with one example
-//! per state of a resource (queued, completed, failed…) is served as that many records.
+//! When the examples of a success response carry identifiers, they are served as records: a
+//! request whose path parameter equals an example's top-level value (`id`, say) gets that
+//! example, and an unknown identifier gets the documented 404. So a spec with one example per
+//! state of a resource (queued, completed, failed…) is served as that many records, and a
+//! retrieval documented with one example serves that one resource.
 
 use codegen::load::{follow, JsonPointer};
 use serde_json::Value;
@@ -122,7 +123,7 @@ enum Record<'a> {
 }
 
 fn pick_record<'a>(examples: &'a [(String, &'a Value)], exchange: &Exchange<'_>) -> Record<'a> {
-    if examples.len() < 2 {
+    if examples.is_empty() {
         return Record::NotRecords;
     }
     for (name, value) in &exchange.path {

@@ -166,6 +166,34 @@ fn from_query(parameter: &Parameter, query: &[(String, String)]) -> Option<Value
     }
 }
 
+/// A form-urlencoded body, typed by its schema's properties: repeated keys of an array
+/// property gather into an array, the rest are scalars.
+#[must_use]
+pub fn form_body(kind: &ValueKind, bytes: &[u8]) -> Value {
+    let properties: &[(String, ValueKind)] = match kind {
+        ValueKind::Object(properties) => properties,
+        _ => &[],
+    };
+    let mut object = Map::new();
+    for (key, value) in form_urlencoded::parse(bytes) {
+        let typed = match kind_of(properties, &key) {
+            ValueKind::Array(items) => {
+                let item = scalar(&value, items);
+                match object.remove(key.as_ref()) {
+                    Some(Value::Array(mut list)) => {
+                        list.push(item);
+                        Value::Array(list)
+                    }
+                    _ => Value::Array(vec![item]),
+                }
+            }
+            other => scalar(&value, other),
+        };
+        object.insert(key.into_owned(), typed);
+    }
+    Value::Object(object)
+}
+
 fn kind_of<'a>(properties: &'a [(String, ValueKind)], name: &str) -> &'a ValueKind {
     properties
         .iter()

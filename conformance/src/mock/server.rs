@@ -15,13 +15,11 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::domain::{Domain, Exchange, Principal};
-use super::params::{extract, parse_cookies, parse_query, RequestParts};
+use super::params::{extract, form_body, parse_cookies, parse_query, RequestParts};
 use super::problem::Problem;
 use super::reply::Reply;
 use super::routes::RouteMatch;
-use crate::api::{
-    is_json, media_matches, Api, Location, MediaType, Operation, SecurityScheme, ValueKind,
-};
+use crate::api::{is_json, media_matches, Api, Location, MediaType, Operation, SecurityScheme};
 
 /// What every request handler shares.
 pub struct MockState {
@@ -257,7 +255,7 @@ async fn read_body(
             .map(|m| m.name.as_str())
             .collect();
         return Err(Problem::new(
-            415,
+            documented_or(operation, 415),
             "unsupported_media_type",
             format!(
                 "Content-Type `{content_type}` is not accepted; send {}.",
@@ -267,7 +265,7 @@ async fn read_body(
     };
     let too_large = || {
         Problem::new(
-            413,
+            documented_or(operation, 413),
             "payload_too_large",
             format!("The request body exceeds {limit} bytes."),
         )
@@ -288,6 +286,16 @@ async fn read_body(
         problem
     })?;
     Ok(value.map(|value| (media.name.clone(), value)))
+}
+
+/// `status` when the operation documents it, else the operation's documented client error for
+/// an invalid request (400 or 422), else `status` anyway: a refusal should use what the spec
+/// lists where it can.
+fn documented_or(operation: &Operation, status: u16) -> u16 {
+    operation
+        .client_error_status(&[status, 400, 422])
+        .filter(|s| *s == status || operation.response_for(status).is_none())
+        .unwrap_or(status)
 }
 
 fn body_required(operation: &Operation) -> Problem {
@@ -324,56 +332,6 @@ fn describe_json_error(err: &serde_json::Error) -> String {
     let text = err.to_string();
     // serde_json appends " at line L column C"; the caller says where itself.
     text.split(" at line ").next().unwrap_or(&text).to_owned()
-}
-
-fn form_body(kind: &ValueKind, bytes: &[u8]) -> Value {
-    let properties: &[(String, ValueKind)] = match kind {
-        ValueKind::Object(properties) => properties,
-        _ => &[],
-    };
-    let mut object = Map::new();
-    for (key, value) in form_urlencoded::parse(bytes) {
-        let property_kind = properties
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map_or(&ValueKind::Any, |(_, kind)| kind);
-        let typed = match property_kind {
-            ValueKind::Array(items) => {
-                let item = typed_text(&value, items);
-                match object.remove(key.as_ref()) {
-                    Some(Value::Array(mut list)) => {
-                        list.push(item);
-                        Value::Array(list)
-                    }
-                    _ => Value::Array(vec![item]),
-                }
-            }
-            other => typed_text(&value, other),
-        };
-        object.insert(key.into_owned(), typed);
-    }
-    Value::Object(object)
-}
-
-fn typed_text(text: &str, kind: &ValueKind) -> Value {
-    let pairs = [("v".to_owned(), text.to_owned())];
-    let parameter = crate::api::Parameter {
-        name: "v".into(),
-        location: Location::Query,
-        required: false,
-        style: "form".into(),
-        explode: true,
-        kind: kind.clone(),
-        schema: None,
-    };
-    extract(
-        &parameter,
-        &RequestParts {
-            query: &pairs,
-            ..RequestParts::default()
-        },
-    )
-    .unwrap_or(Value::Null)
 }
 
 type ParameterValues = (Map<String, Value>, Map<String, Value>);
@@ -493,6 +451,7 @@ fn finish(state: &MockState, operation: Option<&Operation>, reply: &mut Reply, r
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::ValueKind;
 
     #[test]
     fn media_types_match_by_essence_and_range() {

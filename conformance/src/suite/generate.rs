@@ -13,7 +13,10 @@ use serde_json::{json, Map, Value};
 
 use super::config::SuiteConfig;
 use super::exchange::Call;
-use crate::api::{header_text as text, Api, Location, Operation, Parameter, SecurityScheme};
+use crate::api::{
+    header_text as text, Api, Location, Operation, Parameter, SecurityScheme, ValueKind,
+};
+use crate::mock::params::{extract, form_body, RequestParts};
 use crate::schema::Direction;
 use crate::synth::{valid_value, Synthesizer};
 
@@ -226,7 +229,12 @@ impl<'a> Generator<'a> {
                 if parameter.location == Location::Path && value == json!("") {
                     continue;
                 }
-                let Some(violation) = validator.validate(&value).into_iter().next() else {
+                // What the server reads is text, typed by the schema: `-1` is a fine string, and
+                // a value a server cannot read as this parameter is no value of it.
+                let Some(received) = as_received(parameter, &value) else {
+                    continue;
+                };
+                let Some(violation) = validator.validate(&received).into_iter().next() else {
                     continue;
                 };
                 if !broken.insert(format!("{}{}", parameter.name, violation.schema_path)) {
@@ -373,8 +381,27 @@ impl<'a> Generator<'a> {
                 None => {}
             }
         }
+        let Some(body) = &self.operation.body else {
+            return Some(parts);
+        };
+        let structured = body
+            .media_types
+            .iter()
+            .any(|m| m.name.contains("json") || m.name == "application/x-www-form-urlencoded");
         if let Some((media, value)) = self.valid_body(variant) {
             parts.body = Some((media.clone(), encode_body(&media, &value)));
+        } else if structured && body.required {
+            // No valid body could be made up for this variant: no valid request either.
+            return None;
+        } else if let Some(media) = body
+            .media_types
+            .iter()
+            .find(|m| !m.name.contains('*'))
+            .filter(|_| body.required && !structured)
+        {
+            // A body no schema describes as JSON (bytes, text, multipart): any bytes of its
+            // media type are what the spec allows.
+            parts.body = Some((media.name.clone(), b"example".to_vec()));
         }
         Some(parts)
     }
@@ -409,28 +436,25 @@ impl<'a> Generator<'a> {
         let site = media.schema.as_ref()?;
         let validator = site.validator(&self.api.spec).ok()?;
         let seed = self.seed.wrapping_add(variant * 104_729);
-        let value = if variant == 0 {
-            valid_value(
+        let form = media.name == "application/x-www-form-urlencoded";
+        // The spec's examples first, then made-up values with optional parts on and off; each
+        // checked as the server will read it (a form cannot carry an empty array, say).
+        let value = (0..=16).find_map(|attempt| {
+            let value = Synthesizer::new(
                 &self.api.spec,
-                &site.at,
+                seed.wrapping_add(attempt),
                 Direction::Request,
-                seed,
-                validator,
-            )?
-        } else {
-            // Varied values: made up rather than the spec's examples, optional parts on and off.
-            (0..16).find_map(|attempt| {
-                let value = Synthesizer::new(
-                    &self.api.spec,
-                    seed.wrapping_add(attempt),
-                    Direction::Request,
-                )
-                .prefer_examples(false)
-                .include_optional(variant % 2 == 1)
-                .value(&site.at);
-                validator.is_valid(&value).then_some(value)
-            })?
-        };
+            )
+            .prefer_examples(variant == 0 && attempt == 0)
+            .include_optional(variant == 0 || variant % 2 == 1)
+            .value(&site.at);
+            let received = if form {
+                form_body(&media.kind, &encode_body(&media.name, &value))
+            } else {
+                value.clone()
+            };
+            validator.is_valid(&received).then_some(value)
+        })?;
         Some((media.name.clone(), value))
     }
 
@@ -511,6 +535,41 @@ impl<'a> Generator<'a> {
     }
 }
 
+/// `value` as a server reads it back from the request: its text, typed by the parameter's schema
+/// (the mock's reading, which follows OpenAPI's styles).
+fn as_received(parameter: &Parameter, value: &Value) -> Option<Value> {
+    let raw = text(value);
+    let pairs = [(parameter.name.clone(), raw.clone())];
+    let mut headers = reqwest::header::HeaderMap::new();
+    let parts = match parameter.location {
+        Location::Path => RequestParts {
+            path: &pairs,
+            ..RequestParts::default()
+        },
+        Location::Query => RequestParts {
+            query: &pairs,
+            ..RequestParts::default()
+        },
+        Location::Cookie => RequestParts {
+            cookies: &pairs,
+            ..RequestParts::default()
+        },
+        Location::Header => {
+            if let (Ok(name), Ok(header)) = (
+                reqwest::header::HeaderName::try_from(parameter.name.as_str()),
+                reqwest::header::HeaderValue::try_from(raw.as_str()),
+            ) {
+                headers.insert(name, header);
+            }
+            RequestParts {
+                headers: Some(&headers),
+                ..RequestParts::default()
+            }
+        }
+    };
+    extract(parameter, &parts)
+}
+
 fn set_parameter(parts: &mut Parts, parameter: &Parameter, value: &Value) {
     remove_parameter(parts, parameter);
     let name = parameter.name.clone();
@@ -547,7 +606,16 @@ fn remove_parameter(parts: &mut Parts, parameter: &Parameter) {
         Location::Header => &mut parts.headers,
         Location::Cookie => &mut parts.cookies,
     };
-    list.retain(|(n, _)| n != name && !n.starts_with(&format!("{name}[")));
+    // An exploded object is sent as one query parameter per property.
+    let exploded: Vec<&str> = match (&parameter.kind, parameter.location, parameter.explode) {
+        (ValueKind::Object(properties), Location::Query, true) if parameter.style == "form" => {
+            properties.iter().map(|(n, _)| n.as_str()).collect()
+        }
+        _ => Vec::new(),
+    };
+    list.retain(|(n, _)| {
+        n != name && !n.starts_with(&format!("{name}[")) && !exploded.contains(&n.as_str())
+    });
 }
 
 fn encode_body(media: &str, value: &Value) -> Vec<u8> {

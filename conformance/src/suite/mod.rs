@@ -34,7 +34,7 @@ use checks::{
     ignored_auth, is_analysis_api, link_availability, long_running_lifecycle,
     negative_data_rejection, not_a_server_error, positive_data_acceptance, rate_limit_consistency,
     response_headers_conformance, response_schema_conformance, status_code_conformance,
-    tenant_isolation, unknown_resource_not_found, Context,
+    tenant_isolation, unknown_resource_not_found, Context, Probe,
 };
 pub use config::{AnalysisFixtures, Limits, Secret, SuiteConfig, TokenAndSession};
 use exchange::Redactor;
@@ -161,6 +161,13 @@ async fn explore(context: &Context<'_>) {
                 .target
                 .send(&operation.id, &plan.purpose, plan.call)
                 .await;
+            match plan.intent {
+                Intent::Invalid(_) => context.mark_probe(exchange.id, Probe::Invalid),
+                Intent::NoCredentials | Intent::BadCredentials => {
+                    context.mark_probe(exchange.id, Probe::Unauthenticated);
+                }
+                Intent::Valid | Intent::Boundary => {}
+            }
             match &plan.intent {
                 Intent::Valid | Intent::Boundary => {
                     positive_data_acceptance::judge(context, &exchange)

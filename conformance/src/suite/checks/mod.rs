@@ -24,6 +24,7 @@ pub mod status_code_conformance;
 pub mod tenant_isolation;
 pub mod unknown_resource_not_found;
 
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::api::{Api, Location, Operation};
@@ -72,6 +73,29 @@ pub struct Context<'a> {
     pub seed: u64,
     pub max_examples: usize,
     ledger: Mutex<Ledger>,
+    /// Exchanges whose request was invalid or unauthenticated on purpose.
+    probes: Mutex<BTreeMap<usize, Probe>>,
+}
+
+/// A request sent to be refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// It breaks a constraint of the spec.
+    Invalid,
+    /// It carries no credentials, or ones no server can know.
+    Unauthenticated,
+}
+
+impl Probe {
+    /// The refusals HTTP itself prescribes for such a request (RFC 9110), fine even where the
+    /// spec forgot to document them.
+    #[must_use]
+    pub fn standard_refusal(self, status: u16) -> bool {
+        match self {
+            Probe::Invalid => matches!(status, 400 | 413 | 415 | 422),
+            Probe::Unauthenticated => matches!(status, 401 | 403),
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -90,7 +114,26 @@ impl<'a> Context<'a> {
             seed,
             max_examples,
             ledger: Mutex::new(Ledger::default()),
+            probes: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// Records that exchange `id` sent a request to be refused.
+    pub fn mark_probe(&self, id: usize, probe: Probe) {
+        self.probes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, probe);
+    }
+
+    /// What exchange `id` probed, when it sent a request to be refused.
+    #[must_use]
+    pub fn probe(&self, id: usize) -> Option<Probe> {
+        self.probes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+            .copied()
     }
 
     pub fn ledger(&self) -> MutexGuard<'_, Ledger> {

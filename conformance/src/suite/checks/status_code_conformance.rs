@@ -17,8 +17,14 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
     if operation.responses.is_empty() {
         return;
     }
+    // A request sent to be refused may get the refusal HTTP prescribes (401 without
+    // credentials, 415 for a media type…) even where the spec forgot to list it: that is the
+    // spec's gap, not the server's fault.
+    let refused_probe = context
+        .probe(exchange.id)
+        .is_some_and(|probe| probe.standard_refusal(answer.status));
     let mut ledger = context.ledger();
-    if operation.response_for(answer.status).is_some() {
+    if operation.response_for(answer.status).is_some() || refused_probe {
         ledger.examined(INFO.name, &exchange.operation);
         return;
     }
