@@ -2,6 +2,8 @@
 //! library; no logic of the product lives here.
 
 mod bench;
+#[cfg(feature = "typed-clients")]
+mod bench_client;
 mod bench_mock;
 mod check_spec;
 mod codegen;
@@ -44,6 +46,10 @@ enum Command {
     Corpus(corpus::Args),
     /// Time generation (and optionally `cargo check`) per spec of the corpus; prints medians.
     Bench(bench::Args),
+    /// What the generated client costs over a hand-written reqwest call (GET against the
+    /// embedded mock on loopback); prints figures.
+    #[cfg(feature = "typed-clients")]
+    BenchClient(bench_client::Args),
     /// Requests per second and latency of the embedded mock (GET and POST of the analysis API),
     /// with a load generator on loopback; prints figures.
     BenchMock(bench_mock::Args),
@@ -65,6 +71,8 @@ fn main() -> ExitCode {
         Command::Mock(args) => mock::run(&args),
         Command::Conformance(args) => conformance::run(&args),
         Command::BenchMock(args) => bench_mock::run(&args),
+        #[cfg(feature = "typed-clients")]
+        Command::BenchClient(args) => bench_client::run(&args),
     };
     match result {
         Ok(code) => code,
