@@ -55,6 +55,9 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let mut warnings = spec.warnings.clone();
     warnings.extend(std::mem::take(&mut space.warnings));
     warnings.extend(operation_warnings);
+    let (long_running, long_running_warnings) =
+        model::build_long_running(raw, &operations, &schemes, &mut space);
+    warnings.extend(long_running_warnings);
     let mut defs = std::mem::take(&mut space.defs);
     model::break_cycles(&mut defs);
     model::describe_undocumented(&mut defs, raw);
@@ -82,6 +85,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
         schemes: &schemes,
         defs: &defs,
     });
+    let waits = emit::long_running_units(&long_running, &operations, &defs);
     let crate_doc = crate_doc(raw, title, version);
     let crate_attributes = quote! {
         #crate_doc
@@ -101,6 +105,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
         }
     })];
+    top.extend(waits.top);
     top.extend(client.top);
     let mut type_items: Vec<render::Unit<'_>> = vec![Box::new(|| {
         quote! {
@@ -112,26 +117,34 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     })];
     type_items.extend(emit::type_units(&defs));
     type_items.extend(client.operation_types);
+    type_items.extend(waits.types);
+    let mut blocks = vec![render::Block {
+        head: client.operations_impl,
+        items: client.methods,
+    }];
+    if !waits.methods.is_empty() {
+        blocks.push(render::Block {
+            head: waits.impl_head,
+            items: waits.methods,
+        });
+    }
+    blocks.extend([
+        render::Block {
+            head: client.responses_mod,
+            items: client.responses,
+        },
+        render::Block {
+            head: quote! {
+                /// The types of the spec's schemas, and of each operation's options, headers and responses.
+                pub mod types
+            },
+            items: type_items,
+        },
+    ]);
     let layout = render::Layout {
         crate_attributes,
         top,
-        blocks: vec![
-            render::Block {
-                head: client.operations_impl,
-                items: client.methods,
-            },
-            render::Block {
-                head: client.responses_mod,
-                items: client.responses,
-            },
-            render::Block {
-                head: quote! {
-                    /// The types of the spec's schemas, and of each operation's options, headers and responses.
-                    pub mod types
-                },
-                items: type_items,
-            },
-        ],
+        blocks,
     };
     let source = render::render(layout, &options.header)?;
     Ok(Generated {

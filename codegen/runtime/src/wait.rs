@@ -257,8 +257,8 @@ impl std::error::Error for LinkError {}
 ///
 /// # Errors
 /// When the pointer names nothing in `source`, or the value there does not decode as `P`.
-pub fn link_value<P: DeserializeOwned>(
-    source: &impl Serialize,
+pub fn link_value<P: DeserializeOwned, S: Serialize + ?Sized>(
+    source: &S,
     expression: &'static str,
 ) -> Result<P, LinkError> {
     let error = |message: String| LinkError {
@@ -364,6 +364,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use reqwest::StatusCode;
@@ -438,7 +439,7 @@ mod tests {
         assert_eq!(id, "j1");
         let whole: String = link_value(&"sess", "$request.path.session").unwrap_or_default();
         assert_eq!(whole, "sess");
-        let missing = link_value::<String>(&job, "$response.body#/nope");
+        let missing = link_value::<String, _>(&job, "$response.body#/nope");
         assert!(matches!(
             missing,
             Err(LinkError {
@@ -446,7 +447,7 @@ mod tests {
                 ..
             })
         ));
-        let wrong = link_value::<u32>(&job, "$response.body#/id");
+        let wrong = link_value::<u32, _>(&job, "$response.body#/id");
         assert!(wrong.is_err());
     }
 

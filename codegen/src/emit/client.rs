@@ -365,7 +365,7 @@ fn headers_type(headers: Option<&(String, Vec<HeaderField>)>) -> TokenStream {
 
 /// Whether a method takes a parameter of type `ty` by value (cheap `Copy` values) rather than
 /// by reference.
-fn passed_by_value(ty: &TypeRef) -> bool {
+pub(super) fn passed_by_value(ty: &TypeRef) -> bool {
     matches!(
         ty,
         TypeRef::Builtin(
@@ -389,7 +389,7 @@ fn passed_by_value(ty: &TypeRef) -> bool {
 
 /// How a method takes a parameter of type `ty`: cheap values by value, strings as `&str`, the
 /// rest by reference.
-fn argument_type(ty: &TypeRef, defs: &[TypeDef]) -> TokenStream {
+pub(super) fn argument_type(ty: &TypeRef, defs: &[TypeDef]) -> TokenStream {
     match ty {
         TypeRef::Builtin(Builtin::String) => quote! { &str },
         _ if passed_by_value(ty) => type_tokens(ty, defs, Scope::Root),
@@ -628,7 +628,7 @@ fn url_tokens(operation: &Operation) -> TokenStream {
     }
 }
 
-fn body_argument(body: &Body, defs: &[TypeDef]) -> TokenStream {
+pub(super) fn body_argument(body: &Body, defs: &[TypeDef]) -> TokenStream {
     let ty = match body.kind {
         BodyKind::Bytes => quote! { impl Into<reqwest::Body> },
         BodyKind::Text => quote! { impl Into<String> },

@@ -2,12 +2,14 @@
 
 mod client;
 mod docs;
+mod long_running;
 mod types;
 
 use proc_macro2::{Ident, Span};
 
 pub(crate) use client::{client_units, ClientInput};
 pub(crate) use docs::text_lines as doc_text_lines;
+pub(crate) use long_running::long_running_units;
 pub(crate) use types::type_units;
 
 /// An identifier for a name the model produced; names are made valid by `naming`, and anything

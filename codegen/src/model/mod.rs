@@ -5,12 +5,14 @@
 
 mod defaults;
 mod describe;
+mod long_running;
 mod operations;
 mod recursion;
 mod types;
 
 pub(crate) use defaults::apply_defaults;
 pub(crate) use describe::describe_undocumented;
+pub use long_running::{build_long_running, Binding, LongRunning, Source};
 pub use operations::{
     build_operations, Body, BodyKind, Operation, Param, ParamLocation, QueryStyle, ResponseBody,
     ResponseCase, Responses, SecurityScheme, SecuritySchemeKind,

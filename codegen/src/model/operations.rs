@@ -16,7 +16,7 @@ const METHODS: [&str; 8] = [
 
 /// Method names the generated `Client` defines itself, which operations and credential setters
 /// must not take.
-const RESERVED_METHODS: [&str; 4] = ["new", "with_client", "base_url", "client"];
+pub(super) const RESERVED_METHODS: [&str; 4] = ["new", "with_client", "base_url", "client"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {

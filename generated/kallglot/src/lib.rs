@@ -28,6 +28,8 @@ use callspec_runtime::reqwest;
 
 pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
 
+pub use callspec_runtime::{WaitError, WaitOptions};
+
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
 
@@ -185,6 +187,96 @@ impl Client {
         let response = request.send().await.map_err(Error::Communication)?;
         let response = RawResponse::read(response).await.map_err(Error::Communication)?;
         responses::get_analysis(response)
+    }
+}
+
+/// Long-running operations (the spec's `x-long-running`): wait until their work ends.
+#[allow(clippy::too_many_arguments, clippy::result_large_err)]
+impl Client {
+    /// Waits until the work started by [`create_analysis`](Self::create_analysis) ends: polls
+    /// [`get_analysis`](Self::get_analysis) (`GET /v1/analyses/{id}`) until `/status` reads a
+    /// terminal value.
+    ///
+    /// - `/status` reads `completed` or `complete`: that response;
+    /// - `/status` reads `failed`: [`WaitError::Failed`](crate::WaitError::Failed), with that
+    ///   response;
+    /// - no terminal value before the timeout:
+    ///   [`WaitError::TimedOut`](crate::WaitError::TimedOut), with the last response seen;
+    /// - a poll fails: [`WaitError::Poll`](crate::WaitError::Poll), with the error of
+    ///   [`get_analysis`](Self::get_analysis).
+    ///
+    /// Any other value of `/status` (or none) keeps polling.
+    ///
+    /// Polls at once, then every 2 s, growing by half each time up to 8 s (longer when a poll
+    /// response asks for it with `Retry-After`), and gives up after 120 s. `options` overrides
+    /// these defaults, which come from the `x-long-running` of
+    /// `POST /v1/sessions/{session_id}/analysis`.
+    ///
+    /// Cancellation-safe: dropping the future stops polling (a poll request in flight is dropped
+    /// with it); nothing runs in the background.
+    pub async fn wait_for_analysis(
+        &self,
+        id: &types::AnalysisId,
+        options: WaitOptions,
+    ) -> Result<
+        ResponseValue<types::Analysis, types::GetAnalysisHeaders>,
+        types::WaitForAnalysisError,
+    > {
+        const POLLING: callspec_runtime::Polling = callspec_runtime::Polling {
+            status: "/status",
+            succeeded: &["completed", "complete"],
+            failed: &["failed"],
+            interval: std::time::Duration::from_secs(2),
+            timeout: std::time::Duration::from_secs(120),
+        };
+        callspec_runtime::wait_until(&POLLING, options, || self.get_analysis(id)).await
+    }
+
+    /// Calls [`create_analysis`](Self::create_analysis), then waits until the work it started
+    /// ends, as [`wait_for_analysis`](Self::wait_for_analysis) does: polls
+    /// [`get_analysis`](Self::get_analysis) (`GET /v1/analyses/{id}`) with `id` from
+    /// `$response.body#/id` (the response's link `GetAnalysis`).
+    ///
+    /// - `/status` reads `completed` or `complete`: that response;
+    /// - `/status` reads `failed`: [`WaitError::Failed`](crate::WaitError::Failed), with that
+    ///   response;
+    /// - no terminal value before the timeout:
+    ///   [`WaitError::TimedOut`](crate::WaitError::TimedOut), with the last response seen;
+    /// - a poll fails: [`WaitError::Poll`](crate::WaitError::Poll), with the error of
+    ///   [`get_analysis`](Self::get_analysis);
+    /// - the call fails: [`WaitError::Create`](crate::WaitError::Create), and nothing is polled;
+    /// - its response lacks what the polling operation needs:
+    ///   [`WaitError::Link`](crate::WaitError::Link).
+    ///
+    /// Any other value of `/status` (or none) keeps polling.
+    ///
+    /// Polls one interval after the call's response, then every 2 s, growing by half each time up
+    /// to 8 s (longer when a poll response asks for it with `Retry-After`), and gives up after
+    /// 120 s. `options` overrides these defaults, which come from the `x-long-running` of
+    /// `POST /v1/sessions/{session_id}/analysis`. The timeout counts from the call's response.
+    ///
+    /// Cancellation-safe: dropping the future stops polling (a poll request in flight is dropped
+    /// with it); nothing runs in the background. Work the call has started goes on on the server.
+    pub async fn create_analysis_and_wait(
+        &self,
+        session_id: &types::SessionId,
+        body: Option<&types::CreateAnalysisRequest>,
+        options: WaitOptions,
+    ) -> Result<
+        ResponseValue<types::Analysis, types::GetAnalysisHeaders>,
+        types::CreateAnalysisAndWaitError,
+    > {
+        let created = self
+            .create_analysis(session_id, body)
+            .await
+            .map_err(WaitError::Create)?;
+        let id: types::AnalysisId = callspec_runtime::link_value(
+            &*created,
+            "$response.body#/id",
+        )?;
+        self.wait_for_analysis(&id, options.after_start())
+            .await
+            .map_err(WaitError::after_create)
     }
 }
 
@@ -1709,4 +1801,24 @@ pub mod types {
             }
         }
     }
+
+    /// Why [`Client::wait_for_analysis`](crate::Client::wait_for_analysis) did not return a value
+    /// in a succeeded state.
+    pub type WaitForAnalysisError = callspec_runtime::WaitError<
+        Analysis,
+        GetAnalysisHeaders,
+        Error,
+        GetAnalysisErrorHeaders,
+    >;
+
+    /// Why [`Client::create_analysis_and_wait`](crate::Client::create_analysis_and_wait) did not
+    /// return a value in a succeeded state ([`WaitError::Create`](crate::WaitError::Create)
+    /// carries the error of [`Client::create_analysis`](crate::Client::create_analysis)).
+    pub type CreateAnalysisAndWaitError = callspec_runtime::WaitError<
+        Analysis,
+        GetAnalysisHeaders,
+        Error,
+        GetAnalysisErrorHeaders,
+        callspec_runtime::Error<Error, CreateAnalysisErrorHeaders>,
+    >;
 }
