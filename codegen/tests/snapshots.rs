@@ -75,6 +75,7 @@ fixtures!(
     operation_keys,
     no_operations,
     doc_edge_cases,
+    long_running,
 );
 
 #[test]

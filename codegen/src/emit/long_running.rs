@@ -182,18 +182,25 @@ fn error_in_types(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
 }
 
 /// `T, H, E, EH` of the polling operation, inside `types`.
-fn wait_error_params(poll: &Operation, defs: &[TypeDef]) -> TokenStream {
-    let value = poll_body(poll, defs, Scope::Types);
-    let headers = headers_in_types(poll.responses.headers.as_ref());
-    let error = error_in_types(poll, defs);
-    let error_headers = headers_in_types(poll.responses.error_headers.as_ref());
-    quote! { #value, #headers, #error, #error_headers }
+/// Trailing `()`s are left out (the parameters' default) unless `keep_all`.
+fn wait_error_params(poll: &Operation, defs: &[TypeDef], keep_all: bool) -> TokenStream {
+    let mut params = vec![
+        poll_body(poll, defs, Scope::Types),
+        headers_in_types(poll.responses.headers.as_ref()),
+        error_in_types(poll, defs),
+        headers_in_types(poll.responses.error_headers.as_ref()),
+    ];
+    let unit = quote! { () }.to_string();
+    while !keep_all && params.len() > 1 && params.last().is_some_and(|p| p.to_string() == unit) {
+        params.pop();
+    }
+    quote! { #(#params),* }
 }
 
 fn wait_error(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) -> TokenStream {
     let poll = &operations[item.poll];
     let name = ident(&item.wait_error);
-    let params = wait_error_params(poll, defs);
+    let params = wait_error_params(poll, defs, false);
     let doc = doc_tokens(&format!(
         "Why [`Client::{method}`](crate::Client::{method}) did not return a value in a succeeded state.",
         method = item.wait_method
@@ -207,7 +214,7 @@ fn wait_error(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) ->
 fn and_wait_error(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) -> TokenStream {
     let (start, poll) = (&operations[item.start], &operations[item.poll]);
     let name = ident(&item.and_wait_error);
-    let params = wait_error_params(poll, defs);
+    let params = wait_error_params(poll, defs, true);
     let start_error = error_in_types(start, defs);
     let start_error_headers = headers_in_types(start.responses.error_headers.as_ref());
     let doc = doc_tokens(&format!(
@@ -432,6 +439,12 @@ fn and_wait_method(item: &LongRunning, operations: &[Operation], defs: &[TypeDef
     } else {
         String::new()
     };
+    let mut more = vec![
+        "- the call fails: [`WaitError::Create`](crate::WaitError::Create), and nothing is polled;",
+    ];
+    if !takes.is_empty() {
+        more.push("- a value the polling operation needs is not in the call's response or does not convert: [`WaitError::Link`](crate::WaitError::Link);");
+    }
     let doc = doc_tokens(&format!(
         "Calls [`{start}`](Self::{start}), then waits until the work it started ends, as [`{wait}`](Self::{wait}) does: polls [`{poll}`](Self::{poll}) (`{method} {path}`) with {bindings}{link}.{optional_note}\n\n{outcomes}\n\n{terms}",
         start = start.method_name,
@@ -440,10 +453,7 @@ fn and_wait_method(item: &LongRunning, operations: &[Operation], defs: &[TypeDef
         method = poll.http_method,
         path = poll.path,
         bindings = described.join(", "),
-        outcomes = outcomes(item, poll, &[
-            "- the call fails: [`WaitError::Create`](crate::WaitError::Create), and nothing is polled;",
-            "- its response lacks what the polling operation needs: [`WaitError::Link`](crate::WaitError::Link);",
-        ]),
+        outcomes = outcomes(item, poll, &more),
         terms = wait_terms(item, start, true),
     ));
     quote! {

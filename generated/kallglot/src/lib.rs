@@ -245,7 +245,7 @@ impl Client {
     /// - a poll fails: [`WaitError::Poll`](crate::WaitError::Poll), with the error of
     ///   [`get_analysis`](Self::get_analysis);
     /// - the call fails: [`WaitError::Create`](crate::WaitError::Create), and nothing is polled;
-    /// - its response lacks what the polling operation needs:
+    /// - a value the polling operation needs is not in the call's response or does not convert:
     ///   [`WaitError::Link`](crate::WaitError::Link).
     ///
     /// Any other value of `/status` (or none) keeps polling.
