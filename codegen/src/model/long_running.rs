@@ -654,3 +654,112 @@ fn single_json_success(operation: &Operation) -> bool {
     };
     responses.success_enum.is_none() && types.all(|ty| ty == Some::<&TypeRef>(first))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    fn spec(extension: &serde_json::Value) -> serde_json::Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Jobs", "version": "1"},
+            "paths": {
+                "/jobs": {"post": {
+                    "operationId": "startJob",
+                    "responses": {"202": {
+                        "description": "Started.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}},
+                        "links": {"GetJob": {"operationId": "getJob", "parameters": {"id": "$response.body#/id"}}}
+                    }},
+                    "x-long-running": extension
+                }},
+                "/jobs/{id}": {"get": {
+                    "operationId": "getJob",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": {
+                        "description": "The job.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}
+                    }}
+                }}
+            },
+            "components": {"schemas": {"Job": {
+                "type": "object",
+                "required": ["id", "state"],
+                "properties": {"id": {"type": "string"}, "state": {"type": "string"}}
+            }}}
+        })
+    }
+
+    fn generate(extension: &serde_json::Value) -> crate::Generated {
+        let text = spec(extension).to_string();
+        let loaded = crate::load("jobs.json", &text).unwrap_or_else(|err| panic!("{err}"));
+        crate::generate(
+            &loaded,
+            &crate::GenerateOptions {
+                header: "// test".into(),
+            },
+        )
+        .unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    fn sound() -> serde_json::Value {
+        json!({
+            "link": "GetJob", "status": "/state", "succeeded": ["done"], "failed": ["error"],
+            "poll-interval-seconds": 1, "timeout-seconds": 60
+        })
+    }
+
+    #[test]
+    fn a_sound_extension_yields_both_helpers_and_no_warning() {
+        let generated = generate(&sound());
+        assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+        assert!(generated.source.contains("pub async fn wait_for_job("));
+        assert!(generated
+            .source
+            .contains("pub async fn start_job_and_wait("));
+    }
+
+    #[test]
+    fn any_wrong_value_is_a_warning_at_its_pointer_and_no_helper() {
+        let wrong = [
+            json!(null),
+            json!(0),
+            json!(-1),
+            json!(1e300),
+            json!(""),
+            json!("x"),
+            json!([]),
+            json!([null]),
+            json!({}),
+            json!({"a": [1]}),
+            json!(true),
+        ];
+        for key in super::KEYS.iter().chain(&["other"]) {
+            for value in &wrong {
+                let mut extension = sound();
+                extension[*key] = value.clone();
+                let generated = generate(&extension);
+                if generated.warnings.is_empty() {
+                    // A few replacements are sound (`failed: []`, a description, a number of
+                    // seconds): the helper is then generated.
+                    assert!(
+                        generated.source.contains("start_job_and_wait"),
+                        "{key}: {value}"
+                    );
+                    continue;
+                }
+                assert!(
+                    generated
+                        .warnings
+                        .iter()
+                        .all(|w| w.pointer.starts_with("/paths/~1jobs/post/x-long-running")),
+                    "{key}: {value}: {:?}",
+                    generated.warnings
+                );
+                assert!(!generated.source.contains("_and_wait"), "{key}: {value}");
+            }
+        }
+        let generated = generate(&json!("not an object"));
+        assert_eq!(generated.warnings.len(), 2, "{:?}", generated.warnings);
+    }
+}
