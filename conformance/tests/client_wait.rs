@@ -202,3 +202,29 @@ async fn dropping_the_wait_stops_polling() {
     );
     mock.stop().await;
 }
+
+/// The same timeout on the real clock, with small intervals: real sockets and real timers agree
+/// with the paused-clock tests.
+#[tokio::test]
+async fn on_the_real_clock_the_timeout_holds_too() {
+    let mock = mock_taking(Duration::from_secs(60)).await;
+    let client = Client::new(mock.base_url()).with_bearer_auth(ACME);
+    let (interval, timeout) = (Duration::from_millis(100), Duration::from_millis(300));
+    let options = WaitOptions::new().interval(interval).timeout(timeout);
+    let started = std::time::Instant::now();
+    let result = client
+        .create_analysis_and_wait(&session(SESSION), None, options)
+        .await;
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(result, Err(WaitError::TimedOut { last: Some(_), .. })),
+        "{result:?}"
+    );
+    // Measured from before the create, whose round trip (a few ms) comes on top of the timeout.
+    assert!(
+        elapsed >= timeout && elapsed <= timeout + interval,
+        "elapsed {elapsed:?}"
+    );
+    println!("real clock: timed out after {elapsed:?} (timeout {timeout:?})");
+    mock.stop().await;
+}
