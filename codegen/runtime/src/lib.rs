@@ -5,6 +5,12 @@
 //! ([`path_segment`], [`Query`], [`header_value`], [`Cookies`]), request bodies ([`json_body`],
 //! [`form_body`], multipart parts), [`Credentials`], and serde helpers for the
 //! shapes OpenAPI allows and serde does not spell out ([`double_option`], [`Base64`]).
+//!
+//! Every generated method sends through a [`Transport`]: the `reqwest::Client`, a
+//! [`RetryPolicy`] (429, 503 and connection failures, honouring `Retry-After` and rate-limit
+//! resets) and a timeout. Responses and errors name their [`request_id`] and [`RateLimit`].
+//! The `tracing` feature records one span per call (operation, method, path template, attempt,
+//! status, request id) and an event per retry.
 
 mod base64;
 mod body;
@@ -14,7 +20,10 @@ mod decoded;
 pub mod double_option;
 mod encoding;
 mod error;
+mod headers;
 mod response;
+mod retry;
+mod transport;
 
 pub use base64::Base64;
 pub use body::{file_part, form_body, json_body, json_form, part_text, text_part};
@@ -23,7 +32,10 @@ pub use credentials::{Credential, Credentials, Secret};
 pub use decoded::Decoded;
 pub use encoding::{form_urlencoded, header_value, path_segment, Cookies, Query, QueryStyle};
 pub use error::Error;
+pub use headers::{request_id, RateLimit, RateLimitReset, REQUEST_ID_HEADERS};
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};
+pub use retry::RetryPolicy;
+pub use transport::{Operation, Transport};
 
 /// Re-exported so generated crates name one version of each.
 pub use {bytes, reqwest, serde_json};
