@@ -176,7 +176,10 @@ async fn a_documented_error_has_its_headers_typed() {
     assert_eq!(err.request_id(), Some("req_7"));
     assert!(err.to_string().ends_with("(request id req_7)"), "{err}");
     let limit = err.rate_limit().expect("rate-limit headers");
-    assert_eq!((limit.limit, limit.remaining, limit.reset), (Some(100), Some(0), None));
+    assert_eq!(
+        (limit.limit, limit.remaining, limit.reset),
+        (Some(100), Some(0), None)
+    );
 }
 
 #[tokio::test]

@@ -31,7 +31,8 @@ use crate::headers::{RateLimit, RateLimitReset};
 ///
 /// The server's word first: `Retry-After` (seconds or an HTTP date), then, on a `429` or when
 /// no request is left in the window, the rate-limit reset (`RateLimit-Reset` or the `t`
-/// parameter of `RateLimit`, seconds; `X-RateLimit-Reset`, Unix seconds). Wall-clock times are
+/// parameter of `RateLimit`, seconds; `X-RateLimit-Reset`, Unix seconds, the wait rounded up
+/// to a whole second, since the server's clock may run a little behind). Wall-clock times are
 /// compared with a clock read once when the client is built and then advanced with tokio's
 /// clock, so a test on a paused clock sees exact waits. **When the server asks for more than
 /// [`max_delay`](Self::max_delay), the client does not retry**: it returns that response at
@@ -333,8 +334,21 @@ fn server_wait(
     if status != StatusCode::TOO_MANY_REQUESTS && limit.remaining != Some(0) {
         return None;
     }
-    let reset: RateLimitReset = limit.reset?;
-    Some((reset.wait_from(now), WaitSource::RateLimitReset))
+    let wait = match limit.reset? {
+        // A reset in whole Unix seconds, compared with a clock that may run a little ahead of
+        // the server's: wait to the next whole second, so as not to arrive just before it.
+        reset @ RateLimitReset::At(_) => {
+            let wait = reset.wait_from(now);
+            let whole = Duration::from_secs(wait.as_secs());
+            if whole == wait {
+                wait
+            } else {
+                whole + Duration::from_secs(1)
+            }
+        }
+        reset @ RateLimitReset::After(_) => reset.wait_from(now),
+    };
+    Some((wait, WaitSource::RateLimitReset))
 }
 
 /// `Retry-After` as delta-seconds or an HTTP date; `None` when absent or malformed.
@@ -511,6 +525,17 @@ mod tests {
             wait_for(&[("x-ratelimit-reset", "1800000009")], 429),
             retry(9, RateLimitReset, TooManyRequests)
         );
+        // A fraction of a second is rounded up: never arrive before the reset.
+        let headers = headers(&[("x-ratelimit-reset", "1800000009")]);
+        let decision = RetryPolicy::default().decide(
+            &Method::GET,
+            false,
+            &Failure::Status(StatusCode::TOO_MANY_REQUESTS, &headers),
+            0,
+            at(1_800_000_000) + Duration::from_millis(300),
+            &mut fastrand::Rng::with_seed(1),
+        );
+        assert_eq!(decision, retry(9, RateLimitReset, TooManyRequests));
         assert_eq!(
             wait_for(&[("ratelimit-reset", "4")], 429),
             retry(4, RateLimitReset, TooManyRequests)
