@@ -153,27 +153,23 @@ impl Transport {
         request: RequestBuilder,
     ) -> Result<RawResponse, reqwest::Error> {
         let request = request.build()?;
+        let trace = Trace::new(operation, request.method());
         #[cfg(feature = "tracing")]
         {
-            let span = tracing::info_span!(
-                "callspec.request",
-                operation = operation.id,
-                method = %request.method(),
-                path = operation.path,
-                attempt = tracing::field::Empty,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-            );
-            tracing::Instrument::instrument(self.attempts(request), span).await
+            let span = trace.0.clone();
+            tracing::Instrument::instrument(self.attempts(request, &trace), span).await
         }
         #[cfg(not(feature = "tracing"))]
         {
-            let _ = operation;
-            self.attempts(request).await
+            self.attempts(request, &trace).await
         }
     }
 
-    async fn attempts(&self, mut request: Request) -> Result<RawResponse, reqwest::Error> {
+    async fn attempts(
+        &self,
+        mut request: Request,
+        trace: &Trace,
+    ) -> Result<RawResponse, reqwest::Error> {
         if request.timeout().is_none() {
             *request.timeout_mut() = self.timeout;
         }
@@ -189,8 +185,7 @@ impl Transport {
                 Ok(response) => RawResponse::read(response).await,
                 Err(error) => Err(error),
             };
-            #[cfg(feature = "tracing")]
-            record_attempt(retry + 1, &outcome);
+            trace.attempt(retry + 1, &outcome);
             let failure = match &outcome {
                 Ok(response) => match response.status().as_u16() {
                     429 | 503 => Failure::Status(response.status(), response.headers()),
@@ -209,30 +204,10 @@ impl Transport {
             let decision =
                 self.retry
                     .decide(&method, keyed, &failure, retry, self.clock.now(), rng);
+            trace.decision(retry + 1, decision);
             match decision {
-                Decision::Stop(_why) => {
-                    #[cfg(feature = "tracing")]
-                    if let crate::retry::StopReason::WaitTooLong(wait) = _why {
-                        tracing::info!(
-                            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                            "not retried: the server asks for a longer wait than the retry policy allows"
-                        );
-                    }
-                    return outcome;
-                }
-                Decision::Retry {
-                    wait,
-                    reason: _reason,
-                    source: _source,
-                } => {
-                    #[cfg(feature = "tracing")]
-                    tracing::info!(
-                        retry = retry + 1,
-                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                        reason = _reason.as_str(),
-                        wait_from = _source.as_str(),
-                        "retrying"
-                    );
+                Decision::Stop(_) => return outcome,
+                Decision::Retry { wait, .. } => {
                     tokio::time::sleep(wait).await;
                     request = next;
                     retry += 1;
@@ -242,14 +217,70 @@ impl Transport {
     }
 }
 
+/// The `tracing` span of one call; nothing without the feature.
 #[cfg(feature = "tracing")]
-fn record_attempt(attempt: u32, outcome: &Result<RawResponse, reqwest::Error>) {
-    let span = tracing::Span::current();
-    span.record("attempt", attempt);
-    if let Ok(response) = outcome {
-        span.record("status", response.status().as_u16());
-        if let Some(id) = crate::headers::request_id(response.headers()) {
-            span.record("request_id", id);
+struct Trace(tracing::Span);
+
+#[cfg(not(feature = "tracing"))]
+struct Trace;
+
+#[cfg(not(feature = "tracing"))]
+impl Trace {
+    fn new(_: &Operation, _: &Method) -> Self {
+        Self
+    }
+
+    fn attempt(&self, _: u32, _: &Result<RawResponse, reqwest::Error>) {}
+
+    fn decision(&self, _: u32, _: Decision) {}
+}
+
+#[cfg(feature = "tracing")]
+impl Trace {
+    fn new(operation: &Operation, method: &Method) -> Self {
+        Self(tracing::info_span!(
+            "callspec.request",
+            operation = operation.id,
+            method = %method,
+            path = operation.path,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        ))
+    }
+
+    fn attempt(&self, attempt: u32, outcome: &Result<RawResponse, reqwest::Error>) {
+        self.0.record("attempt", attempt);
+        if let Ok(response) = outcome {
+            self.0.record("status", response.status().as_u16());
+            if let Some(id) = crate::headers::request_id(response.headers()) {
+                self.0.record("request_id", id);
+            }
+        }
+    }
+
+    fn decision(&self, attempt: u32, decision: Decision) {
+        let millis = |wait: Duration| u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+        match decision {
+            Decision::Retry {
+                wait,
+                reason,
+                source,
+            } => tracing::info!(
+                parent: &self.0,
+                attempt,
+                wait_ms = millis(wait),
+                reason = reason.as_str(),
+                wait_from = source.as_str(),
+                "retrying"
+            ),
+            Decision::Stop(crate::retry::StopReason::WaitTooLong(wait)) => tracing::info!(
+                parent: &self.0,
+                attempt,
+                wait_ms = millis(wait),
+                "not retried: the server asks for a longer wait than the retry policy allows"
+            ),
+            Decision::Stop(_) => {}
         }
     }
 }

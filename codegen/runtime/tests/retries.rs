@@ -386,3 +386,104 @@ fn the_transport_s_debug_output_names_its_settings_only() {
         "{shown}"
     );
 }
+
+/// With the `tracing` feature: one span per call, and an event per retry.
+#[cfg(feature = "tracing")]
+mod spans {
+    use std::collections::BTreeMap;
+    use std::fmt::Debug;
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    use super::*;
+
+    type Fields = BTreeMap<String, String>;
+
+    #[derive(Default)]
+    struct Recorded {
+        spans: Mutex<Vec<(String, Fields)>>,
+        events: Mutex<Vec<Fields>>,
+    }
+
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Recorded>);
+
+    struct Fill<'a>(&'a mut Fields);
+
+    impl Visit for Fill<'_> {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            self.0.insert(field.name().to_owned(), value.to_owned());
+        }
+        fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+            self.0.insert(field.name().to_owned(), format!("{value:?}"));
+        }
+    }
+
+    impl Subscriber for Recorder {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            let mut fields = Fields::new();
+            span.record(&mut Fill(&mut fields));
+            let mut spans = self.0.spans.lock().unwrap();
+            spans.push((span.metadata().name().to_owned(), fields));
+            Id::from_u64(spans.len() as u64)
+        }
+        fn record(&self, span: &Id, values: &Record<'_>) {
+            let mut spans = self.0.spans.lock().unwrap();
+            let index = usize::try_from(span.into_u64() - 1).unwrap();
+            values.record(&mut Fill(&mut spans[index].1));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut fields = Fields::new();
+            event.record(&mut Fill(&mut fields));
+            self.0.events.lock().unwrap().push(fields);
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_is_one_span_and_each_retry_an_event_with_its_wait_and_reason() {
+        let recorder = Recorder::default();
+        let _default = tracing::subscriber::set_default(recorder.clone());
+        let (base, _log) = serve(vec![too_many("2"), ok()]).await;
+        let transport = exact(RetryPolicy::default());
+        transport
+            .send(&GET, transport.request(&GET, format!("{base}/things/1")))
+            .await
+            .unwrap();
+        let spans = recorder.0.spans.lock().unwrap().clone();
+        let ours: Vec<&Fields> = spans
+            .iter()
+            .filter(|(name, _)| name == "callspec.request")
+            .map(|(_, fields)| fields)
+            .collect();
+        assert_eq!(ours.len(), 1, "{spans:?}");
+        let expected: Fields = [
+            ("operation", "getThing"),
+            ("method", "GET"),
+            ("path", "/things/{id}"),
+            ("attempt", "2"),
+            ("status", "200"),
+            ("request_id", "req_ok"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        assert_eq!(ours[0], &expected);
+        let events = recorder.0.events.lock().unwrap().clone();
+        let retries: Vec<&Fields> = events
+            .iter()
+            .filter(|fields| fields.get("message").map(String::as_str) == Some("retrying"))
+            .collect();
+        assert_eq!(retries.len(), 1, "{events:?}");
+        assert_eq!(retries[0]["wait_ms"], "2000");
+        assert_eq!(retries[0]["reason"], "429 Too Many Requests");
+        assert_eq!(retries[0]["wait_from"], "Retry-After");
+    }
+}
