@@ -79,11 +79,12 @@ impl RateLimit {
         let legacy = Self {
             limit: number(headers, "x-ratelimit-limit"),
             remaining: number(headers, "x-ratelimit-remaining"),
-            reset: seconds(headers, "x-ratelimit-reset").map(|value| {
-                if value >= UNIX_TIME_FLOOR {
-                    RateLimitReset::At(UNIX_EPOCH + Duration::from_secs_f64(value))
+            reset: seconds(headers, "x-ratelimit-reset").and_then(|value| {
+                let value = Duration::from_secs_f64(value);
+                if value.as_secs_f64() >= UNIX_TIME_FLOOR {
+                    UNIX_EPOCH.checked_add(value).map(RateLimitReset::At)
                 } else {
-                    RateLimitReset::After(Duration::from_secs_f64(value))
+                    Some(RateLimitReset::After(value))
                 }
             }),
         };
@@ -148,16 +149,13 @@ fn structured(headers: &HeaderMap) -> (RateLimit, Option<u64>) {
     (found, policy_limit)
 }
 
-/// `key=value` pairs separated by `,` or `;`, keys lowercased; the first of each list member
-/// only (a later policy in the list does not overwrite the first).
+/// `key=value` pairs separated by `,` or `;`, keys lowercased. In the structured form
+/// (`"default";r=0;t=30, "daily";r=10;t=3600`) only the first policy's, so that a later one
+/// does not overwrite it; in the dictionary form (`limit=10, remaining=0, reset=30`) all.
 fn parameters(value: &str) -> impl Iterator<Item = (String, &str)> {
-    let first_member = if value.contains('=') && !value.contains("limit=") {
-        // Structured field: `"default";r=0;t=30, "daily";r=10;t=3600`.
-        value.split(',').next().unwrap_or_default()
-    } else {
-        value
-    };
-    first_member
+    let first = value.split(',').next().unwrap_or_default();
+    let members = if first.contains(';') { first } else { value };
+    members
         .split([',', ';'])
         .filter_map(|pair| pair.split_once('='))
         .map(|(key, value)| {
@@ -244,6 +242,15 @@ mod tests {
         )]))
         .unwrap();
         assert_eq!((draft7.limit, draft7.remaining), (Some(10), Some(0)));
+        let partial =
+            RateLimit::from_headers(&headers(&[("RateLimit", "remaining=0, reset=30")])).unwrap();
+        assert_eq!(
+            (partial.remaining, partial.reset),
+            (
+                Some(0),
+                Some(RateLimitReset::After(Duration::from_secs(30)))
+            )
+        );
         assert_eq!(
             draft7.reset,
             Some(RateLimitReset::After(Duration::from_secs(30)))

@@ -63,7 +63,8 @@ impl WallClock {
     }
 
     fn now(&self) -> SystemTime {
-        self.at + tokio::time::Instant::now().saturating_duration_since(self.anchor)
+        let elapsed = tokio::time::Instant::now().saturating_duration_since(self.anchor);
+        self.at.checked_add(elapsed).unwrap_or(self.at)
     }
 }
 
