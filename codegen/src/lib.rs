@@ -103,6 +103,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
         quote! {
             use callspec_runtime::reqwest;
             pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
+            pub use callspec_runtime::RetryPolicy;
         }
     })];
     top.extend(waits.top);

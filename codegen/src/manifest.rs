@@ -67,6 +67,12 @@ pub fn cargo_toml(options: &ManifestOptions, dependencies: &BTreeSet<Dependency>
     if dependencies.contains(&Dependency::Uuid) {
         let _ = writeln!(text, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
     }
+    let _ = writeln!(text, "\n[features]");
+    let _ = writeln!(
+        text,
+        "# A span per request (operation, method, path, attempt, status, request id) and an event per retry."
+    );
+    let _ = writeln!(text, "tracing = [\"callspec-runtime/tracing\"]");
     text
 }
 

@@ -47,3 +47,35 @@ paths:
         generated.dependencies
     );
 }
+
+#[test]
+fn operations_named_like_the_client_s_own_methods_are_renamed() {
+    let generated = generate(
+        r"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /timeout:
+    get:
+      operationId: timeout
+      responses: {'204': {description: Done.}}
+  /policy:
+    get:
+      operationId: withRetryPolicy
+      responses: {'204': {description: Done.}}
+",
+    );
+    let source = &generated.source;
+    // The client's own, once each.
+    for own in ["pub fn timeout(&self)", "pub fn with_retry_policy(mut self"] {
+        assert_eq!(source.matches(own).count(), 1, "{own}:\n{source}");
+    }
+    assert!(!source.contains("pub async fn timeout("), "{source}");
+    assert!(
+        !source.contains("pub async fn with_retry_policy("),
+        "{source}"
+    );
+    // The operations keep their ids for `decode_response` and tracing.
+    assert!(source.contains("\"timeout\","), "{source}");
+    assert!(source.contains("\"withRetryPolicy\","), "{source}");
+}

@@ -3,7 +3,9 @@
 //! `decode_response` and the per-operation functions of `responses`.
 
 use kallglot_client::types::{self, AnalysisId, AnalysisStatus, ErrorCode, SessionId};
-use kallglot_client::{decode_response, responses, Client, Decoded, Error, RawResponse};
+use kallglot_client::{
+    decode_response, responses, Client, Decoded, Error, RawResponse, RetryPolicy,
+};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -153,7 +155,8 @@ async fn a_documented_error_has_its_headers_typed() {
         ("x-ratelimit-reset", "not-a-time"),
     ];
     let (base, _server) = serve_once(http("429 Too Many Requests", &headers, body)).await;
-    let client = Client::new(base);
+    // The answer as the caller sees it when the 429 is not retried.
+    let client = Client::new(base).with_retry_policy(RetryPolicy::none());
     let err = client
         .get_analysis(&AnalysisId::new("anl_1").unwrap())
         .await
@@ -169,6 +172,14 @@ async fn a_documented_error_has_its_headers_typed() {
     // Malformed or absent: `None`, and the error is still typed.
     assert_eq!(typed.rate_limit_reset, None);
     assert_eq!(typed.www_authenticate, None);
+    // The same, read generically, for logs.
+    assert_eq!(err.request_id(), Some("req_7"));
+    assert!(err.to_string().ends_with("(request id req_7)"), "{err}");
+    let limit = err.rate_limit().expect("rate-limit headers");
+    assert_eq!(
+        (limit.limit, limit.remaining, limit.reset),
+        (Some(100), Some(0), None)
+    );
 }
 
 #[tokio::test]
@@ -179,7 +190,7 @@ async fn an_undocumented_status_keeps_status_headers_and_body() {
         "try later",
     ))
     .await;
-    let client = Client::new(base);
+    let client = Client::new(base).with_retry_policy(RetryPolicy::none());
     let err = client
         .get_analysis(&AnalysisId::new("anl_1").unwrap())
         .await
@@ -222,6 +233,31 @@ fn the_token_stays_out_of_debug_output() {
     let client = Client::new("http://localhost").with_bearer_auth("sk_live_very_secret");
     let shown = format!("{client:?}");
     assert!(!shown.contains("sk_live_very_secret"), "{shown}");
+    // Nor with retries, a timeout, and a reqwest client whose default headers hold a secret.
+    let http = reqwest::Client::builder()
+        .default_headers(HeaderMap::from_iter([(
+            reqwest::header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer sk_live_in_default_headers"),
+        )]))
+        .build()
+        .expect("a client");
+    let configured = Client::with_client("http://localhost", http)
+        .with_bearer_auth("sk_live_very_secret")
+        .with_retry_policy(RetryPolicy::default().with_max_retries(5).jitter_seed(9))
+        .with_timeout(std::time::Duration::from_secs(4));
+    for shown in [
+        format!("{configured:?}"),
+        format!("{configured:#?}"),
+        format!("{:?}", configured.retry_policy()),
+    ] {
+        assert!(!shown.contains("sk_live_very_secret"), "{shown}");
+        assert!(!shown.contains("sk_live_in_default_headers"), "{shown}");
+    }
+    let shown = format!("{configured:?}");
+    assert!(
+        shown.contains("max_retries: 5") && shown.contains("4s") && shown.contains("***"),
+        "the settings show, the secret as ***: {shown}"
+    );
 }
 
 const ANALYSIS: &str = r#"{"id":"anl_01HDEF456789012","object":"analysis","session_id":"sess_01HXYZ123456789","status":"processing"}"#;

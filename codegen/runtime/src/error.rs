@@ -4,6 +4,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use crate::headers::{request_id, RateLimit};
 use crate::{RawResponse, ResponseValue};
 
 /// Why an operation did not return its success value. `E` is the operation's documented error
@@ -59,6 +60,27 @@ impl<E, EH> Error<E, EH> {
         }
     }
 
+    /// The request id the server gave the response (`X-Request-ID`, `Request-Id`,
+    /// `X-Correlation-ID`, `X-Amzn-RequestId`, … in any case), for logs and support tickets;
+    /// `None` without a response or such a header.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(self.headers()?)
+    }
+
+    /// The rate-limit state the response reports (`X-RateLimit-*` or the IETF `RateLimit-*`
+    /// headers); `None` without a response or such headers.
+    #[must_use]
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        RateLimit::from_headers(self.headers()?)
+    }
+
+    /// Whether the request timed out (the client's or the request's timeout).
+    #[must_use]
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Communication(error) if error.is_timeout())
+    }
+
     /// The raw body of a response that could not be given a type.
     #[must_use]
     pub fn body(&self) -> Option<&Bytes> {
@@ -82,8 +104,27 @@ impl<E, EH> Error<E, EH> {
     }
 }
 
+/// A failure to send or to read a response: what a generated method's `?` makes of the
+/// runtime's send path.
+impl<E, EH> From<reqwest::Error> for Error<E, EH> {
+    fn from(error: reqwest::Error) -> Self {
+        Error::Communication(error)
+    }
+}
+
+/// The message, then the request id when the response had one: `… (request id req_123)`.
 impl<E: fmt::Debug, EH> fmt::Display for Error<E, EH> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_message(f)?;
+        match self.request_id() {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<E: fmt::Debug, EH> Error<E, EH> {
+    fn fmt_message(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Communication(error) => write!(f, "communication error: {error}"),
@@ -116,5 +157,39 @@ impl<E: fmt::Debug, EH: fmt::Debug> std::error::Error for Error<E, EH> {
             Error::InvalidResponsePayload { error, .. } => Some(error),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn the_request_id_and_rate_limit_come_with_the_error_and_its_message() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("req_42"));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+        let error: Error = Error::unexpected(RawResponse::new(
+            StatusCode::BAD_GATEWAY,
+            headers.clone(),
+            "upstream down",
+        ));
+        assert_eq!(error.request_id(), Some("req_42"));
+        assert_eq!(
+            error.rate_limit().and_then(|limit| limit.remaining),
+            Some(0)
+        );
+        assert_eq!(
+            error.to_string(),
+            "unexpected response 502 Bad Gateway: upstream down (request id req_42)"
+        );
+        let documented: Error<&str> =
+            Error::ErrorResponse(ResponseValue::new("gone", StatusCode::GONE, (), headers));
+        assert!(documented.to_string().ends_with("(request id req_42)"));
+        let without: Error = Error::InvalidRequest("bad header".into());
+        assert_eq!(without.request_id(), None);
+        assert_eq!(without.to_string(), "invalid request: bad header");
+        assert!(!without.is_timeout());
     }
 }

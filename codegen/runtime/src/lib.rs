@@ -6,6 +6,12 @@
 //! [`form_body`], multipart parts), [`Credentials`], waiting for long-running operations ([`wait_until`], [`WaitOptions`],
 //! [`WaitError`]), and serde helpers for the
 //! shapes OpenAPI allows and serde does not spell out ([`double_option`], [`Base64`]).
+//!
+//! Every generated method sends through a [`Transport`]: the `reqwest::Client`, a
+//! [`RetryPolicy`] (429, 503 and connection failures, honouring `Retry-After` and rate-limit
+//! resets) and a timeout. Responses and errors name their [`request_id`] and [`RateLimit`].
+//! The `tracing` feature records one span per call (operation, method, path template, attempt,
+//! status, request id) and an event per retry.
 
 mod base64;
 mod body;
@@ -15,7 +21,10 @@ mod decoded;
 pub mod double_option;
 mod encoding;
 mod error;
+mod headers;
 mod response;
+mod retry;
+mod transport;
 pub mod wait;
 
 pub use base64::Base64;
@@ -25,7 +34,10 @@ pub use credentials::{Credential, Credentials, Secret};
 pub use decoded::Decoded;
 pub use encoding::{form_urlencoded, header_value, path_segment, Cookies, Query, QueryStyle};
 pub use error::Error;
+pub use headers::{request_id, RateLimit, RateLimitReset, REQUEST_ID_HEADERS};
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};
+pub use retry::RetryPolicy;
+pub use transport::{Operation, Transport};
 pub use wait::{link_value, wait_until, LinkError, Polling, WaitError, WaitOptions};
 
 /// Re-exported so generated crates name one version of each.

@@ -59,6 +59,20 @@ impl<T, H> ResponseValue<T, H> {
         &self.raw_headers
     }
 
+    /// The request id the server gave the response (`X-Request-ID`, `Request-Id`,
+    /// `X-Correlation-ID`, `X-Amzn-RequestId`, … in any case), for logs and support tickets.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        crate::headers::request_id(&self.raw_headers)
+    }
+
+    /// The rate-limit state the response reports (`X-RateLimit-*` or the IETF `RateLimit-*`
+    /// headers); `None` when it carries none.
+    #[must_use]
+    pub fn rate_limit(&self) -> Option<crate::RateLimit> {
+        crate::RateLimit::from_headers(&self.raw_headers)
+    }
+
     /// The body, without status and headers.
     #[must_use]
     pub fn into_inner(self) -> T {
@@ -281,6 +295,18 @@ impl RawResponse {
     #[must_use]
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The request id the server gave the response (see [`ResponseValue::request_id`]).
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        crate::headers::request_id(&self.headers)
+    }
+
+    /// The rate-limit state the response reports (see [`ResponseValue::rate_limit`]).
+    #[must_use]
+    pub fn rate_limit(&self) -> Option<crate::RateLimit> {
+        crate::RateLimit::from_headers(&self.headers)
     }
 
     /// The whole body, not decoded.

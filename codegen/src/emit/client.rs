@@ -113,11 +113,14 @@ fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme
     quote! {
         #[doc = #client_doc]
         ///
-        /// Cloning is cheap: clones share the connection pool.
+        /// Cloning is cheap: clones share the connection pool. Requests refused with `429`, or
+        /// whose connection failed, are retried as the [`RetryPolicy`] says (by default twice,
+        /// honouring `Retry-After`; see [`with_retry_policy`](Self::with_retry_policy)).
+        /// Credentials never appear in its `Debug` output.
         #[derive(Debug, Clone)]
         pub struct Client {
             base_url: String,
-            client: reqwest::Client,
+            transport: callspec_runtime::Transport,
             #credentials_field
         }
 
@@ -134,9 +137,25 @@ fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme
             pub fn with_client(base_url: impl Into<String>, client: reqwest::Client) -> Self {
                 Self {
                     base_url: base_url.into().trim_end_matches('/').to_owned(),
-                    client,
+                    transport: callspec_runtime::Transport::new(client),
                     #credentials_init
                 }
+            }
+
+            /// The same client with `policy` for retries ([`RetryPolicy::none`] for none).
+            #[must_use]
+            pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.transport = self.transport.with_retry_policy(policy);
+                self
+            }
+
+            /// The same client with each attempt of each request bounded by `timeout`; a
+            /// request that takes longer fails with an error whose `is_timeout()` holds. For one
+            /// request only: `client.clone().with_timeout(…).<operation>(…)`.
+            #[must_use]
+            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.transport = self.transport.with_timeout(Some(timeout));
+                self
             }
 
             /// The base URL requests go to.
@@ -148,7 +167,19 @@ fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme
             /// The `reqwest::Client` requests are sent with.
             #[must_use]
             pub fn client(&self) -> &reqwest::Client {
-                &self.client
+                self.transport.client()
+            }
+
+            /// The retry policy.
+            #[must_use]
+            pub fn retry_policy(&self) -> &RetryPolicy {
+                self.transport.retry_policy()
+            }
+
+            /// The timeout of each attempt, when [`with_timeout`](Self::with_timeout) set one.
+            #[must_use]
+            pub fn timeout(&self) -> Option<std::time::Duration> {
+                self.transport.timeout()
             }
 
             #(#scheme_methods)*
@@ -427,6 +458,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     let error_headers = headers_type(operation.responses.error_headers.as_ref());
     let url = url_tokens(operation);
     let http_method = ident(&operation.http_method);
+    let (key, path) = (&operation.decode_key, &operation.path);
 
     // Arguments taken by reference are passed on as they are; the runtime borrows the rest.
     let all_params: Vec<(&Param, TokenStream)> = operation
@@ -515,15 +547,15 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         #docs
         #deprecated
         pub async fn #name(&self, #(#arguments),*) -> Result<ResponseValue<#success #headers>, Error<#error #error_headers>> {
+            static OPERATION: callspec_runtime::Operation = callspec_runtime::Operation::new(#key, reqwest::Method::#http_method, #path);
             #url
-            #binding = self.client.request(reqwest::Method::#http_method, url);
+            #binding = self.transport.request(&OPERATION, url);
             #query
             #(#headers_set)*
             #cookie_header
             #body
             #credentials
-            let response = request.send().await.map_err(Error::Communication)?;
-            let response = RawResponse::read(response).await.map_err(Error::Communication)?;
+            let response = self.transport.send(&OPERATION, request).await?;
             responses::#name(response)
         }
     }

@@ -16,7 +16,16 @@ const METHODS: [&str; 8] = [
 
 /// Method names the generated `Client` defines itself, which operations and credential setters
 /// must not take.
-pub(super) const RESERVED_METHODS: [&str; 4] = ["new", "with_client", "base_url", "client"];
+pub(super) const RESERVED_METHODS: [&str; 8] = [
+    "new",
+    "with_client",
+    "base_url",
+    "client",
+    "with_retry_policy",
+    "with_timeout",
+    "retry_policy",
+    "timeout",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {

@@ -20,16 +20,21 @@ use callspec_runtime::reqwest;
 
 pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
 
+pub use callspec_runtime::RetryPolicy;
+
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3000";
 
 /// A client for the Coaching Analysis API.
 ///
-/// Cloning is cheap: clones share the connection pool.
+/// Cloning is cheap: clones share the connection pool. Requests refused with `429`, or
+/// whose connection failed, are retried as the [`RetryPolicy`] says (by default twice,
+/// honouring `Retry-After`; see [`with_retry_policy`](Self::with_retry_policy)).
+/// Credentials never appear in its `Debug` output.
 #[derive(Debug, Clone)]
 pub struct Client {
     base_url: String,
-    client: reqwest::Client,
+    transport: callspec_runtime::Transport,
     credentials: callspec_runtime::Credentials,
 }
 
@@ -46,9 +51,25 @@ impl Client {
     pub fn with_client(base_url: impl Into<String>, client: reqwest::Client) -> Self {
         Self {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
-            client,
+            transport: callspec_runtime::Transport::new(client),
             credentials: callspec_runtime::Credentials::default(),
         }
+    }
+
+    /// The same client with `policy` for retries ([`RetryPolicy::none`] for none).
+    #[must_use]
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.transport = self.transport.with_retry_policy(policy);
+        self
+    }
+
+    /// The same client with each attempt of each request bounded by `timeout`; a
+    /// request that takes longer fails with an error whose `is_timeout()` holds. For one
+    /// request only: `client.clone().with_timeout(…).<operation>(…)`.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.transport = self.transport.with_timeout(Some(timeout));
+        self
     }
 
     /// The base URL requests go to.
@@ -60,7 +81,19 @@ impl Client {
     /// The `reqwest::Client` requests are sent with.
     #[must_use]
     pub fn client(&self) -> &reqwest::Client {
-        &self.client
+        self.transport.client()
+    }
+
+    /// The retry policy.
+    #[must_use]
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        self.transport.retry_policy()
+    }
+
+    /// The timeout of each attempt, when [`with_timeout`](Self::with_timeout) set one.
+    #[must_use]
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        self.transport.timeout()
     }
 
     /// Uses a bearer token (`Authorization: Bearer <token>`) for the `bearerAuth` security scheme.
@@ -115,12 +148,16 @@ impl Client {
         &self,
         id: uuid::Uuid,
     ) -> Result<ResponseValue<types::Analysis>, Error<types::Error>> {
+        static OPERATION: callspec_runtime::Operation = callspec_runtime::Operation::new(
+            "fetchAnalysis",
+            reqwest::Method::GET,
+            "/v1/analyses/{id}",
+        );
         let id = callspec_runtime::path_segment(&id);
         let url = format!("{}/v1/analyses/{id}", self.base_url);
-        let request = self.client.request(reqwest::Method::GET, url);
+        let request = self.transport.request(&OPERATION, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
-        let response = request.send().await.map_err(Error::Communication)?;
-        let response = RawResponse::read(response).await.map_err(Error::Communication)?;
+        let response = self.transport.send(&OPERATION, request).await?;
         responses::fetch_analysis(response)
     }
 }
