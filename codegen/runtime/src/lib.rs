@@ -3,8 +3,9 @@
 //! read whole, which a client decodes after) and [`Decoded`] (how a client reads any operation's
 //! response, for tools), parameter encoding
 //! ([`path_segment`], [`Query`], [`header_value`], [`Cookies`]), request bodies ([`json_body`],
-//! [`form_body`], multipart parts), [`Credentials`], and serde helpers for the
-//! shapes OpenAPI allows and serde does not spell out ([`double_option`], [`Base64`]).
+//! [`form_body`], multipart parts), [`Credentials`], serde helpers for the
+//! shapes OpenAPI allows and serde does not spell out ([`double_option`], [`Base64`]), and
+//! [`webhook`]: reading the requests an API sends (its callbacks) into [`Webhook`]s.
 
 mod base64;
 mod body;
@@ -15,6 +16,7 @@ pub mod double_option;
 mod encoding;
 mod error;
 mod response;
+pub mod webhook;
 
 pub use base64::Base64;
 pub use body::{file_part, form_body, json_body, json_form, part_text, text_part};
@@ -24,6 +26,7 @@ pub use decoded::Decoded;
 pub use encoding::{form_urlencoded, header_value, path_segment, Cookies, Query, QueryStyle};
 pub use error::Error;
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};
+pub use webhook::{Webhook, WebhookError};
 
 /// Re-exported so generated crates name one version of each.
 pub use {bytes, reqwest, serde_json};
