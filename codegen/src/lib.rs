@@ -5,6 +5,7 @@
 //! root. Nothing here reads or writes files: callers hand in text and receive text, so the same
 //! library serves `cargo xtask`, tests and other tools.
 
+mod companions;
 mod emit;
 pub mod load;
 pub mod manifest;
@@ -18,6 +19,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+pub use companions::{companions, CompanionOptions, Companions, QUICKSTART};
 pub use load::{load, LoadError, LoadedSpec, Warning};
 pub use manifest::{cargo_toml, Dependency, ManifestOptions};
 pub use render::RenderError;
@@ -55,6 +57,8 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let mut warnings = spec.warnings.clone();
     warnings.extend(std::mem::take(&mut space.warnings));
     warnings.extend(operation_warnings);
+    let (callbacks, callback_warnings) = model::build_callbacks(&mut space, raw, &operations);
+    warnings.extend(callback_warnings);
     let mut defs = std::mem::take(&mut space.defs);
     model::break_cycles(&mut defs);
     model::describe_undocumented(&mut defs, raw);
@@ -133,6 +137,10 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             },
         ],
     };
+    let mut layout = layout;
+    layout
+        .blocks
+        .extend(emit::webhooks_block(&callbacks, &defs));
     let source = render::render(layout, &options.header)?;
     Ok(Generated {
         source,
