@@ -9,6 +9,8 @@ pub enum Dependency {
     Chrono,
     Uuid,
     Regex,
+    /// The examples' async runtime, a dev-dependency (with the examples, from [`companions`](crate::companions)).
+    Tokio,
 }
 
 /// Where the generated crate finds `callspec-runtime`, and how it relates to a workspace.
@@ -66,6 +68,13 @@ pub fn cargo_toml(options: &ManifestOptions, dependencies: &BTreeSet<Dependency>
     let _ = writeln!(text, "serde_json = \"1\"");
     if dependencies.contains(&Dependency::Uuid) {
         let _ = writeln!(text, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
+    }
+    if dependencies.contains(&Dependency::Tokio) {
+        let _ = writeln!(text, "\n[dev-dependencies]");
+        let _ = writeln!(
+            text,
+            "tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}"
+        );
     }
     text
 }

@@ -27,6 +27,10 @@ pub struct Args {
     verbose: bool,
 }
 
+/// Where the generated examples send requests unless `BASE_URL` is set: `cargo xtask mock`'s
+/// default address.
+pub const EXAMPLE_BASE_URL: &str = "http://127.0.0.1:4010";
+
 /// One generated crate: its files, relative to the crate folder, and their contents.
 pub struct CrateFiles {
     pub dir: PathBuf,
@@ -166,6 +170,20 @@ fn crate_files(
         },
     )
     .with_context(|| format!("generating from {name}"))?;
+    let companions = codegen::companions(
+        &spec,
+        &codegen::CompanionOptions {
+            crate_name: crate_name.to_owned(),
+            header: header.clone(),
+            example_base_url: EXAMPLE_BASE_URL.to_owned(),
+            token_hint: Some("`cargo xtask mock` prints one".to_owned()),
+        },
+    )
+    .with_context(|| format!("generating the README and examples of {name}"))?;
+    let mut dependencies = generated.dependencies;
+    if !companions.examples.is_empty() {
+        dependencies.insert(codegen::Dependency::Tokio);
+    }
     let title = spec.openapi.info.title.clone();
     let manifest = codegen::cargo_toml(
         &codegen::ManifestOptions {
@@ -175,7 +193,7 @@ fn crate_files(
             workspace_member,
             header: header.clone(),
         },
-        &generated.dependencies,
+        &dependencies,
     );
     Ok(CrateFiles {
         dir: dir.to_path_buf(),
@@ -188,7 +206,13 @@ fn crate_files(
                 format!("# {header}\ndisable_all_formatting = true\n"),
             ),
             (PathBuf::from("src/lib.rs"), generated.source),
-        ],
+            (PathBuf::from("README.md"), companions.readme),
+        ]
+        .into_iter()
+        .chain(companions.examples.into_iter().map(|(example, source)| {
+            (PathBuf::from("examples").join(format!("{example}.rs")), source)
+        }))
+        .collect(),
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
     })
 }
