@@ -133,7 +133,7 @@ pub fn committed_crates() -> anyhow::Result<Vec<CrateFiles>> {
     Ok(crates)
 }
 
-fn stem(spec_path: &Path) -> anyhow::Result<String> {
+pub(crate) fn stem(spec_path: &Path) -> anyhow::Result<String> {
     spec_path
         .file_stem()
         .and_then(|s| s.to_str())
