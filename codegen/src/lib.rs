@@ -144,7 +144,10 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let source = render::render(layout, &options.header)?;
     Ok(Generated {
         source,
-        dependencies: dependencies(&defs, &operations),
+        dependencies: dependencies(&defs, &operations)
+            .into_iter()
+            .chain(callback_dependencies(&callbacks))
+            .collect(),
         warnings,
         operation_count: operations.len(),
         type_count: defs.len(),
@@ -264,4 +267,25 @@ fn visit_builtins(ty: &TypeRef, f: &mut dyn FnMut(Builtin)) {
         | TypeRef::Boxed(inner) => visit_builtins(inner, f),
         TypeRef::Named(_) => {}
     }
+}
+
+/// What the `webhooks` module's header and body types need (schema types are in `defs`).
+fn callback_dependencies(callbacks: &[model::Callback]) -> BTreeSet<Dependency> {
+    let mut found = BTreeSet::new();
+    let types = callbacks.iter().flat_map(|callback| {
+        let headers = callback.headers.iter().flat_map(|(_, fields)| fields.iter().map(|f| &f.ty));
+        headers.chain(callback.body.iter().map(|body| &body.ty))
+    });
+    for ty in types {
+        visit_builtins(ty, &mut |builtin| match builtin {
+            Builtin::DateTime | Builtin::Date => {
+                found.insert(Dependency::Chrono);
+            }
+            Builtin::Uuid => {
+                found.insert(Dependency::Uuid);
+            }
+            _ => {}
+        });
+    }
+    found
 }

@@ -63,7 +63,13 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
             "\"https://api.example.com\"".to_owned(),
         ),
     };
-    let credential = input.schemes.first().map(|scheme| match scheme.kind {
+    // The scheme the operations use first; else the first declared.
+    let used = input
+        .operations
+        .iter()
+        .flat_map(|operation| operation.security.iter().flatten())
+        .find_map(|key| input.schemes.iter().find(|scheme| &scheme.key == key));
+    let credential = used.or(input.schemes.first()).map(|scheme| match scheme.kind {
         SecuritySchemeKind::Basic => format!("\n    .{}(\"username\", \"password\")", scheme.method_name),
         _ => format!("\n    .{}(\"your token\")", scheme.method_name),
     });
@@ -130,7 +136,7 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
                 operation.method_name,
                 operation.http_method,
                 cell(&operation.path),
-                cell(operation.doc.title.as_deref().unwrap_or_default())
+                cell(&summary(operation))
             );
         }
         out.push('\n');
@@ -240,5 +246,19 @@ fn type_name(ty: &TypeRef, defs: &[TypeDef]) -> String {
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_name(inner, defs)),
         TypeRef::Option(inner) => format!("Option<{}>", type_name(inner, defs)),
         TypeRef::Boxed(inner) => type_name(inner, defs),
+    }
+}
+
+/// The operation's summary, else the first sentence of its description.
+fn summary(operation: &Operation) -> String {
+    if let Some(title) = &operation.doc.title {
+        return title.clone();
+    }
+    let Some(description) = operation.doc.description.as_deref().and_then(first_paragraph) else {
+        return String::new();
+    };
+    match description.find(". ") {
+        Some(end) => description[..=end].to_owned(),
+        None => description,
     }
 }

@@ -73,7 +73,11 @@ fn callback_tokens(callback: &Callback, defs: &[TypeDef]) -> TokenStream {
             });
             quote! { let headers = #name { #(#reads)* }; }
         }
-        None => quote! { let headers = (); },
+        None => quote! {},
+    };
+    let headers_field = match &callback.headers {
+        Some(_) => quote! { headers },
+        None => quote! { headers: () },
     };
     let media_types: Vec<&str> = callback
         .body
@@ -84,7 +88,7 @@ fn callback_tokens(callback: &Callback, defs: &[TypeDef]) -> TokenStream {
         quote! { webhook::check_content_type(headers, &[#(#media_types),*])?; }
     });
     let (payload_type, read_payload) = match &callback.body {
-        None => (quote! { () }, quote! { let payload = (); }),
+        None => (quote! { () }, quote! {}),
         Some(body) => match body.kind {
             CallbackBodyKind::Json => {
                 let ty = if body.required {
@@ -104,6 +108,10 @@ fn callback_tokens(callback: &Callback, defs: &[TypeDef]) -> TokenStream {
             CallbackBodyKind::Bytes => (quote! { Vec<u8> }, quote! { let payload = body.to_vec(); }),
         },
     };
+    let payload_field = match &callback.body {
+        Some(_) => quote! { payload },
+        None => quote! { payload: () },
+    };
     let docs = doc_attrs(&function_doc(callback));
     let unused_body = callback.body.is_none().then(|| quote! { let _ = body; });
     let unused_headers = (callback.headers.is_none() && media_types.is_empty())
@@ -118,7 +126,7 @@ fn callback_tokens(callback: &Callback, defs: &[TypeDef]) -> TokenStream {
             #check_content_type
             #read_headers
             #read_payload
-            Ok(Webhook { payload, headers })
+            Ok(Webhook { #payload_field, #headers_field })
         }
     }
 }
