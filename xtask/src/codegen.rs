@@ -50,6 +50,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let limit = if args.verbose { None } else { Some(0) };
         report_warnings(&display(&generated.dir), &generated.warnings, limit);
         write_crate(&generated.dir, &generated.files)?;
+        for stray in stray_examples(generated) {
+            let path = generated.dir.join(stray);
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", display(&path)))?;
+        }
         println!("wrote {}", display(&generated.dir));
     }
     Ok(ExitCode::SUCCESS)
@@ -210,16 +214,40 @@ fn crate_files(
         ]
         .into_iter()
         .chain(companions.examples.into_iter().map(|(example, source)| {
-            (PathBuf::from("examples").join(format!("{example}.rs")), source)
+            (
+                PathBuf::from("examples").join(format!("{example}.rs")),
+                source,
+            )
         }))
         .collect(),
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
     })
 }
 
+/// Examples under `examples/` the generator no longer produces (their operation is gone).
+fn stray_examples(generated: &CrateFiles) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(generated.dir.join("examples")) else {
+        return Vec::new();
+    };
+    let mut strays: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| PathBuf::from("examples").join(entry.file_name()))
+        .filter(|file| file.extension().is_some_and(|ext| ext == "rs"))
+        .filter(|file| !generated.files.iter().any(|(known, _)| known == file))
+        .collect();
+    strays.sort();
+    strays
+}
+
 fn check(crates: &[CrateFiles]) -> anyhow::Result<ExitCode> {
     let mut stale = Vec::new();
     for generated in crates {
+        for stray in stray_examples(generated) {
+            stale.push(format!(
+                "{} (no longer generated)",
+                display(&generated.dir.join(stray))
+            ));
+        }
         for (file, contents) in &generated.files {
             let path = generated.dir.join(file);
             if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
@@ -510,6 +538,34 @@ mod tests {
             1,
             "no staging folder left"
         );
+    }
+
+    #[test]
+    fn a_committed_crate_ships_its_readme_and_example() {
+        let crates = committed_crates().expect("the curated specs generate");
+        for generated in &crates {
+            let files: Vec<String> = generated
+                .files
+                .iter()
+                .map(|(file, _)| file.display().to_string())
+                .collect();
+            assert_eq!(
+                files,
+                [
+                    "Cargo.toml",
+                    "rustfmt.toml",
+                    "src/lib.rs",
+                    "README.md",
+                    "examples/quickstart.rs"
+                ]
+            );
+            let (_, manifest) = &generated.files[0];
+            assert!(
+                manifest.contains("\n[dev-dependencies]\ntokio = "),
+                "{manifest}"
+            );
+            assert!(super::stray_examples(generated).is_empty());
+        }
     }
 
     /// The committed clients are what the generator produces now (rust-analyzer's pattern).
