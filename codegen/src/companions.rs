@@ -37,7 +37,10 @@ pub const QUICKSTART: &str = "quickstart";
 ///
 /// # Errors
 /// Only when an example's tokens do not form valid Rust, which is a bug of the generator.
-pub fn companions(spec: &LoadedSpec, options: &CompanionOptions) -> Result<Companions, RenderError> {
+pub fn companions(
+    spec: &LoadedSpec,
+    options: &CompanionOptions,
+) -> Result<Companions, RenderError> {
     let raw = &spec.raw;
     // The same steps as `generate`, so that names agree.
     let mut space = model::TypeSpace::new(raw);

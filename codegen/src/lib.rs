@@ -273,7 +273,10 @@ fn visit_builtins(ty: &TypeRef, f: &mut dyn FnMut(Builtin)) {
 fn callback_dependencies(callbacks: &[model::Callback]) -> BTreeSet<Dependency> {
     let mut found = BTreeSet::new();
     let types = callbacks.iter().flat_map(|callback| {
-        let headers = callback.headers.iter().flat_map(|(_, fields)| fields.iter().map(|f| &f.ty));
+        let headers = callback
+            .headers
+            .iter()
+            .flat_map(|(_, fields)| fields.iter().map(|f| &f.ty));
         headers.chain(callback.body.iter().map(|body| &body.ty))
     });
     for ty in types {

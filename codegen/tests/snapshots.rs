@@ -74,7 +74,10 @@ fn kallglot_companions() {
 #[test]
 fn callbacks_companions() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/callbacks.yaml");
-    snapshot_text("callbacks_companions", &companions(&path, "callbacks-client"));
+    snapshot_text(
+        "callbacks_companions",
+        &companions(&path, "callbacks-client"),
+    );
 }
 
 #[test]
@@ -86,7 +89,10 @@ fn security_companions() {
 #[test]
 fn no_operations_companions() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/no_operations.yaml");
-    snapshot_text("no_operations_companions", &companions(&path, "empty-client"));
+    snapshot_text(
+        "no_operations_companions",
+        &companions(&path, "empty-client"),
+    );
 }
 
 macro_rules! fixtures {

@@ -141,7 +141,10 @@ fn header_text(headers: &HeaderMap, name: &'static str) -> Result<Option<String>
 ///
 /// # Errors
 /// [`WebhookError::InvalidHeader`] when it is present and does not parse.
-pub fn optional_header<T>(headers: &HeaderMap, name: &'static str) -> Result<Option<T>, WebhookError>
+pub fn optional_header<T>(
+    headers: &HeaderMap,
+    name: &'static str,
+) -> Result<Option<T>, WebhookError>
 where
     T: FromStr,
     T::Err: fmt::Display,
@@ -271,15 +274,25 @@ mod tests {
 
     #[test]
     fn a_body_that_does_not_decode_says_where() {
-        let error = json_payload::<Payload>(br#"{"id": "a", "items": [{"count": 1}, {"count": "x"}]}"#)
-            .expect_err("refused");
+        let error =
+            json_payload::<Payload>(br#"{"id": "a", "items": [{"count": 1}, {"count": "x"}]}"#)
+                .expect_err("refused");
         let WebhookError::InvalidBody { path, message } = &error else {
             panic!("{error:?}");
         };
         assert_eq!(path, "items[1].count");
-        assert!(message.starts_with("invalid type: string \"x\""), "{message}");
-        assert_eq!(json_payload::<Payload>(b" "), Err(WebhookError::MissingBody));
-        assert_eq!(json_payload::<Option<Payload>>(b"").map(|p| p.is_none()), Ok(true));
+        assert!(
+            message.starts_with("invalid type: string \"x\""),
+            "{message}"
+        );
+        assert_eq!(
+            json_payload::<Payload>(b" "),
+            Err(WebhookError::MissingBody)
+        );
+        assert_eq!(
+            json_payload::<Option<Payload>>(b"").map(|p| p.is_none()),
+            Ok(true)
+        );
         assert!(text_payload(&[0xff]).is_err());
     }
 }

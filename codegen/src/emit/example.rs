@@ -24,7 +24,10 @@ pub(crate) struct ExampleCall<'a> {
 /// Which operation the example calls: the first one, deprecated ones last, whose required
 /// arguments all have an example in the spec. This is the one place that decides; a spec with
 /// a better first call to show (a helper that waits for the result) is handled here.
-pub(crate) fn example_call<'a>(spec: &Value, operations: &'a [Operation]) -> Option<ExampleCall<'a>> {
+pub(crate) fn example_call<'a>(
+    spec: &Value,
+    operations: &'a [Operation],
+) -> Option<ExampleCall<'a>> {
     let current = operations.iter().filter(|op| !op.doc.deprecated);
     let deprecated = operations.iter().filter(|op| op.doc.deprecated);
     current.chain(deprecated).find_map(|operation| {
@@ -34,7 +37,9 @@ pub(crate) fn example_call<'a>(spec: &Value, operations: &'a [Operation]) -> Opt
             .iter()
             .map(|param| {
                 raw.iter()
-                    .find(|(name, location, _)| *name == param.wire_name && *location == param.location)
+                    .find(|(name, location, _)| {
+                        *name == param.wire_name && *location == param.location
+                    })
                     .and_then(|(_, _, value)| parameter_example(spec, value))
             })
             .collect::<Option<Vec<Value>>>()?;
@@ -42,7 +47,10 @@ pub(crate) fn example_call<'a>(spec: &Value, operations: &'a [Operation]) -> Opt
             Some(body) => {
                 // Bytes and text bodies are arguments of their own, never `Option`s.
                 let needed = body.required || matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
-                let usable = matches!(body.kind, BodyKind::Json | BodyKind::Form(_) | BodyKind::Text);
+                let usable = matches!(
+                    body.kind,
+                    BodyKind::Json | BodyKind::Form(_) | BodyKind::Text
+                );
                 match body_example(spec, operation, body) {
                     Some(example) if usable => Some(example),
                     _ if needed => return None,
@@ -60,14 +68,19 @@ pub(crate) fn example_call<'a>(spec: &Value, operations: &'a [Operation]) -> Opt
 }
 
 /// The raw Parameter Objects of an operation (path item's, then its own), `$ref`s followed.
-fn raw_parameters<'s>(spec: &'s Value, operation: &Operation) -> Vec<(String, ParamLocation, &'s Value)> {
+fn raw_parameters<'s>(
+    spec: &'s Value,
+    operation: &Operation,
+) -> Vec<(String, ParamLocation, &'s Value)> {
     let Some(at) = JsonPointer::parse(&operation.pointer) else {
         return Vec::new();
     };
     let tokens = at.tokens();
     let item_at = tokens[..tokens.len().saturating_sub(1)]
         .iter()
-        .fold(JsonPointer::root(), |pointer, token| pointer.join(token.as_str()));
+        .fold(JsonPointer::root(), |pointer, token| {
+            pointer.join(token.as_str())
+        });
     let mut found = Vec::new();
     for holder in [item_at, at.clone()] {
         let Ok((holder_at, holder_value)) = follow(spec, &holder) else {
@@ -78,11 +91,15 @@ fn raw_parameters<'s>(spec: &'s Value, operation: &Operation) -> Vec<(String, Pa
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
         for index in 0..count {
-            let Ok((_, param)) = follow(spec, &holder_at.join("parameters").join(index.to_string()))
+            let Ok((_, param)) =
+                follow(spec, &holder_at.join("parameters").join(index.to_string()))
             else {
                 continue;
             };
-            let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let location = match param.get("in").and_then(Value::as_str) {
                 Some("path") => ParamLocation::Path,
                 Some("query") => ParamLocation::Query,
@@ -154,8 +171,15 @@ pub(crate) struct ExampleInput<'a> {
 }
 
 /// The scheme whose credential the example sets: the first of the call's first requirement.
-pub(crate) fn example_scheme<'a>(call: &ExampleCall<'_>, schemes: &'a [SecurityScheme]) -> Option<&'a SecurityScheme> {
-    let key = call.operation.security.iter().find_map(|alternative| alternative.first())?;
+pub(crate) fn example_scheme<'a>(
+    call: &ExampleCall<'_>,
+    schemes: &'a [SecurityScheme],
+) -> Option<&'a SecurityScheme> {
+    let key = call
+        .operation
+        .security
+        .iter()
+        .find_map(|alternative| alternative.first())?;
     schemes.iter().find(|scheme| &scheme.key == key)
 }
 
@@ -198,7 +222,10 @@ pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
         }
     };
     let uses_types = operation.params.iter().any(|p| mentions_types(&p.ty))
-        || operation.body.as_ref().is_some_and(|b| call.body.is_some() && mentions_types(&b.ty));
+        || operation
+            .body
+            .as_ref()
+            .is_some_and(|b| call.body.is_some() && mentions_types(&b.ty));
     let types_import = uses_types.then(|| quote! { use #crate_ident::types; });
     let mut lets = Vec::new();
     let mut arguments = Vec::new();
@@ -218,7 +245,9 @@ pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
     if let Some(body) = &operation.body {
         match (&call.body, &body.kind) {
             (Some(value), BodyKind::Text) => {
-                let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                let text = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
                 lets.push(quote! { let body = #text; });
                 arguments.push(quote! { body });
             }
@@ -226,7 +255,9 @@ pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
                 let ty = type_tokens(&body.ty, defs, Scope::Root);
                 let json = placeholder(examples.len());
                 examples.push(value.clone());
-                lets.push(quote! { let body: #ty = serde_json::from_value(serde_json::json!(#json))?; });
+                lets.push(
+                    quote! { let body: #ty = serde_json::from_value(serde_json::json!(#json))?; },
+                );
                 arguments.push(if body.required {
                     quote! { &body }
                 } else {
@@ -239,17 +270,21 @@ pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
     if operation.options.is_some() {
         arguments.push(quote! { Default::default() });
     }
-    let request_id = operation.responses.headers.as_ref().and_then(|(_, fields)| {
-        fields.iter().find(|field| {
-            let wire: String = field
-                .wire_name
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_ascii_lowercase();
-            wire.ends_with("requestid")
-        })
-    });
+    let request_id = operation
+        .responses
+        .headers
+        .as_ref()
+        .and_then(|(_, fields)| {
+            fields.iter().find(|field| {
+                let wire: String = field
+                    .wire_name
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                wire.ends_with("requestid")
+            })
+        });
     let print_request_id = request_id.map(|field| {
         let name = ident(&field.name);
         let line = if field.ty == TypeRef::Builtin(Builtin::String) {
@@ -312,9 +347,10 @@ fn mentions_types(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(_) => true,
         TypeRef::Builtin(_) => false,
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
-            mentions_types(inner)
-        }
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Boxed(inner) => mentions_types(inner),
     }
 }
 

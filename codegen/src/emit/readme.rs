@@ -69,10 +69,14 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
         .iter()
         .flat_map(|operation| operation.security.iter().flatten())
         .find_map(|key| input.schemes.iter().find(|scheme| &scheme.key == key));
-    let credential = used.or(input.schemes.first()).map(|scheme| match scheme.kind {
-        SecuritySchemeKind::Basic => format!("\n    .{}(\"username\", \"password\")", scheme.method_name),
-        _ => format!("\n    .{}(\"your token\")", scheme.method_name),
-    });
+    let credential = used
+        .or(input.schemes.first())
+        .map(|scheme| match scheme.kind {
+            SecuritySchemeKind::Basic => {
+                format!("\n    .{}(\"username\", \"password\")", scheme.method_name)
+            }
+            _ => format!("\n    .{}(\"your token\")", scheme.method_name),
+        });
     let _ = writeln!(
         out,
         "```rust\n{import}\n\nlet client = Client::new({url}){};\n```\n",
@@ -93,7 +97,9 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
         let _ = writeln!(out, "| security scheme | method | sends |\n|---|---|---|");
         for scheme in input.schemes {
             let (arguments, sends) = match &scheme.kind {
-                SecuritySchemeKind::Bearer => ("token", "`Authorization: Bearer <token>`".to_owned()),
+                SecuritySchemeKind::Bearer => {
+                    ("token", "`Authorization: Bearer <token>`".to_owned())
+                }
                 SecuritySchemeKind::Basic => {
                     ("username, password", "`Authorization: Basic …`".to_owned())
                 }
@@ -123,7 +129,10 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
              documented headers, or the documented error. `responses::<method>` decodes a response \
              received some other way.\n"
         );
-        let _ = writeln!(out, "| `Client` method | request | summary |\n|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| `Client` method | request | summary |\n|---|---|---|"
+        );
         for operation in input.operations {
             let deprecated = if operation.doc.deprecated {
                 " (deprecated)"
@@ -152,7 +161,10 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
              `WebhookError` naming the header or the place in the body that is wrong. The spec \
              documents no signature, so parsing checks shape, not origin.\n"
         );
-        let _ = writeln!(out, "| function | request | after | payload |\n|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| function | request | after | payload |\n|---|---|---|---|"
+        );
         for callback in input.callbacks {
             let payload = match &callback.body {
                 None => "none".to_owned(),
@@ -196,7 +208,11 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
             "\nExamples send their requests to `BASE_URL` (default `{}`)",
             input.example_base_url
         );
-        if input.examples.iter().any(|e| e.command.starts_with("API_TOKEN")) {
+        if input
+            .examples
+            .iter()
+            .any(|e| e.command.starts_with("API_TOKEN"))
+        {
             out.push_str(" with the credential in `API_TOKEN`");
             if let Some(hint) = input.token_hint {
                 let _ = write!(out, " ({hint})");
@@ -236,9 +252,10 @@ fn cell(text: &str) -> String {
 /// A type as the crate's users name it.
 fn type_name(ty: &TypeRef, defs: &[TypeDef]) -> String {
     match ty {
-        TypeRef::Named(index) => defs
-            .get(*index)
-            .map_or_else(|| "serde_json::Value".to_owned(), |def| format!("types::{}", def.name)),
+        TypeRef::Named(index) => defs.get(*index).map_or_else(
+            || "serde_json::Value".to_owned(),
+            |def| format!("types::{}", def.name),
+        ),
         TypeRef::Builtin(builtin) => super::types::builtin_tokens(*builtin)
             .to_string()
             .replace(' ', ""),
@@ -254,7 +271,12 @@ fn summary(operation: &Operation) -> String {
     if let Some(title) = &operation.doc.title {
         return title.clone();
     }
-    let Some(description) = operation.doc.description.as_deref().and_then(first_paragraph) else {
+    let Some(description) = operation
+        .doc
+        .description
+        .as_deref()
+        .and_then(first_paragraph)
+    else {
         return String::new();
     };
     match description.find(". ") {

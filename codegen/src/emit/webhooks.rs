@@ -11,7 +11,10 @@ use crate::model::{Callback, CallbackBodyKind, CallbackHeader, Doc, TypeDef, Typ
 use crate::render::{Block, Unit};
 
 /// The `webhooks` block, or `None` when the spec has no callbacks.
-pub(crate) fn webhooks_block<'a>(callbacks: &'a [Callback], defs: &'a [TypeDef]) -> Option<Block<'a>> {
+pub(crate) fn webhooks_block<'a>(
+    callbacks: &'a [Callback],
+    defs: &'a [TypeDef],
+) -> Option<Block<'a>> {
     if callbacks.is_empty() {
         return None;
     }
@@ -105,7 +108,9 @@ fn callback_tokens(callback: &Callback, defs: &[TypeDef]) -> TokenStream {
                 quote! { String },
                 quote! { let payload = webhook::text_payload(body)?; },
             ),
-            CallbackBodyKind::Bytes => (quote! { Vec<u8> }, quote! { let payload = body.to_vec(); }),
+            CallbackBodyKind::Bytes => {
+                (quote! { Vec<u8> }, quote! { let payload = body.to_vec(); })
+            }
         },
     };
     let payload_field = match &callback.body {
@@ -114,8 +119,8 @@ fn callback_tokens(callback: &Callback, defs: &[TypeDef]) -> TokenStream {
     };
     let docs = doc_attrs(&function_doc(callback));
     let unused_body = callback.body.is_none().then(|| quote! { let _ = body; });
-    let unused_headers = (callback.headers.is_none() && media_types.is_empty())
-        .then(|| quote! { let _ = headers; });
+    let unused_headers =
+        (callback.headers.is_none() && media_types.is_empty()).then(|| quote! { let _ = headers; });
     quote! {
         #headers_struct
 
@@ -148,7 +153,10 @@ fn function_doc(callback: &Callback) -> Doc {
     let mut steps = Vec::new();
     if let Some(body) = &callback.body {
         let listed: Vec<String> = body.media_types.iter().map(|m| format!("`{m}`")).collect();
-        steps.push(format!("checks that the content type is {}", listed.join(" or ")));
+        steps.push(format!(
+            "checks that the content type is {}",
+            listed.join(" or ")
+        ));
     }
     if let Some((_, fields)) = &callback.headers {
         let listed: Vec<String> = fields
@@ -210,7 +218,8 @@ fn headers_struct(
         } else {
             "optional"
         };
-        doc.notes.push(format!("`{}`, {required}.", field.wire_name));
+        doc.notes
+            .push(format!("`{}`, {required}.", field.wire_name));
         let docs = doc_attrs(&doc);
         quote! { #docs pub #field_name: #ty, }
     });

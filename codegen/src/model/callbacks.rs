@@ -108,12 +108,18 @@ pub fn build_callbacks<'a>(
                 };
                 for method in METHODS {
                     if let Some(request) = item.get(method) {
-                        requests.push((expression, item_at.join(method), request));
+                        requests.push((
+                            expression,
+                            item_at.clone(),
+                            item,
+                            item_at.join(method),
+                            request,
+                        ));
                     }
                 }
             }
             let several = requests.len() > 1;
-            for (expression, request_at, request) in requests {
+            for (expression, item_at, item, request_at, request) in requests {
                 let base = if several {
                     format!(
                         "{}_{}",
@@ -124,8 +130,9 @@ pub fn build_callbacks<'a>(
                     snake_case(key, "callback")
                 };
                 let prefix = pascal_case(&base, "Callback");
-                let headers = callback_headers(space, spec, &request_at, request, &prefix)
-                    .map(|fields| (structs.claim(&format!("{prefix}Headers")), fields));
+                let headers =
+                    callback_headers(space, spec, (&item_at, item), &request_at, request, &prefix)
+                        .map(|fields| (structs.claim(&format!("{prefix}Headers")), fields));
                 let body = callback_body(space, spec, &request_at, request, &prefix);
                 let mut doc = doc_of(request);
                 if let Some(summary) = request.get("summary").and_then(Value::as_str) {
@@ -167,37 +174,45 @@ pub fn build_callbacks<'a>(
     (callbacks, warnings)
 }
 
-/// The header parameters of a callback operation (path-item ones first, overridden by name).
+/// The header parameters of a callback operation (its path item's first, overridden by name).
 fn callback_headers<'a>(
     space: &mut TypeSpace<'a>,
     spec: &'a Value,
+    (item_at, item): (&JsonPointer, &'a Value),
     request_at: &JsonPointer,
     request: &'a Value,
     prefix: &str,
 ) -> Option<Vec<CallbackHeader>> {
     let mut found: Vec<(JsonPointer, &'a Value)> = Vec::new();
-    let Some(list) = request.get("parameters").and_then(Value::as_array) else {
-        return None;
-    };
-    for index in 0..list.len() {
-        let Ok((param_at, param)) = follow(spec, &request_at.join("parameters").join(index.to_string()))
-        else {
-            continue;
-        };
-        let wire = param.get("name").and_then(Value::as_str).unwrap_or_default();
-        if param.get("in").and_then(Value::as_str) != Some("header")
-            || wire.is_empty()
-            || ["accept", "content-type", "authorization"]
-                .contains(&wire.to_ascii_lowercase().as_str())
-        {
-            continue;
-        }
-        found.retain(|(_, p)| {
-            p.get("name")
+    for (holder_at, holder) in [(item_at, item), (request_at, request)] {
+        let count = holder
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for index in 0..count {
+            let Ok((param_at, param)) =
+                follow(spec, &holder_at.join("parameters").join(index.to_string()))
+            else {
+                continue;
+            };
+            let wire = param
+                .get("name")
                 .and_then(Value::as_str)
-                .is_none_or(|n| !n.eq_ignore_ascii_case(wire))
-        });
-        found.push((param_at, param));
+                .unwrap_or_default();
+            if param.get("in").and_then(Value::as_str) != Some("header")
+                || wire.is_empty()
+                || ["accept", "content-type", "authorization"]
+                    .contains(&wire.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
+            found.retain(|(_, p)| {
+                p.get("name")
+                    .and_then(Value::as_str)
+                    .is_none_or(|n| !n.eq_ignore_ascii_case(wire))
+            });
+            found.push((param_at, param));
+        }
     }
     if found.is_empty() {
         return None;
@@ -268,7 +283,10 @@ fn callback_body<'a>(
                 Some(schema) => {
                     let converted = space.convert(
                         schema,
-                        &body_at.join("content").join(media_type.as_str()).join("schema"),
+                        &body_at
+                            .join("content")
+                            .join(media_type.as_str())
+                            .join("schema"),
                         &format!("{prefix}Payload"),
                     );
                     if converted.nullable {
