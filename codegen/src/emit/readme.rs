@@ -134,18 +134,16 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
             "| `Client` method | request | summary |\n|---|---|---|"
         );
         for operation in input.operations {
-            let deprecated = if operation.doc.deprecated {
-                " (deprecated)"
-            } else {
-                ""
-            };
+            let mut summary = cell(&summary(operation));
+            if operation.doc.deprecated {
+                summary = format!("{summary} (deprecated)").trim_start().to_owned();
+            }
             let _ = writeln!(
                 out,
-                "| `{}` | `{} {}` | {}{deprecated} |",
+                "| `{}` | `{} {}` | {summary} |",
                 operation.method_name,
                 operation.http_method,
                 cell(&operation.path),
-                cell(&summary(operation))
             );
         }
         out.push('\n');
