@@ -238,18 +238,7 @@ fn callback_headers<'a>(
                 ),
                 None => TypeRef::Builtin(Builtin::String),
             };
-            // A header is parsed from its text: only scalars and checked strings parse.
-            let ty = match ty {
-                TypeRef::Named(index)
-                    if !matches!(
-                        space.defs.get(index).map(|def| &def.kind),
-                        Some(TypeKind::Newtype(_) | TypeKind::Enum(_))
-                    ) =>
-                {
-                    TypeRef::Builtin(Builtin::String)
-                }
-                other => other,
-            };
+            let ty = header_text_type(space, ty);
             CallbackHeader {
                 wire_name: param
                     .get("name")
@@ -310,4 +299,28 @@ fn callback_body<'a>(
         media_types,
         required: body.get("required") == Some(&Value::Bool(true)),
     })
+}
+
+/// A header is parsed from its text (`FromStr`): string enums and checked strings keep their
+/// type; any other named type is read as its scalar (its constraints unchecked) or as a string.
+fn header_text_type(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
+    let TypeRef::Named(index) = ty else {
+        return ty;
+    };
+    let scalar = |inner: &TypeRef| match inner {
+        TypeRef::Builtin(_) => header_type(inner.clone()),
+        _ => TypeRef::Builtin(Builtin::String),
+    };
+    match space.defs.get(index).map(|def| &def.kind) {
+        Some(TypeKind::Enum(_)) => ty,
+        Some(TypeKind::Newtype(newtype))
+            if newtype.inner == TypeRef::Builtin(Builtin::String)
+                && !newtype.constraints.is_empty() =>
+        {
+            ty
+        }
+        Some(TypeKind::Newtype(newtype)) => scalar(&newtype.inner),
+        Some(TypeKind::Alias(inner)) => scalar(inner),
+        _ => TypeRef::Builtin(Builtin::String),
+    }
 }
