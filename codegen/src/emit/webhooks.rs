@@ -87,8 +87,19 @@ fn callback_tokens(callback: &Callback, defs: &[TypeDef]) -> TokenStream {
         .as_ref()
         .map(|body| body.media_types.iter().map(String::as_str).collect())
         .unwrap_or_default();
+    let body_required = callback.body.as_ref().is_some_and(|body| body.required);
     let check_content_type = (!media_types.is_empty()).then(|| {
-        quote! { webhook::check_content_type(headers, &[#(#media_types),*])?; }
+        let check = quote! { webhook::check_content_type(headers, &[#(#media_types),*])?; };
+        if body_required {
+            check
+        } else {
+            // An optional body may be absent, and with it its content type.
+            quote! {
+                if !body.is_empty() {
+                    #check
+                }
+            }
+        }
     });
     let (payload_type, read_payload) = match &callback.body {
         None => (quote! { () }, quote! {}),
@@ -153,8 +164,13 @@ fn function_doc(callback: &Callback) -> Doc {
     let mut steps = Vec::new();
     if let Some(body) = &callback.body {
         let listed: Vec<String> = body.media_types.iter().map(|m| format!("`{m}`")).collect();
+        let when = if body.required {
+            ""
+        } else {
+            " (when there is a body)"
+        };
         steps.push(format!(
-            "checks that the content type is {}",
+            "checks that the content type is {}{when}",
             listed.join(" or ")
         ));
     }
