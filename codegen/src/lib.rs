@@ -5,6 +5,7 @@
 //! root. Nothing here reads or writes files: callers hand in text and receive text, so the same
 //! library serves `cargo xtask`, tests and other tools.
 
+mod companions;
 mod emit;
 pub mod load;
 pub mod manifest;
@@ -18,6 +19,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+pub use companions::{companions, CompanionOptions, Companions, QUICKSTART};
 pub use load::{load, LoadError, LoadedSpec, Warning};
 pub use manifest::{cargo_toml, Dependency, ManifestOptions};
 pub use render::RenderError;
@@ -58,6 +60,8 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let (long_running, long_running_warnings) =
         model::build_long_running(raw, &operations, &schemes, &mut space);
     warnings.extend(long_running_warnings);
+    let (callbacks, callback_warnings) = model::build_callbacks(&mut space, raw, &operations);
+    warnings.extend(callback_warnings);
     let mut defs = std::mem::take(&mut space.defs);
     model::break_cycles(&mut defs);
     model::describe_undocumented(&mut defs, raw);
@@ -142,6 +146,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             items: type_items,
         },
     ]);
+    blocks.extend(emit::webhooks_block(&callbacks, &defs));
     let layout = render::Layout {
         crate_attributes,
         top,
@@ -150,7 +155,10 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let source = render::render(layout, &options.header)?;
     Ok(Generated {
         source,
-        dependencies: dependencies(&defs, &operations),
+        dependencies: dependencies(&defs, &operations)
+            .into_iter()
+            .chain(callback_dependencies(&callbacks))
+            .collect(),
         warnings,
         operation_count: operations.len(),
         type_count: defs.len(),
@@ -270,4 +278,28 @@ fn visit_builtins(ty: &TypeRef, f: &mut dyn FnMut(Builtin)) {
         | TypeRef::Boxed(inner) => visit_builtins(inner, f),
         TypeRef::Named(_) => {}
     }
+}
+
+/// What the `webhooks` module's header and body types need (schema types are in `defs`).
+fn callback_dependencies(callbacks: &[model::Callback]) -> BTreeSet<Dependency> {
+    let mut found = BTreeSet::new();
+    let types = callbacks.iter().flat_map(|callback| {
+        let headers = callback
+            .headers
+            .iter()
+            .flat_map(|(_, fields)| fields.iter().map(|f| &f.ty));
+        headers.chain(callback.body.iter().map(|body| &body.ty))
+    });
+    for ty in types {
+        visit_builtins(ty, &mut |builtin| match builtin {
+            Builtin::DateTime | Builtin::Date => {
+                found.insert(Dependency::Chrono);
+            }
+            Builtin::Uuid => {
+                found.insert(Dependency::Uuid);
+            }
+            _ => {}
+        });
+    }
+    found
 }

@@ -9,6 +9,8 @@ pub enum Dependency {
     Chrono,
     Uuid,
     Regex,
+    /// The examples' async runtime, a dev-dependency (with the examples, from [`companions`](crate::companions)).
+    Tokio,
 }
 
 /// Where the generated crate finds `callspec-runtime`, and how it relates to a workspace.
@@ -73,6 +75,13 @@ pub fn cargo_toml(options: &ManifestOptions, dependencies: &BTreeSet<Dependency>
         "# A span per request (operation, method, path, attempt, status, request id) and an event per retry."
     );
     let _ = writeln!(text, "tracing = [\"callspec-runtime/tracing\"]");
+    if dependencies.contains(&Dependency::Tokio) {
+        let _ = writeln!(text, "\n[dev-dependencies]");
+        let _ = writeln!(
+            text,
+            "tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}"
+        );
+    }
     text
 }
 

@@ -27,6 +27,10 @@ pub struct Args {
     verbose: bool,
 }
 
+/// Where the generated examples send requests unless `BASE_URL` is set: `cargo xtask mock`'s
+/// default address.
+pub const EXAMPLE_BASE_URL: &str = "http://127.0.0.1:4010";
+
 /// One generated crate: its files, relative to the crate folder, and their contents.
 pub struct CrateFiles {
     pub dir: PathBuf,
@@ -46,6 +50,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let limit = if args.verbose { None } else { Some(0) };
         report_warnings(&display(&generated.dir), &generated.warnings, limit);
         write_crate(&generated.dir, &generated.files)?;
+        for stray in stray_examples(generated) {
+            let path = generated.dir.join(stray);
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", display(&path)))?;
+        }
         println!("wrote {}", display(&generated.dir));
     }
     Ok(ExitCode::SUCCESS)
@@ -129,7 +137,7 @@ pub fn committed_crates() -> anyhow::Result<Vec<CrateFiles>> {
     Ok(crates)
 }
 
-fn stem(spec_path: &Path) -> anyhow::Result<String> {
+pub(crate) fn stem(spec_path: &Path) -> anyhow::Result<String> {
     spec_path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -166,6 +174,20 @@ fn crate_files(
         },
     )
     .with_context(|| format!("generating from {name}"))?;
+    let companions = codegen::companions(
+        &spec,
+        &codegen::CompanionOptions {
+            crate_name: crate_name.to_owned(),
+            header: header.clone(),
+            example_base_url: EXAMPLE_BASE_URL.to_owned(),
+            token_hint: Some("`cargo xtask mock` prints one".to_owned()),
+        },
+    )
+    .with_context(|| format!("generating the README and examples of {name}"))?;
+    let mut dependencies = generated.dependencies;
+    if !companions.examples.is_empty() {
+        dependencies.insert(codegen::Dependency::Tokio);
+    }
     let title = spec.openapi.info.title.clone();
     let manifest = codegen::cargo_toml(
         &codegen::ManifestOptions {
@@ -175,7 +197,7 @@ fn crate_files(
             workspace_member,
             header: header.clone(),
         },
-        &generated.dependencies,
+        &dependencies,
     );
     Ok(CrateFiles {
         dir: dir.to_path_buf(),
@@ -188,14 +210,44 @@ fn crate_files(
                 format!("# {header}\ndisable_all_formatting = true\n"),
             ),
             (PathBuf::from("src/lib.rs"), generated.source),
-        ],
+            (PathBuf::from("README.md"), companions.readme),
+        ]
+        .into_iter()
+        .chain(companions.examples.into_iter().map(|(example, source)| {
+            (
+                PathBuf::from("examples").join(format!("{example}.rs")),
+                source,
+            )
+        }))
+        .collect(),
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
     })
+}
+
+/// Examples under `examples/` the generator no longer produces (their operation is gone).
+fn stray_examples(generated: &CrateFiles) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(generated.dir.join("examples")) else {
+        return Vec::new();
+    };
+    let mut strays: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| PathBuf::from("examples").join(entry.file_name()))
+        .filter(|file| file.extension().is_some_and(|ext| ext == "rs"))
+        .filter(|file| !generated.files.iter().any(|(known, _)| known == file))
+        .collect();
+    strays.sort();
+    strays
 }
 
 fn check(crates: &[CrateFiles]) -> anyhow::Result<ExitCode> {
     let mut stale = Vec::new();
     for generated in crates {
+        for stray in stray_examples(generated) {
+            stale.push(format!(
+                "{} (no longer generated)",
+                display(&generated.dir.join(stray))
+            ));
+        }
         for (file, contents) in &generated.files {
             let path = generated.dir.join(file);
             if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
@@ -486,6 +538,34 @@ mod tests {
             1,
             "no staging folder left"
         );
+    }
+
+    #[test]
+    fn a_committed_crate_ships_its_readme_and_example() {
+        let crates = committed_crates().expect("the curated specs generate");
+        for generated in &crates {
+            let files: Vec<String> = generated
+                .files
+                .iter()
+                .map(|(file, _)| file.display().to_string())
+                .collect();
+            assert_eq!(
+                files,
+                [
+                    "Cargo.toml",
+                    "rustfmt.toml",
+                    "src/lib.rs",
+                    "README.md",
+                    "examples/quickstart.rs"
+                ]
+            );
+            let (_, manifest) = &generated.files[0];
+            assert!(
+                manifest.contains("\n[dev-dependencies]\ntokio = "),
+                "{manifest}"
+            );
+            assert!(super::stray_examples(generated).is_empty());
+        }
     }
 
     /// The committed clients are what the generator produces now (rust-analyzer's pattern).

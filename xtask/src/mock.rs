@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use conformance::mock::fixtures::Subscription;
 use conformance::mock::{Fault, Faults, Fixtures, Mock, MockOptions};
 
 use crate::paths::{display, repo_root};
@@ -99,6 +100,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         for fault in faults.iter() {
             println!("  fault: {} ({})", fault.name(), fault.description());
         }
+        if let Some(command) = example_command(&spec_path, addr, &fixtures) {
+            println!("Try the generated client against it:\n  {command}");
+        }
         println!("Ctrl-C stops the server.");
         mock.serve(listener, async {
             let _ = tokio::signal::ctrl_c().await;
@@ -109,4 +113,44 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command that runs the committed client's example of the served spec against this
+/// server, with a token of the fixtures (one that can do everything, when there is one); `None`
+/// when no committed crate of that spec has the example.
+fn example_command(
+    spec_path: &std::path::Path,
+    addr: std::net::SocketAddr,
+    fixtures: &Fixtures,
+) -> Option<String> {
+    let stem = crate::codegen::stem(spec_path).ok()?;
+    let example = repo_root()
+        .join("generated")
+        .join(&stem)
+        .join("examples")
+        .join(format!("{}.rs", codegen::QUICKSTART));
+    if !example.is_file() {
+        return None;
+    }
+    let mut command = String::new();
+    let base_url = format!("http://{addr}");
+    if base_url != crate::codegen::EXAMPLE_BASE_URL {
+        command.push_str(&format!("BASE_URL={base_url} "));
+    }
+    let able = fixtures
+        .organizations
+        .iter()
+        .find(|org| org.subscription == Subscription::Active && org.credits > 0);
+    let token = able
+        .into_iter()
+        .chain(&fixtures.organizations)
+        .find_map(|org| org.tokens.first());
+    if let Some(token) = token {
+        command.push_str(&format!("API_TOKEN={token} "));
+    }
+    command.push_str(&format!(
+        "cargo run -p {stem}-client --example {}",
+        codegen::QUICKSTART
+    ));
+    Some(command)
 }

@@ -3,9 +3,10 @@
 //! read whole, which a client decodes after) and [`Decoded`] (how a client reads any operation's
 //! response, for tools), parameter encoding
 //! ([`path_segment`], [`Query`], [`header_value`], [`Cookies`]), request bodies ([`json_body`],
-//! [`form_body`], multipart parts), [`Credentials`], waiting for long-running operations ([`wait_until`], [`WaitOptions`],
-//! [`WaitError`]), and serde helpers for the
-//! shapes OpenAPI allows and serde does not spell out ([`double_option`], [`Base64`]).
+//! [`form_body`], multipart parts), [`Credentials`], waiting for long-running operations
+//! ([`wait_until`], [`WaitOptions`], [`WaitError`]), [`webhook`]: reading the requests an API
+//! sends (its callbacks) into [`Webhook`]s, and serde helpers for the shapes OpenAPI allows and
+//! serde does not spell out ([`double_option`], [`Base64`]).
 //!
 //! Every generated method sends through a [`Transport`]: the `reqwest::Client`, a
 //! [`RetryPolicy`] (429, 503 and connection failures, honouring `Retry-After` and rate-limit
@@ -26,6 +27,7 @@ mod response;
 mod retry;
 mod transport;
 pub mod wait;
+pub mod webhook;
 
 pub use base64::Base64;
 pub use body::{file_part, form_body, json_body, json_form, part_text, text_part};
@@ -39,6 +41,7 @@ pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseVal
 pub use retry::RetryPolicy;
 pub use transport::{Operation, Transport};
 pub use wait::{link_value, wait_until, LinkError, Polling, WaitError, WaitOptions};
+pub use webhook::{Webhook, WebhookError};
 
 /// Re-exported so generated crates name one version of each.
 pub use {bytes, reqwest, serde_json};

@@ -396,7 +396,7 @@ fn headers_type(headers: Option<&(String, Vec<HeaderField>)>) -> TokenStream {
 
 /// Whether a method takes a parameter of type `ty` by value (cheap `Copy` values) rather than
 /// by reference.
-pub(super) fn passed_by_value(ty: &TypeRef) -> bool {
+pub(crate) fn passed_by_value(ty: &TypeRef) -> bool {
     matches!(
         ty,
         TypeRef::Builtin(

@@ -2,15 +2,21 @@
 
 mod client;
 mod docs;
+mod example;
 mod long_running;
+mod readme;
 mod types;
+mod webhooks;
 
 use proc_macro2::{Ident, Span};
 
 pub(crate) use client::{client_units, ClientInput};
 pub(crate) use docs::text_lines as doc_text_lines;
+pub(crate) use example::{example_call, example_scheme, example_tokens, placeholder, ExampleInput};
 pub(crate) use long_running::long_running_units;
+pub(crate) use readme::{readme, ReadmeExample, ReadmeInput};
 pub(crate) use types::type_units;
+pub(crate) use webhooks::webhooks_block;
 
 /// An identifier for a name the model produced; names are made valid by `naming`, and anything
 /// else is a bug worth a readable fallback rather than a panic.

@@ -3,6 +3,7 @@
 //! [`TypeSpace`] turns schemas into [`TypeDef`]s and owns their names; [`operations`] turns
 //! operations into [`Operation`]s that refer to those types. Emission reads only this model.
 
+mod callbacks;
 mod defaults;
 mod describe;
 mod long_running;
@@ -10,6 +11,7 @@ mod operations;
 mod recursion;
 mod types;
 
+pub use callbacks::{build_callbacks, Callback, CallbackBody, CallbackBodyKind, CallbackHeader};
 pub(crate) use defaults::apply_defaults;
 pub(crate) use describe::describe_undocumented;
 pub use long_running::{build_long_running, Binding, LongRunning, Source};

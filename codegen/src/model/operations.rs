@@ -217,7 +217,7 @@ impl HeaderSet {
 
 /// Field names for headers: `X-Request-ID` → `request_id`, since the `X-` prefix says nothing in
 /// Rust; the prefix stays when dropping it would make two names alike (`X-Trace` beside `Trace`).
-fn header_field_names(wire_names: &[&str]) -> Vec<String> {
+pub(super) fn header_field_names(wire_names: &[&str]) -> Vec<String> {
     let full: Vec<String> = wire_names
         .iter()
         .map(|wire| snake_case(wire, "header"))
@@ -964,7 +964,7 @@ impl<'a> Builder<'a> {
 }
 
 /// Header values are text: a typed header is a scalar, anything else stays a string.
-fn header_type(ty: TypeRef) -> TypeRef {
+pub(super) fn header_type(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::Builtin(
             Builtin::Json | Builtin::JsonObject | Builtin::Bytes | Builtin::Base64 | Builtin::Unit,

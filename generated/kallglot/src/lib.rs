@@ -1863,3 +1863,64 @@ pub mod types {
         callspec_runtime::Error<Error, CreateAnalysisErrorHeaders>,
     >;
 }
+
+/// Receiving the requests the API sends (the spec's callbacks, often called
+/// webhooks): one `parse_…` function per request, for the handler of the endpoint
+/// that receives it. It checks the content type, reads the documented headers into a
+/// typed struct and decodes the body, or says which header is missing or invalid, or
+/// where the body does not decode ([`WebhookError`]).
+///
+/// The spec documents no signature for these requests, so nothing here can tell a
+/// genuine delivery from a forged one: these functions check shape, not origin.
+/// Treat a parsed payload as a hint and, where it matters, read the resource back
+/// from the API.
+pub mod webhooks {
+    #[allow(unused_imports)]
+    use super::types;
+
+    use callspec_runtime::{reqwest::header::HeaderMap, webhook};
+
+    pub use callspec_runtime::{Webhook, WebhookError};
+
+    /// Documented headers of a request [`parse_analysis_finished`] reads.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AnalysisFinishedHeaders {
+        /// Identifier of this delivery, identical on every retry of it.
+        ///
+        /// `X-Webhook-ID`, required.
+        pub webhook_id: String,
+        /// 1 for the first delivery attempt, 2 for the first retry, and so on.
+        ///
+        /// `X-Webhook-Attempt`, required.
+        pub webhook_attempt: i32,
+    }
+
+    /// Analysis finished
+    ///
+    /// Sent once the analysis reaches a terminal state (`completed` or `failed`), when the
+    /// create request gave a `webhook_url`. The body is the analysis object as
+    /// `GET /v1/analyses/{id}` would return it at that moment.
+    ///
+    /// Any 2xx answer acknowledges the delivery. Any other answer, or none within 10 seconds,
+    /// is retried up to 5 times with exponential backoff starting at 30 seconds; every attempt
+    /// carries the same `X-Webhook-ID`, so a receiver can discard duplicates.
+    ///
+    /// Sent as `POST {$request.body#/webhook_url}` (callback `analysisFinished`, operation `analysisFinishedWebhook`) after [`Client::create_analysis`](crate::Client::create_analysis).
+    ///
+    /// Checks that the content type is `application/json`, reads the headers `X-Webhook-ID`, `X-Webhook-Attempt`, decodes the JSON body.
+    ///
+    /// # Errors
+    /// [`WebhookError`] naming the content type, the header, or the place in the body that is not as documented.
+    pub fn parse_analysis_finished(
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Webhook<types::Analysis, AnalysisFinishedHeaders>, WebhookError> {
+        webhook::check_content_type(headers, &["application/json"])?;
+        let headers = AnalysisFinishedHeaders {
+            webhook_id: webhook::required_header(headers, "X-Webhook-ID")?,
+            webhook_attempt: webhook::required_header(headers, "X-Webhook-Attempt")?,
+        };
+        let payload = webhook::json_payload(body)?;
+        Ok(Webhook { payload, headers })
+    }
+}

@@ -1,0 +1,371 @@
+//! A runnable example of a generated crate (`examples/quickstart.rs`): one call, with the spec's
+//! examples as arguments, against the server at `BASE_URL`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::ident;
+use super::types::{type_tokens, Scope};
+use crate::load::{follow, JsonPointer};
+use crate::model::{
+    Body, BodyKind, LongRunning, Operation, Param, ParamLocation, SecurityScheme,
+    SecuritySchemeKind, TypeDef, TypeRef,
+};
+
+/// The call an example makes: an operation and, from the spec's examples, a value for each of
+/// its arguments (and its body, when it has an example).
+pub(crate) struct ExampleCall<'a> {
+    pub operation: &'a Operation,
+    pub arguments: Vec<Value>,
+    pub body: Option<Value>,
+    /// The operation's `…_and_wait` method, when it starts long-running work (`x-long-running`):
+    /// the example then calls that, and shows the finished result.
+    pub and_wait: Option<&'a str>,
+}
+
+/// Which operation the example calls: the first one, deprecated ones last, whose required
+/// arguments all have an example in the spec; one that starts long-running work comes first,
+/// called through its `…_and_wait` method, since the finished result is what a newcomer wants
+/// to see. This is the one place that decides.
+pub(crate) fn example_call<'a>(
+    spec: &Value,
+    operations: &'a [Operation],
+    long_running: &'a [LongRunning],
+) -> Option<ExampleCall<'a>> {
+    let and_wait = |index: usize| {
+        long_running
+            .iter()
+            .find(|lr| lr.start == index)
+            .map(|lr| lr.and_wait_method.as_str())
+    };
+    let indexed = operations.iter().enumerate();
+    let starts = indexed
+        .clone()
+        .filter(|(i, op)| !op.doc.deprecated && and_wait(*i).is_some());
+    let current = indexed
+        .clone()
+        .filter(|(i, op)| !op.doc.deprecated && and_wait(*i).is_none());
+    let deprecated = indexed.filter(|(_, op)| op.doc.deprecated);
+    starts
+        .chain(current)
+        .chain(deprecated)
+        .find_map(|(index, operation)| {
+            let raw = raw_parameters(spec, operation);
+            let arguments = operation
+                .params
+                .iter()
+                .map(|param| {
+                    raw.iter()
+                        .find(|(name, location, _)| {
+                            *name == param.wire_name && *location == param.location
+                        })
+                        .and_then(|(_, _, value)| parameter_example(spec, value))
+                })
+                .collect::<Option<Vec<Value>>>()?;
+            let body = match &operation.body {
+                Some(body) => {
+                    // Bytes and text bodies are arguments of their own, never `Option`s.
+                    let needed =
+                        body.required || matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
+                    let usable = matches!(
+                        body.kind,
+                        BodyKind::Json | BodyKind::Form(_) | BodyKind::Text
+                    );
+                    match body_example(spec, operation, body) {
+                        Some(example) if usable => Some(example),
+                        _ if needed => return None,
+                        _ => None,
+                    }
+                }
+                None => None,
+            };
+            Some(ExampleCall {
+                operation,
+                arguments,
+                body,
+                and_wait: and_wait(index),
+            })
+        })
+}
+
+/// The raw Parameter Objects of an operation (path item's, then its own), `$ref`s followed.
+fn raw_parameters<'s>(
+    spec: &'s Value,
+    operation: &Operation,
+) -> Vec<(String, ParamLocation, &'s Value)> {
+    let Some(at) = JsonPointer::parse(&operation.pointer) else {
+        return Vec::new();
+    };
+    let tokens = at.tokens();
+    let item_at = tokens[..tokens.len().saturating_sub(1)]
+        .iter()
+        .fold(JsonPointer::root(), |pointer, token| {
+            pointer.join(token.as_str())
+        });
+    let mut found = Vec::new();
+    for holder in [item_at, at.clone()] {
+        let Ok((holder_at, holder_value)) = follow(spec, &holder) else {
+            continue;
+        };
+        let count = holder_value
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for index in 0..count {
+            let Ok((_, param)) =
+                follow(spec, &holder_at.join("parameters").join(index.to_string()))
+            else {
+                continue;
+            };
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let location = match param.get("in").and_then(Value::as_str) {
+                Some("path") => ParamLocation::Path,
+                Some("query") => ParamLocation::Query,
+                Some("header") => ParamLocation::Header,
+                Some("cookie") => ParamLocation::Cookie,
+                _ => continue,
+            };
+            found.push((name.to_owned(), location, param));
+        }
+    }
+    found
+}
+
+/// `example`, else the first of `examples` (its `value`), else the schema's `example`.
+fn example_of(spec: &Value, holder: &Value) -> Option<Value> {
+    if let Some(example) = holder.get("example") {
+        return Some(example.clone());
+    }
+    if let Some(examples) = holder.get("examples").and_then(Value::as_object) {
+        for example in examples.values() {
+            let example = resolve(spec, example);
+            if let Some(value) = example.get("value") {
+                return Some(value.clone());
+            }
+        }
+    }
+    let schema = resolve(spec, holder.get("schema")?);
+    schema.get("example").cloned()
+}
+
+fn parameter_example(spec: &Value, param: &Value) -> Option<Value> {
+    example_of(spec, param).or_else(|| {
+        let content = param.get("content").and_then(Value::as_object)?;
+        content.values().find_map(|entry| example_of(spec, entry))
+    })
+}
+
+fn body_example(spec: &Value, operation: &Operation, body: &Body) -> Option<Value> {
+    let at = JsonPointer::parse(&operation.pointer)?.join("requestBody");
+    let (_, raw) = follow(spec, &at).ok()?;
+    let entry = raw.get("content")?.get(&body.media_type)?;
+    example_of(spec, entry)
+}
+
+/// A `$ref` followed (through chains), or the value itself.
+fn resolve<'s>(spec: &'s Value, value: &'s Value) -> &'s Value {
+    let mut current = value;
+    for _ in 0..16 {
+        let Some(target) = current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| spec.pointer(pointer))
+        else {
+            break;
+        };
+        current = target;
+    }
+    current
+}
+
+pub(crate) struct ExampleInput<'a> {
+    pub crate_ident: &'a str,
+    pub base_url: &'a str,
+    pub token_hint: Option<&'a str>,
+    pub call: &'a ExampleCall<'a>,
+    pub schemes: &'a [SecurityScheme],
+    pub defs: &'a [TypeDef],
+}
+
+/// The scheme whose credential the example sets: the first of the call's first requirement.
+pub(crate) fn example_scheme<'a>(
+    call: &ExampleCall<'_>,
+    schemes: &'a [SecurityScheme],
+) -> Option<&'a SecurityScheme> {
+    let key = call
+        .operation
+        .security
+        .iter()
+        .find_map(|alternative| alternative.first())?;
+    schemes.iter().find(|scheme| &scheme.key == key)
+}
+
+/// The example's source, as tokens; its crate doc is added as text by the caller.
+pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
+    let call = input.call;
+    let operation = call.operation;
+    let defs = input.defs;
+    let crate_ident = ident(input.crate_ident);
+    let method_name = call.and_wait.unwrap_or(&operation.method_name);
+    let method = ident(method_name);
+    let base_url = input.base_url;
+    let scheme = example_scheme(call, input.schemes);
+    let (check_token, set_credentials) = match scheme {
+        None => (None, quote! { let client = Client::new(base_url); }),
+        Some(scheme) => {
+            let hint = match input.token_hint {
+                Some(hint) => format!(" ({})", escape_braces(hint)),
+                None => String::new(),
+            };
+            let missing = format!(
+                "API_TOKEN is not set: give a credential the server at {{base_url}} accepts{hint}"
+            );
+            let setter = ident(&scheme.method_name);
+            let set = match scheme.kind {
+                SecuritySchemeKind::Basic => quote! {
+                    let (username, password) = token.split_once(':').unwrap_or((token.as_str(), ""));
+                    let client = Client::new(base_url).#setter(username, password);
+                },
+                _ => quote! { let client = Client::new(base_url).#setter(token); },
+            };
+            (
+                Some(quote! {
+                    let Ok(token) = std::env::var("API_TOKEN") else {
+                        eprintln!(#missing);
+                        std::process::exit(2);
+                    };
+                }),
+                set,
+            )
+        }
+    };
+    let uses_types = operation.params.iter().any(|p| mentions_types(&p.ty))
+        || operation
+            .body
+            .as_ref()
+            .is_some_and(|b| call.body.is_some() && mentions_types(&b.ty));
+    let types_import = uses_types.then(|| quote! { use #crate_ident::types; });
+    let mut lets = Vec::new();
+    let mut arguments = Vec::new();
+    let mut examples = Vec::new();
+    for (param, value) in operation.params.iter().zip(&call.arguments) {
+        let name = ident(&param.name);
+        let ty = type_tokens(&param.ty, defs, Scope::Root);
+        let json = placeholder(examples.len());
+        examples.push(value.clone());
+        lets.push(quote! { let #name: #ty = serde_json::from_value(serde_json::json!(#json))?; });
+        arguments.push(if passed_by_value(param) {
+            quote! { #name }
+        } else {
+            quote! { &#name }
+        });
+    }
+    if let Some(body) = &operation.body {
+        match (&call.body, &body.kind) {
+            (Some(value), BodyKind::Text) => {
+                let text = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
+                lets.push(quote! { let body = #text; });
+                arguments.push(quote! { body });
+            }
+            (Some(value), _) => {
+                let ty = type_tokens(&body.ty, defs, Scope::Root);
+                let json = placeholder(examples.len());
+                examples.push(value.clone());
+                lets.push(
+                    quote! { let body: #ty = serde_json::from_value(serde_json::json!(#json))?; },
+                );
+                arguments.push(if body.required {
+                    quote! { &body }
+                } else {
+                    quote! { Some(&body) }
+                });
+            }
+            (None, _) => arguments.push(quote! { None }),
+        }
+    }
+    if operation.options.is_some() {
+        arguments.push(quote! { Default::default() });
+    }
+    let wait_import = call.and_wait.map(|_| {
+        arguments.push(quote! { WaitOptions::new() });
+        quote! { use #crate_ident::WaitOptions; }
+    });
+    // The runtime finds the request id under any of its usual names, whichever response the
+    // call ends with (the polled one, for a wait).
+    let print_request_id = quote! {
+        if let Some(request_id) = response.request_id() {
+            println!("request id: {request_id}");
+        }
+    };
+    let status_line = format!("{method_name} → {{}}");
+    let deprecated = operation
+        .doc
+        .deprecated
+        .then(|| quote! { #[allow(deprecated)] });
+    let imports = quote! {
+        use #crate_ident::Client;
+        #wait_import
+        #types_import
+    };
+    let main = quote! {
+        #[tokio::main]
+        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+            let base_url = std::env::var("BASE_URL").unwrap_or_else(|_| #base_url.to_owned());
+            #check_token
+            #set_credentials
+            #(#lets)*
+            #deprecated
+            let response = client.#method(#(#arguments),*).await?;
+            println!(#status_line, response.status());
+            #print_request_id
+            println!("{:#?}", response.into_inner());
+            Ok(())
+        }
+    };
+    ExampleTokens {
+        imports,
+        main,
+        examples,
+    }
+}
+
+/// The example in parts: its imports and `main` (printed apart, with a blank line between),
+/// and the JSON values that replace the placeholders `main` holds (`json!` prints poorly).
+pub(crate) struct ExampleTokens {
+    pub imports: TokenStream,
+    pub main: TokenStream,
+    pub examples: Vec<Value>,
+}
+
+/// The identifier standing for the `index`th example value until the text is printed.
+pub(crate) fn placeholder(index: usize) -> proc_macro2::Ident {
+    ident(&format!("__example_{index}__"))
+}
+
+/// Whether a type is written with the `types` module (a generated type, or one holding one).
+fn mentions_types(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Builtin(_) => false,
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Boxed(inner) => mentions_types(inner),
+    }
+}
+
+fn passed_by_value(param: &Param) -> bool {
+    super::client::passed_by_value(&param.ty)
+}
+
+/// Text made safe inside a format string.
+fn escape_braces(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}

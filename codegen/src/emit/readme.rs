@@ -1,0 +1,284 @@
+//! The `README.md` of a generated crate: what it is, how to build a client, its operations,
+//! its webhooks and its examples, in document order.
+
+use std::fmt::Write as _;
+
+use crate::model::{
+    Callback, CallbackBodyKind, Operation, SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef,
+};
+
+/// An example the README lists.
+pub(crate) struct ReadmeExample {
+    pub name: String,
+    pub summary: String,
+    pub command: String,
+}
+
+pub(crate) struct ReadmeInput<'a> {
+    /// The `@generated …` line, without comment markers.
+    pub header: &'a str,
+    pub crate_name: &'a str,
+    pub title: &'a str,
+    pub version: &'a str,
+    pub description: Option<&'a str>,
+    pub default_base_url: Option<&'a str>,
+    pub operations: &'a [Operation],
+    pub schemes: &'a [SecurityScheme],
+    pub callbacks: &'a [Callback],
+    pub examples: &'a [ReadmeExample],
+    /// Where the examples send requests unless `BASE_URL` is set.
+    pub example_base_url: &'a str,
+    /// Where to get the credential they read from `API_TOKEN`.
+    pub token_hint: Option<&'a str>,
+    pub defs: &'a [TypeDef],
+}
+
+pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
+    let mut out = String::new();
+    let crate_ident = input.crate_name.replace('-', "_");
+    let _ = writeln!(out, "<!-- {} -->\n", input.header);
+    let _ = writeln!(out, "# {}\n", input.crate_name);
+    let version = if input.version.is_empty() {
+        String::new()
+    } else {
+        format!(" (version {})", input.version)
+    };
+    let _ = writeln!(
+        out,
+        "A typed async Rust client for the {}{version}, generated from its OpenAPI document.\n",
+        input.title
+    );
+    if let Some(paragraph) = input.description.and_then(first_paragraph) {
+        let _ = writeln!(out, "{paragraph}\n");
+    }
+
+    let _ = writeln!(out, "## The client\n");
+    let (import, url) = match input.default_base_url {
+        Some(_) => (
+            format!("use {crate_ident}::{{Client, DEFAULT_BASE_URL}};"),
+            "DEFAULT_BASE_URL".to_owned(),
+        ),
+        None => (
+            format!("use {crate_ident}::Client;"),
+            "\"https://api.example.com\"".to_owned(),
+        ),
+    };
+    // The scheme the operations use first; else the first declared.
+    let used = input
+        .operations
+        .iter()
+        .flat_map(|operation| operation.security.iter().flatten())
+        .find_map(|key| input.schemes.iter().find(|scheme| &scheme.key == key));
+    let credential = used
+        .or(input.schemes.first())
+        .map(|scheme| match scheme.kind {
+            SecuritySchemeKind::Basic => {
+                format!("\n    .{}(\"username\", \"password\")", scheme.method_name)
+            }
+            _ => format!("\n    .{}(\"your token\")", scheme.method_name),
+        });
+    let _ = writeln!(
+        out,
+        "```rust\n{import}\n\nlet client = Client::new({url}){};\n```\n",
+        credential.unwrap_or_default()
+    );
+    if let Some(url) = input.default_base_url {
+        let _ = writeln!(
+            out,
+            "`DEFAULT_BASE_URL` is `{url}`, the first server the spec lists.\n"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "`Client::with_client(base_url, reqwest_client)` sends requests with a `reqwest::Client` of \
+         your own (timeouts, proxies, TLS). Clones share one connection pool.\n"
+    );
+    if !input.schemes.is_empty() {
+        let _ = writeln!(out, "| security scheme | method | sends |\n|---|---|---|");
+        for scheme in input.schemes {
+            let (arguments, sends) = match &scheme.kind {
+                SecuritySchemeKind::Bearer => {
+                    ("token", "`Authorization: Bearer <token>`".to_owned())
+                }
+                SecuritySchemeKind::Basic => {
+                    ("username, password", "`Authorization: Basic …`".to_owned())
+                }
+                SecuritySchemeKind::ApiKeyHeader(name) => ("key", format!("the `{name}` header")),
+                SecuritySchemeKind::ApiKeyQuery(name) => {
+                    ("key", format!("the `{name}` query parameter"))
+                }
+                SecuritySchemeKind::ApiKeyCookie(name) => ("key", format!("the `{name}` cookie")),
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}({arguments})` | {sends} |",
+                cell(&scheme.key),
+                scheme.method_name
+            );
+        }
+        out.push('\n');
+    }
+
+    let _ = writeln!(out, "## Operations\n");
+    if input.operations.is_empty() {
+        let _ = writeln!(out, "The spec describes no operations.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "Each returns `Result<ResponseValue<T, H>, Error<E, EH>>`: the typed body, status and \
+             documented headers, or the documented error. `responses::<method>` decodes a response \
+             received some other way.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| `Client` method | request | summary |\n|---|---|---|"
+        );
+        for operation in input.operations {
+            let mut summary = cell(&summary(operation));
+            if operation.doc.deprecated {
+                summary = format!("{summary} (deprecated)").trim_start().to_owned();
+            }
+            let _ = writeln!(
+                out,
+                "| `{}` | `{} {}` | {summary} |",
+                operation.method_name,
+                operation.http_method,
+                cell(&operation.path),
+            );
+        }
+        out.push('\n');
+    }
+
+    if !input.callbacks.is_empty() {
+        let _ = writeln!(out, "## Webhooks\n");
+        let _ = writeln!(
+            out,
+            "The API sends these requests to a URL you give it. In your endpoint's handler, \
+             `webhooks::parse_…(&headers, &body)` checks the content type, types the documented \
+             headers and decodes the body into a `Webhook {{ payload, headers }}`, or returns a \
+             `WebhookError` naming the header or the place in the body that is wrong. The spec \
+             documents no signature, so parsing checks shape, not origin.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| function | request | after | payload |\n|---|---|---|---|"
+        );
+        for callback in input.callbacks {
+            let payload = match &callback.body {
+                None => "none".to_owned(),
+                Some(body) => match body.kind {
+                    CallbackBodyKind::Json => format!("`{}`", type_name(&body.ty, input.defs)),
+                    CallbackBodyKind::Text => "`String`".to_owned(),
+                    CallbackBodyKind::Bytes => "`Vec<u8>`".to_owned(),
+                },
+            };
+            let _ = writeln!(
+                out,
+                "| `webhooks::{}` | `{} {}` | `{}` | {payload} |",
+                callback.function_name,
+                callback.http_method,
+                cell(&callback.expression),
+                callback.owner
+            );
+        }
+        out.push('\n');
+    }
+
+    let _ = writeln!(out, "## Examples\n");
+    if input.examples.is_empty() {
+        let _ = writeln!(
+            out,
+            "None: no operation's required arguments all have examples in the spec.\n"
+        );
+    } else {
+        let _ = writeln!(out, "| example | what it does | run |\n|---|---|---|");
+        for example in input.examples {
+            let _ = writeln!(
+                out,
+                "| `examples/{}.rs` | {} | `{}` |",
+                example.name,
+                cell(&example.summary),
+                cell(&example.command)
+            );
+        }
+        let _ = write!(
+            out,
+            "\nExamples send their requests to `BASE_URL` (default `{}`)",
+            input.example_base_url
+        );
+        if input
+            .examples
+            .iter()
+            .any(|e| e.command.starts_with("API_TOKEN"))
+        {
+            out.push_str(" with the credential in `API_TOKEN`");
+            if let Some(hint) = input.token_hint {
+                let _ = write!(out, " ({hint})");
+            }
+        }
+        out.push_str(".\n");
+    }
+    // One trailing newline.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// The first paragraph of a Markdown description, on one line.
+fn first_paragraph(text: &str) -> Option<String> {
+    let paragraph = text
+        .replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .find(|p| !p.is_empty())?
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(paragraph)
+}
+
+/// Text fit for a table cell: one line, pipes escaped.
+fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+/// A type as the crate's users name it.
+fn type_name(ty: &TypeRef, defs: &[TypeDef]) -> String {
+    match ty {
+        TypeRef::Named(index) => defs.get(*index).map_or_else(
+            || "serde_json::Value".to_owned(),
+            |def| format!("types::{}", def.name),
+        ),
+        TypeRef::Builtin(builtin) => super::types::builtin_tokens(*builtin)
+            .to_string()
+            .replace(' ', ""),
+        TypeRef::Vec(inner) => format!("Vec<{}>", type_name(inner, defs)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_name(inner, defs)),
+        TypeRef::Option(inner) => format!("Option<{}>", type_name(inner, defs)),
+        TypeRef::Boxed(inner) => type_name(inner, defs),
+    }
+}
+
+/// The operation's summary, else the first sentence of its description.
+fn summary(operation: &Operation) -> String {
+    if let Some(title) = &operation.doc.title {
+        return title.clone();
+    }
+    let Some(description) = operation
+        .doc
+        .description
+        .as_deref()
+        .and_then(first_paragraph)
+    else {
+        return String::new();
+    };
+    match description.find(". ") {
+        Some(end) => description[..=end].to_owned(),
+        None => description,
+    }
+}
