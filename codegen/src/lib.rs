@@ -201,17 +201,8 @@ fn check_patterns(defs: &mut [model::TypeDef], warnings: &mut Vec<Warning>) {
 
 fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTreeSet<Dependency> {
     let mut found = BTreeSet::new();
-    let mut visit = |ty: &TypeRef| {
-        visit_builtins(ty, &mut |builtin| match builtin {
-            Builtin::DateTime | Builtin::Date => {
-                found.insert(Dependency::Chrono);
-            }
-            Builtin::Uuid => {
-                found.insert(Dependency::Uuid);
-            }
-            _ => {}
-        })
-    };
+    let mut visit =
+        |ty: &TypeRef| visit_builtins(ty, &mut |builtin| found.extend(builtin_dependency(builtin)));
     for def in defs {
         match &def.kind {
             TypeKind::Struct(s) => {
@@ -269,6 +260,15 @@ fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTr
     found
 }
 
+/// The crate a builtin type comes from, when it is not `std`'s.
+fn builtin_dependency(builtin: Builtin) -> Option<Dependency> {
+    match builtin {
+        Builtin::DateTime | Builtin::Date => Some(Dependency::Chrono),
+        Builtin::Uuid => Some(Dependency::Uuid),
+        _ => None,
+    }
+}
+
 fn visit_builtins(ty: &TypeRef, f: &mut dyn FnMut(Builtin)) {
     match ty {
         TypeRef::Builtin(builtin) => f(*builtin),
@@ -291,15 +291,7 @@ fn callback_dependencies(callbacks: &[model::Callback]) -> BTreeSet<Dependency> 
         headers.chain(callback.body.iter().map(|body| &body.ty))
     });
     for ty in types {
-        visit_builtins(ty, &mut |builtin| match builtin {
-            Builtin::DateTime | Builtin::Date => {
-                found.insert(Dependency::Chrono);
-            }
-            Builtin::Uuid => {
-                found.insert(Dependency::Uuid);
-            }
-            _ => {}
-        });
+        visit_builtins(ty, &mut |builtin| found.extend(builtin_dependency(builtin)));
     }
     found
 }
