@@ -130,6 +130,7 @@ pub fn companions(
         operations: &operations,
         schemes: &schemes,
         callbacks: &callbacks,
+        long_running: &long_running,
         examples: &listed,
         example_base_url: &options.example_base_url,
         token_hint: options.token_hint.as_deref(),

@@ -161,6 +161,14 @@ fn the_example_waits_for_long_running_work_when_the_spec_says_how() {
         "{}",
         companions.readme
     );
+    assert!(
+        companions.readme.contains(
+            "| `create_export` | `create_export_and_wait`, `wait_for_export` | `GET /exports/{id}` \
+             | `/state` is `done` | `/state` is – | 1 s, 30 s |"
+        ),
+        "{}",
+        companions.readme
+    );
 }
 
 #[test]

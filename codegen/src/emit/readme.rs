@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    Callback, CallbackBodyKind, Operation, SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef,
+    Callback, CallbackBodyKind, LongRunning, Operation, SecurityScheme, SecuritySchemeKind,
+    TypeDef, TypeRef,
 };
 
 /// An example the README lists.
@@ -25,6 +26,7 @@ pub(crate) struct ReadmeInput<'a> {
     pub operations: &'a [Operation],
     pub schemes: &'a [SecurityScheme],
     pub callbacks: &'a [Callback],
+    pub long_running: &'a [LongRunning],
     pub examples: &'a [ReadmeExample],
     /// Where the examples send requests unless `BASE_URL` is set.
     pub example_base_url: &'a str,
@@ -119,6 +121,10 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
         out.push('\n');
     }
 
+    if !input.operations.is_empty() {
+        retries_paragraph(&mut out);
+    }
+
     let _ = writeln!(out, "## Operations\n");
     if input.operations.is_empty() {
         let _ = writeln!(out, "The spec describes no operations.\n");
@@ -147,6 +153,10 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
             );
         }
         out.push('\n');
+    }
+
+    if !input.long_running.is_empty() {
+        long_running_section(&mut out, input);
     }
 
     if !input.callbacks.is_empty() {
@@ -226,6 +236,77 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
 }
 
 /// The first paragraph of a Markdown description, on one line.
+/// What every generated client does for the caller: retries, timeouts, request ids, tracing.
+fn retries_paragraph(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "Requests refused with `429`, and those whose connection failed, are retried as its \
+         `RetryPolicy` says (by default twice, honouring `Retry-After` and rate-limit resets; \
+         `with_retry_policy(RetryPolicy::none())` turns retries off); a `503` is retried only for \
+         idempotent methods. `with_timeout(duration)` bounds each attempt (on a clone, one call). \
+         `request_id()` and `rate_limit()` read the usual headers of any response or error. The \
+         `tracing` feature records a span per request. Credentials never appear in `Debug` output.\n"
+    );
+}
+
+/// The helpers of the spec's `x-long-running` operations: what each starts, polls, and waits for.
+fn long_running_section(out: &mut String, input: &ReadmeInput<'_>) {
+    let _ = writeln!(out, "## Long-running work\n");
+    let _ = writeln!(
+        out,
+        "These operations answer before their work is done. `<method>_and_wait` calls one and polls \
+         until the work ends; `wait_for_…` waits for work started earlier. Both return the final \
+         response, or a `WaitError` (`Failed` with the failed response, `TimedOut` with the last one \
+         seen, or the call's own error). `WaitOptions` overrides the spec's interval and timeout. \
+         Dropping the future stops polling.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| starts | waits with | polls | done when | fails when | interval, timeout |\n|---|---|---|---|---|---|"
+    );
+    let values = |values: &[String]| {
+        if values.is_empty() {
+            "–".to_owned()
+        } else {
+            values
+                .iter()
+                .map(|value| format!("`{}`", cell(value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let seconds = |millis: u64| {
+        if millis % 1000 == 0 {
+            format!("{} s", millis / 1000)
+        } else {
+            format!("{:.1} s", millis as f64 / 1000.0)
+        }
+    };
+    for item in input.long_running {
+        let (Some(start), Some(poll)) = (
+            input.operations.get(item.start),
+            input.operations.get(item.poll),
+        ) else {
+            continue;
+        };
+        let status = cell(&item.status);
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}`, `{}` | `{} {}` | `{status}` is {} | `{status}` is {} | {}, {} |",
+            start.method_name,
+            item.and_wait_method,
+            item.wait_method,
+            poll.http_method,
+            cell(&poll.path),
+            values(&item.succeeded),
+            values(&item.failed),
+            seconds(item.interval_millis),
+            seconds(item.timeout_millis),
+        );
+    }
+    out.push('\n');
+}
+
 fn first_paragraph(text: &str) -> Option<String> {
     let paragraph = text
         .replace("\r\n", "\n")
