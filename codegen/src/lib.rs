@@ -103,14 +103,17 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             clippy::type_complexity
         )]
     };
-    let mut top: Vec<render::Unit<'_>> = vec![Box::new(|| {
+    // The runtime types a user names, in one list; the wait types only when there is a wait.
+    let waits_exist = !waits.methods.is_empty();
+    let mut top: Vec<render::Unit<'_>> = vec![Box::new(move || {
+        let wait_types = waits_exist.then(|| quote! { WaitError, WaitOptions, });
         quote! {
             use callspec_runtime::reqwest;
-            pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
-            pub use callspec_runtime::RetryPolicy;
+            pub use callspec_runtime::{
+                AnyValue, Decoded, Error, RawResponse, ResponseValue, RetryPolicy, #wait_types
+            };
         }
     })];
-    top.extend(waits.top);
     top.extend(client.top);
     let mut type_items: Vec<render::Unit<'_>> = vec![Box::new(|| {
         quote! {

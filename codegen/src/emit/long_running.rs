@@ -15,8 +15,6 @@ use crate::render::Unit;
 
 /// What long-running operations add to the generated crate.
 pub(crate) struct LongRunningParts<'a> {
-    /// `pub use` of the runtime's wait types at the crate root.
-    pub top: Vec<Unit<'a>>,
     /// The head of the `impl Client` block of the helpers, and the helpers.
     pub impl_head: TokenStream,
     pub methods: Vec<Unit<'a>>,
@@ -29,14 +27,8 @@ pub(crate) fn long_running_units<'a>(
     operations: &'a [Operation],
     defs: &'a [TypeDef],
 ) -> LongRunningParts<'a> {
-    let mut top: Vec<Unit<'a>> = Vec::new();
     let mut methods: Vec<Unit<'a>> = Vec::new();
     let mut types: Vec<Unit<'a>> = Vec::new();
-    if !items.is_empty() {
-        top.push(Box::new(|| {
-            quote! { pub use callspec_runtime::{WaitError, WaitOptions}; }
-        }));
-    }
     for item in items {
         if !item.shares_wait {
             methods.push(Box::new(move || wait_method(item, operations, defs)));
@@ -46,7 +38,6 @@ pub(crate) fn long_running_units<'a>(
         types.push(Box::new(move || and_wait_error(item, operations, defs)));
     }
     LongRunningParts {
-        top,
         impl_head: quote! {
             /// Long-running operations (the spec's `x-long-running`): wait until their work ends.
             #[allow(clippy::too_many_arguments, clippy::result_large_err)]

@@ -18,9 +18,9 @@
 
 use callspec_runtime::reqwest;
 
-pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
-
-pub use callspec_runtime::RetryPolicy;
+pub use callspec_runtime::{
+    AnyValue, Decoded, Error, RawResponse, ResponseValue, RetryPolicy,
+};
 
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3000";

@@ -26,11 +26,10 @@
 
 use callspec_runtime::reqwest;
 
-pub use callspec_runtime::{AnyValue, Decoded, Error, RawResponse, ResponseValue};
-
-pub use callspec_runtime::RetryPolicy;
-
-pub use callspec_runtime::{WaitError, WaitOptions};
+pub use callspec_runtime::{
+    AnyValue, Decoded, Error, RawResponse, ResponseValue, RetryPolicy, WaitError,
+    WaitOptions,
+};
 
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
