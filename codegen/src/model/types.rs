@@ -488,6 +488,16 @@ impl<'a> TypeSpace<'a> {
                 return self.tagged_shape(object, tag, &members, keyword, at, &parent_name);
             }
         }
+        if let Some((tag, values)) = self.implicit_tag(&members) {
+            return self.implicitly_tagged_shape(
+                &tag,
+                &values,
+                &members,
+                keyword,
+                at,
+                &parent_name,
+            );
+        }
         let mut namer = Namer::new();
         let mut variants = Vec::new();
         for (index, member) in members {
@@ -508,6 +518,93 @@ impl<'a> TypeSpace<'a> {
             variants.push(UntaggedVariant { name, ty });
         }
         Shape::Kind(TypeKind::Untagged(UntaggedDef { variants }))
+    }
+
+    /// The property that tells the members apart when the spec names no discriminator: one
+    /// that every member requires, each with a single string value of its own (`type: {enum:
+    /// [disk]}`). Decoding by it, rather than trying each member in turn, keeps a value from
+    /// landing in the first member that happens to fit, and names variants by their tag.
+    fn implicit_tag(&self, members: &[(usize, &'a Value)]) -> Option<(String, Vec<String>)> {
+        let single_value = |schema: &Value| -> Option<String> {
+            let schema = self.resolved(schema)?;
+            if schema.get("nullable") == Some(&Value::Bool(true)) {
+                return None;
+            }
+            match schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                Some([Value::String(value)]) => Some(value.clone()),
+                _ => None,
+            }
+        };
+        let tagged_properties = |member: &'a Value| -> Option<Vec<(String, String)>> {
+            let member = self.resolved(member)?;
+            if member.get("nullable") == Some(&Value::Bool(true))
+                || member.get("allOf").is_some()
+                || member.get("oneOf").is_some()
+                || member.get("anyOf").is_some()
+            {
+                return None;
+            }
+            let properties = member.get("properties")?.as_object()?;
+            let required = member.get("required")?.as_array()?;
+            Some(
+                required
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(|name| {
+                        let value = single_value(properties.get(name)?)?;
+                        Some((name.to_owned(), value))
+                    })
+                    .collect(),
+            )
+        };
+        let per_member: Vec<Vec<(String, String)>> = members
+            .iter()
+            .map(|(_, member)| tagged_properties(member))
+            .collect::<Option<_>>()?;
+        let (first, rest) = per_member.split_first()?;
+        first.iter().find_map(|(name, _)| {
+            let values: Vec<String> = per_member
+                .iter()
+                .map(|tags| {
+                    tags.iter()
+                        .find(|(candidate, _)| candidate == name)
+                        .map(|(_, value)| value.clone())
+                })
+                .collect::<Option<_>>()?;
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            (distinct.len() == values.len() && !rest.is_empty()).then(|| (name.clone(), values))
+        })
+    }
+
+    fn implicitly_tagged_shape(
+        &mut self,
+        tag: &str,
+        values: &[String],
+        members: &[(usize, &'a Value)],
+        keyword: &str,
+        at: &JsonPointer,
+        parent_name: &str,
+    ) -> Shape {
+        let mut namer = Namer::with_reserved(["Unknown"]);
+        let mut variants = Vec::new();
+        for ((index, member), value) in members.iter().zip(values) {
+            let member_at = at.join(keyword).join(index.to_string());
+            let base = pascal_case(value, "Variant");
+            let converted = self.convert(member, &member_at, &format!("{parent_name}{base}"));
+            variants.push(TaggedVariant {
+                name: namer.claim(&base),
+                tags: vec![value.clone()],
+                ty: converted.ty,
+            });
+        }
+        Shape::Kind(TypeKind::Tagged(TaggedDef {
+            tag: tag.to_owned(),
+            variants,
+        }))
     }
 
     fn tagged_shape(
