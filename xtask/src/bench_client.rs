@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use conformance::mock::{Fixtures, Mock, MockOptions};
+use conformance::mock::{Mock, MockOptions};
 use kallglot_client::types::{Analysis, AnalysisId, SessionId};
 use kallglot_client::Client;
 
+use crate::bench_mock::{self, SESSION, TOKEN};
 use crate::paths::repo_root;
 
 #[derive(clap::Args)]
@@ -23,9 +24,6 @@ pub struct Args {
     batches: usize,
 }
 
-const TOKEN: &str = "sk_bench";
-const SESSION: &str = "sess_01HBENCH00000001";
-
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if cfg!(debug_assertions) {
         eprintln!(
@@ -33,26 +31,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     let spec = crate::spec_file::load(&repo_root().join("spec/kallglot.yaml"))?;
-    let fixtures = Fixtures::parse(
-        "bench fixtures",
-        &format!(
-            r#"
-[[organization]]
-id = "org_bench"
-name = "Bench"
-tokens = ["{TOKEN}"]
-credits = 1000
-rate_limit = {{ requests = 4000000000, window_seconds = 3600 }}
-
-[[organization.session]]
-id = "{SESSION}"
-transcript = [
-  {{ speaker = "agent", start = 0.0, end = 5.0, text = "Thank you for calling, this call may be recorded. How can I help you today?" }},
-  {{ speaker = "customer", start = 5.5, end = 12.0, text = "I would like to check the status of my order and the delivery date, please." }},
-]
-"#
-        ),
-    )?;
+    let fixtures = bench_mock::fixtures()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -30,10 +30,12 @@ pub struct Args {
     threads: usize,
 }
 
-const TOKEN: &str = "sk_bench";
-const SESSION: &str = "sess_01HBENCH00000001";
+/// The bench world, shared by `bench-mock` and `bench-client`: one organization whose credits
+/// and rate limit never run out, and one session that analyzes.
+pub(crate) const TOKEN: &str = "sk_bench";
+pub(crate) const SESSION: &str = "sess_01HBENCH00000001";
 
-fn fixtures() -> anyhow::Result<Fixtures> {
+pub(crate) fn fixtures() -> anyhow::Result<Fixtures> {
     let text = format!(
         r#"
 [[organization]]
