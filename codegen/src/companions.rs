@@ -5,7 +5,6 @@ use serde_json::Value;
 
 use crate::emit;
 use crate::load::LoadedSpec;
-use crate::model;
 use crate::render::RenderError;
 
 /// What [`companions`] needs beyond the spec.
@@ -42,12 +41,14 @@ pub fn companions(
     options: &CompanionOptions,
 ) -> Result<Companions, RenderError> {
     let raw = &spec.raw;
-    // The same steps as `generate`, so that names agree.
-    let mut space = model::TypeSpace::new(raw);
-    let (operations, schemes, _) = model::build_operations(&mut space, raw);
-    let (long_running, _) = model::build_long_running(raw, &operations, &schemes, &mut space);
-    let (callbacks, _) = model::build_callbacks(&mut space, raw, &operations);
-    let defs = std::mem::take(&mut space.defs);
+    let crate::BuiltModel {
+        defs,
+        operations,
+        schemes,
+        long_running,
+        callbacks,
+        ..
+    } = crate::build_model(spec);
     let text = |pointer: &str| raw.pointer(pointer).and_then(Value::as_str);
     let title = text("/info/title").unwrap_or("API");
     let default_base_url = text("/servers/0/url").filter(|url| {

@@ -52,21 +52,14 @@ pub struct Generated {
 /// Only when the generated tokens do not form valid Rust, which is a bug of the generator.
 pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generated, RenderError> {
     let raw = &spec.raw;
-    let mut space = model::TypeSpace::new(raw);
-    let (operations, schemes, operation_warnings) = model::build_operations(&mut space, raw);
-    let mut warnings = spec.warnings.clone();
-    warnings.extend(std::mem::take(&mut space.warnings));
-    warnings.extend(operation_warnings);
-    let (long_running, long_running_warnings) =
-        model::build_long_running(raw, &operations, &schemes, &mut space);
-    warnings.extend(long_running_warnings);
-    let (callbacks, callback_warnings) = model::build_callbacks(&mut space, raw, &operations);
-    warnings.extend(callback_warnings);
-    let mut defs = std::mem::take(&mut space.defs);
-    model::break_cycles(&mut defs);
-    model::describe_undocumented(&mut defs, raw);
-    model::apply_defaults(&mut defs);
-    check_patterns(&mut defs, &mut warnings);
+    let BuiltModel {
+        defs,
+        operations,
+        schemes,
+        long_running,
+        callbacks,
+        warnings,
+    } = build_model(spec);
 
     let title = raw
         .pointer("/info/title")
@@ -166,6 +159,46 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
         operation_count: operations.len(),
         type_count: defs.len(),
     })
+}
+
+/// Everything emitted for a spec: its types, operations, security schemes, long-running
+/// helpers and callbacks, with the warnings met on the way.
+pub(crate) struct BuiltModel {
+    pub defs: Vec<model::TypeDef>,
+    pub operations: Vec<model::Operation>,
+    pub schemes: Vec<model::SecurityScheme>,
+    pub long_running: Vec<model::LongRunning>,
+    pub callbacks: Vec<model::Callback>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The one order in which the model is built: the type space names types as it meets them,
+/// so [`generate`] and [`companions`] must build it alike for their names to agree.
+pub(crate) fn build_model(spec: &LoadedSpec) -> BuiltModel {
+    let raw = &spec.raw;
+    let mut space = model::TypeSpace::new(raw);
+    let (operations, schemes, operation_warnings) = model::build_operations(&mut space, raw);
+    let mut warnings = spec.warnings.clone();
+    warnings.extend(std::mem::take(&mut space.warnings));
+    warnings.extend(operation_warnings);
+    let (long_running, long_running_warnings) =
+        model::build_long_running(raw, &operations, &schemes, &mut space);
+    warnings.extend(long_running_warnings);
+    let (callbacks, callback_warnings) = model::build_callbacks(&mut space, raw, &operations);
+    warnings.extend(callback_warnings);
+    let mut defs = std::mem::take(&mut space.defs);
+    model::break_cycles(&mut defs);
+    model::describe_undocumented(&mut defs, raw);
+    model::apply_defaults(&mut defs);
+    check_patterns(&mut defs, &mut warnings);
+    BuiltModel {
+        defs,
+        operations,
+        schemes,
+        long_running,
+        callbacks,
+        warnings,
+    }
 }
 
 fn crate_doc(raw: &Value, title: &str, version: &str) -> TokenStream {
