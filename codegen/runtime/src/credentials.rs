@@ -3,8 +3,10 @@ use std::fmt;
 
 use reqwest::RequestBuilder;
 
-/// A secret value (token, password, API key) that never appears in `Debug` output.
-#[derive(Clone, PartialEq, Eq)]
+/// A secret value (token, password, API key) that never appears in `Debug` output. It
+/// deserializes from a plain string, so configuration files can hold one.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {

@@ -3,36 +3,14 @@
 //! TOML file (`--config`) and completed by command-line flags.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::mock::fixtures::{toml_error, Fixtures, Organization, Session, Subscription};
 
-/// A credential: kept out of every `Debug`, report and log line.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    #[must_use]
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, for the one place that sends it.
-    #[must_use]
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+/// A credential: kept out of every `Debug`, report and log line (the generated clients' own).
+pub use callspec_runtime::Secret;
 
 /// A token with a session it can use.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
