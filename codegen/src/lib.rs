@@ -247,7 +247,11 @@ fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTr
                     visit(extra);
                 }
             }
-            TypeKind::Tagged(t) => t.variants.iter().for_each(|v| visit(&v.ty)),
+            TypeKind::Tagged(t) => t
+                .variants
+                .iter()
+                .filter_map(|v| v.payload.ty())
+                .for_each(&mut visit),
             TypeKind::Untagged(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
             TypeKind::Newtype(n) => visit(&n.inner),
             TypeKind::Alias(a) => visit(a),

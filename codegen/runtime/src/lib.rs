@@ -6,7 +6,7 @@
 //! [`form_body`], multipart parts), [`Credentials`], waiting for long-running operations
 //! ([`wait_until`], [`WaitOptions`], [`WaitError`]), [`webhook`]: reading the requests an API
 //! sends (its callbacks) into [`Webhook`]s, and serde helpers for the shapes OpenAPI allows and
-//! serde does not spell out ([`double_option`], [`Base64`]).
+//! serde does not spell out ([`double_option`], [`Base64`], unions chosen by a tag: [`tagged`]).
 //!
 //! Every generated method sends through a [`Transport`]: the `reqwest::Client`, a
 //! [`RetryPolicy`] (429, 503 and connection failures, honouring `Retry-After` and rate-limit
@@ -25,6 +25,7 @@ mod error;
 mod headers;
 mod response;
 mod retry;
+pub mod tagged;
 mod transport;
 pub mod wait;
 pub mod webhook;

@@ -8,7 +8,7 @@ use super::docs::doc_attrs;
 use super::ident;
 use crate::model::{
     Builtin, Constraints, DefaultValue, EnumDef, NewtypeDef, Presence, StructDef, TaggedDef,
-    TypeDef, TypeKind, TypeRef, UntaggedDef,
+    TaggedPayload, TypeDef, TypeKind, TypeRef, UntaggedDef,
 };
 use crate::render::Unit;
 
@@ -358,27 +358,46 @@ fn tagged_def(
     let tag = &body.tag;
     let variants = body.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        let ty = type_tokens(&variant.ty, defs, Scope::Types);
         let values = variant
             .tags
             .iter()
             .map(|t| format!("`{t}`"))
             .collect::<Vec<_>>()
             .join(", ");
+        let member_doc = doc_attrs(&variant.doc);
+        let separator = (!member_doc.is_empty()).then(|| quote! { #[doc = ""] });
         let doc = format!(" `{tag}`: {values}.");
-        quote! { #[doc = #doc] #variant_name(#ty), }
+        let payload = variant.payload.ty().map(|ty| {
+            let ty = type_tokens(ty, defs, Scope::Types);
+            quote! { (#ty) }
+        });
+        quote! { #member_doc #separator #[doc = #doc] #variant_name #payload, }
     });
     let serialize_arms = body.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let first = &variant.tags[0];
-        quote! { Self::#variant_name(value) => (#first, serde_json::to_value(value)), }
+        match variant.payload {
+            TaggedPayload::Nothing => quote! {
+                Self::#variant_name => callspec_runtime::tagged::serialize_tag(serializer, #tag, #first),
+            },
+            TaggedPayload::WithTag(_) | TaggedPayload::WithoutTag(_) => quote! {
+                Self::#variant_name(value) => callspec_runtime::tagged::serialize(serializer, #tag, #first, value),
+            },
+        }
     });
     let deserialize_arms = body.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let tags = &variant.tags;
-        quote! {
-            Some(#(#tags)|*) => serde_json::from_value(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
-        }
+        let decoded = match variant.payload {
+            TaggedPayload::Nothing => quote! { Ok(Self::#variant_name) },
+            TaggedPayload::WithTag(_) => {
+                quote! { callspec_runtime::tagged::payload(value).map(Self::#variant_name) }
+            }
+            TaggedPayload::WithoutTag(_) => quote! {
+                callspec_runtime::tagged::payload_without_tag(value, #tag).map(Self::#variant_name)
+            },
+        };
+        quote! { Some(#(#tags)|*) => #decoded, }
     });
     // `quote!` does not substitute inside doc comments, so this sentence is built here.
     let chosen_by = format!(
@@ -397,22 +416,17 @@ fn tagged_def(
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let (tag, value) = match self {
+                match self {
                     #(#serialize_arms)*
-                    Self::Unknown(value) => return value.serialize(serializer),
-                };
-                let mut value = value.map_err(serde::ser::Error::custom)?;
-                if let serde_json::Value::Object(map) = &mut value {
-                    map.entry(#tag).or_insert_with(|| serde_json::Value::from(tag));
+                    Self::Unknown(value) => value.serialize(serializer),
                 }
-                value.serialize(serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
-                match value.get(#tag).and_then(serde_json::Value::as_str) {
+                match callspec_runtime::tagged::tag_of(&value, #tag) {
                     #(#deserialize_arms)*
                     _ => Ok(Self::Unknown(value)),
                 }

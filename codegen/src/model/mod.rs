@@ -180,7 +180,38 @@ pub struct TaggedVariant {
     pub name: String,
     /// Discriminator values that select this variant (the first is written on serialization).
     pub tags: Vec<String>,
-    pub ty: TypeRef,
+    pub payload: TaggedPayload,
+    /// The member's own description, for a variant without payload type.
+    pub doc: Doc,
+}
+
+/// What a tagged variant holds besides its tag.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaggedPayload {
+    /// A type that has the tag property among its own (a shared schema, usable alone).
+    WithTag(TypeRef),
+    /// A type made for this variant alone, without the tag property: the union reads and
+    /// writes the tag, so no one-value enum type is needed for it.
+    WithoutTag(TypeRef),
+    /// Nothing: the member has no property but the tag.
+    Nothing,
+}
+
+impl TaggedPayload {
+    #[must_use]
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            Self::WithTag(ty) | Self::WithoutTag(ty) => Some(ty),
+            Self::Nothing => None,
+        }
+    }
+
+    pub fn ty_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            Self::WithTag(ty) | Self::WithoutTag(ty) => Some(ty),
+            Self::Nothing => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

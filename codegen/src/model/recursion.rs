@@ -30,8 +30,8 @@ pub(crate) fn break_cycles(defs: &mut [TypeDef]) {
                 }
             }
             TypeKind::Tagged(def) => {
-                for variant in &mut def.variants {
-                    box_direct(&mut variant.ty, &in_cycle);
+                for ty in def.variants.iter_mut().filter_map(|v| v.payload.ty_mut()) {
+                    box_direct(ty, &in_cycle);
                 }
             }
             TypeKind::Untagged(def) => {
@@ -58,7 +58,11 @@ fn direct_targets(def: &TypeDef) -> Vec<usize> {
     let mut collect = |ty: &TypeRef| direct(ty, &mut targets);
     match &def.kind {
         TypeKind::Struct(def) => def.fields.iter().for_each(|f| collect(&f.ty)),
-        TypeKind::Tagged(def) => def.variants.iter().for_each(|v| collect(&v.ty)),
+        TypeKind::Tagged(def) => def
+            .variants
+            .iter()
+            .filter_map(|v| v.payload.ty())
+            .for_each(collect),
         TypeKind::Untagged(def) => def.variants.iter().for_each(|v| collect(&v.ty)),
         TypeKind::Newtype(def) => collect(&def.inner),
         // An alias is its target: a cycle through `Vec` still makes the alias infinite.

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 
 use super::{
     Builtin, Constraints, Doc, EnumDef, EnumVariant, Field, NewtypeDef, Presence, StructDef,
-    TaggedDef, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedDef, UntaggedVariant,
+    TaggedDef, TaggedPayload, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedDef,
+    UntaggedVariant,
 };
 use crate::load::{local_ref_target, JsonPointer, Warning};
 use crate::naming::{pascal_case, snake_case, Namer};
@@ -74,6 +75,9 @@ pub struct TypeSpace<'a> {
     /// Pointers of the schemas of multipart request bodies: their `format: binary` properties
     /// are file parts (bytes), where elsewhere `binary` inside JSON can only be text.
     multipart_roots: BTreeSet<String>,
+    /// Pointers of inline union members → the tag property their union reads and writes for
+    /// them, which their own type leaves out.
+    union_owned_tags: HashMap<String, String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -95,6 +99,7 @@ impl<'a> TypeSpace<'a> {
             by_pointer: HashMap::new(),
             converting: BTreeSet::new(),
             multipart_roots: super::operations::multipart_roots(spec),
+            union_owned_tags: HashMap::new(),
             warnings: Vec::new(),
         };
         let schemas_at = JsonPointer::root().join("components").join("schemas");
@@ -594,11 +599,29 @@ impl<'a> TypeSpace<'a> {
         for ((index, member), value) in members.iter().zip(values) {
             let member_at = at.join(keyword).join(index.to_string());
             let base = pascal_case(value, "Variant");
-            let converted = self.convert(member, &member_at, &format!("{parent_name}{base}"));
+            let mut doc = Doc::default();
+            // A shared (`$ref`) member keeps its tag, since it is also used alone. An inline one
+            // is this variant's own: its tag is the union's to write, and without it the member
+            // needs no one-value enum, nor any type at all when the tag was all it had.
+            let payload = if member.get("$ref").is_some() {
+                TaggedPayload::WithTag(
+                    self.convert(member, &member_at, &format!("{parent_name}{base}"))
+                        .ty,
+                )
+            } else if only_property_is(member, tag) {
+                doc = doc_of(member);
+                TaggedPayload::Nothing
+            } else {
+                self.union_owned_tags
+                    .insert(member_at.to_string(), tag.to_owned());
+                let converted = self.convert(member, &member_at, &format!("{parent_name}{base}"));
+                TaggedPayload::WithoutTag(converted.ty)
+            };
             variants.push(TaggedVariant {
                 name: namer.claim(&base),
                 tags: vec![value.clone()],
-                ty: converted.ty,
+                payload,
+                doc,
             });
         }
         Shape::Kind(TypeKind::Tagged(TaggedDef {
@@ -664,7 +687,8 @@ impl<'a> TypeSpace<'a> {
             variants.push(TaggedVariant {
                 name,
                 tags,
-                ty: converted.ty,
+                payload: TaggedPayload::WithTag(converted.ty),
+                doc: Doc::default(),
             });
         }
         Shape::Kind(TypeKind::Tagged(TaggedDef {
@@ -677,6 +701,10 @@ impl<'a> TypeSpace<'a> {
         let mut shape = ObjectShape::default();
         let mut visiting = BTreeSet::new();
         self.gather_object(schema, at, &mut shape, &mut visiting);
+        if let Some(tag) = self.union_owned_tags.get(&at.to_string()) {
+            shape.properties.retain(|(name, _, _)| name != tag);
+            shape.required.remove(tag);
+        }
         if shape.properties.is_empty() {
             return Shape::Ref(match shape.additional {
                 Some((additional, additional_at))
@@ -912,6 +940,19 @@ fn is_nullable(schema: &Value) -> bool {
             .get("enum")
             .and_then(Value::as_array)
             .is_some_and(|values| values.iter().any(Value::is_null))
+}
+
+/// Whether an inline object schema declares `property` and nothing else: no other property,
+/// no `additionalProperties` that would keep more.
+fn only_property_is(schema: &Value, property: &str) -> bool {
+    let only_it = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|properties| properties.len() == 1 && properties.contains_key(property));
+    let keeps_more = schema
+        .get("additionalProperties")
+        .is_some_and(|additional| additional != &Value::Bool(false));
+    only_it && !keeps_more
 }
 
 /// The schema's type, inferred from its keywords where `type` is missing.
