@@ -98,12 +98,14 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     };
     // The runtime types a user names, in one list; the wait types only when there is a wait.
     let waits_exist = !waits.methods.is_empty();
+    let operations_exist = !client.methods.is_empty();
     let mut top: Vec<render::Unit<'_>> = vec![Box::new(move || {
         let wait_types = waits_exist.then(|| quote! { WaitError, WaitOptions, });
+        let call = operations_exist.then(|| quote! { Call, });
         quote! {
             use callspec_runtime::reqwest;
             pub use callspec_runtime::{
-                AnyValue, Decoded, Error, RawResponse, ResponseValue, RetryPolicy, #wait_types
+                AnyValue, #call Decoded, Error, RawResponse, ResponseValue, RetryPolicy, #wait_types
             };
         }
     })];

@@ -144,6 +144,37 @@ async fn a_documented_error_is_typed() {
 }
 
 #[tokio::test]
+async fn a_call_outlives_its_arguments_and_can_be_spawned() {
+    let body = r#"{"error":{"code":"analysis_not_found","message":"No analysis anl_2."}}"#;
+    let (base, server) = serve_once(http(
+        "404 Not Found",
+        &[("content-type", "application/json")],
+        body,
+    ))
+    .await;
+    let client = Client::new(base);
+    let call = {
+        // The id is gone before the call is awaited: the call holds its request, not the id.
+        let id = AnalysisId::new("anl_2").unwrap();
+        client.get_analysis(&id)
+    };
+    let answer = tokio::spawn({
+        let client = client.clone().with_retry_policy(RetryPolicy::none());
+        async move {
+            client
+                .get_analysis(&AnalysisId::new("anl_3").unwrap())
+                .await
+        }
+    });
+    let err = call.await.expect_err("not found");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert!(server.await.unwrap().starts_with("GET /v1/analyses/anl_2 "));
+    // The spawned call found no server left to answer it.
+    let spawned = answer.await.unwrap().expect_err("no server");
+    assert!(matches!(spawned, Error::Communication(_)), "{spawned:?}");
+}
+
+#[tokio::test]
 async fn a_documented_error_has_its_headers_typed() {
     let body = r#"{"error":{"code":"rate_limited","message":"Slow down."}}"#;
     let headers = [

@@ -8,14 +8,15 @@
 //! sends (its callbacks) into [`Webhook`]s, and serde helpers for the shapes OpenAPI allows and
 //! serde does not spell out ([`double_option`], [`Base64`], unions chosen by a tag: [`tagged`]).
 //!
-//! Every generated method sends through a [`Transport`]: the `reqwest::Client`, a
-//! [`RetryPolicy`] (429, 503 and connection failures, honouring `Retry-After` and rate-limit
-//! resets) and a timeout. Responses and errors name their [`request_id`] and [`RateLimit`].
-//! The `tracing` feature records one span per call (operation, method, path template, attempt,
-//! status, request id) and an event per retry.
+//! Every generated method returns a [`Call`], a future that sends through a [`Transport`]: the
+//! `reqwest::Client`, a [`RetryPolicy`] (429, 503 and connection failures, honouring
+//! `Retry-After` and rate-limit resets) and a timeout. Responses and errors name their
+//! [`request_id`] and [`RateLimit`]. The `tracing` feature records one span per call
+//! (operation, method, path template, attempt, status, request id) and an event per retry.
 
 mod base64;
 mod body;
+mod call;
 mod constraint;
 mod credentials;
 mod decoded;
@@ -32,6 +33,7 @@ pub mod webhook;
 
 pub use base64::Base64;
 pub use body::{file_part, form_body, json_body, json_form, part_text, text_part};
+pub use call::Call;
 pub use constraint::ConstraintError;
 pub use credentials::{Credential, Credentials, Secret};
 pub use decoded::Decoded;

@@ -110,6 +110,13 @@ fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme
     let credentials_init =
         uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials::default(), });
     let client_doc = format!(" A client for the {title}.");
+    let calls_doc = (!operations.is_empty()).then(|| {
+        quote! {
+            ///
+            /// Each operation's method builds its request when called and returns a [`Call`]: a
+            /// future that sends it when awaited, which borrows the client but not the arguments.
+        }
+    });
     quote! {
         #[doc = #client_doc]
         ///
@@ -117,6 +124,7 @@ fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme
         /// whose connection failed, are retried as the [`RetryPolicy`] says (by default twice,
         /// honouring `Retry-After`; see [`with_retry_policy`](Self::with_retry_policy)).
         /// Credentials never appear in its `Debug` output.
+        #calls_doc
         #[derive(Debug, Clone)]
         pub struct Client {
             base_url: String,
@@ -524,7 +532,11 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             }
         }
     });
-    let body = operation.body.as_ref().map(|body| body_tokens(body, defs));
+    let error_type = quote! { Error<#error #error_headers> };
+    let body = operation
+        .body
+        .as_ref()
+        .map(|body| body_tokens(body, defs, &error_type));
     let credentials = (!operation.security.is_empty()).then(|| {
         let alternatives = operation
             .security
@@ -532,9 +544,19 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             .map(|alternative| quote! { &[#(#alternative),*] });
         quote! { let request = self.credentials.apply(request, &[#(#alternatives),*]); }
     });
+    let (body_statements, request) = match body {
+        None => (None, quote! { Ok(request) }),
+        Some(BodyStep::Infallible(statements)) => (Some(statements), quote! { Ok(request) }),
+        Some(BodyStep::Fallible(built)) => {
+            (Some(quote! { let request = #built; }), quote! { request })
+        }
+    };
     let changes_request = query.is_some()
         || cookie_header.is_some()
-        || body.is_some()
+        || matches!(
+            operation.body.as_ref().map(|b| &b.kind),
+            Some(BodyKind::Bytes | BodyKind::Text)
+        )
         || all_params
             .iter()
             .any(|(p, _)| p.location == ParamLocation::Header);
@@ -546,17 +568,16 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#arguments),*) -> Result<ResponseValue<#success #headers>, Error<#error #error_headers>> {
+        pub fn #name(&self, #(#arguments),*) -> Call<'_, ResponseValue<#success #headers>, #error #error_headers> {
             static OPERATION: callspec_runtime::Operation = callspec_runtime::Operation::new(#key, reqwest::Method::#http_method, #path);
             #url
             #binding = self.transport.request(&OPERATION, url);
             #query
             #(#headers_set)*
             #cookie_header
-            #body
             #credentials
-            let response = self.transport.send(&OPERATION, request).await?;
-            responses::#name(response)
+            #body_statements
+            self.transport.call(&OPERATION, #request, responses::#name)
         }
     }
 }
@@ -676,13 +697,19 @@ pub(super) fn body_argument(body: &Body, defs: &[TypeDef]) -> TokenStream {
     }
 }
 
-fn body_tokens(body: &Body, defs: &[TypeDef]) -> TokenStream {
+/// How a method puts its body on the request: statements that cannot fail, or an expression
+/// of `Result<RequestBuilder, Error<…>>` (encoding the body can fail) that the transport's
+/// `call` receives as it is.
+enum BodyStep {
+    Infallible(TokenStream),
+    Fallible(TokenStream),
+}
+
+fn body_tokens(body: &Body, defs: &[TypeDef], error_type: &TokenStream) -> BodyStep {
     let media_type = &body.media_type;
     let optional = !body.required && !matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
-    let send = match &body.kind {
-        BodyKind::Json => quote! {
-            request = callspec_runtime::json_body(request, #media_type, body)?;
-        },
+    let built = match &body.kind {
+        BodyKind::Json => quote! { callspec_runtime::json_body(request, #media_type, body) },
         BodyKind::Form(encoding) => {
             let entries = encoding.iter().map(|entry| {
                 let property = &entry.property;
@@ -690,28 +717,31 @@ fn body_tokens(body: &Body, defs: &[TypeDef]) -> TokenStream {
                 let explode = entry.explode;
                 quote! { (#property, #style, #explode) }
             });
-            quote! {
-                request = callspec_runtime::form_body(request, body, &[#(#entries),*])?;
-            }
+            quote! { callspec_runtime::form_body(request, body, &[#(#entries),*]) }
         }
-        BodyKind::Multipart(parts) => multipart_tokens(&body.ty, parts, defs),
-        BodyKind::Bytes => quote! {
-            request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
-        },
-        BodyKind::Text => quote! {
-            let body: String = body.into();
-            request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
-        },
+        BodyKind::Multipart(parts) => multipart_tokens(&body.ty, parts, defs, error_type),
+        BodyKind::Bytes => {
+            return BodyStep::Infallible(quote! {
+                request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
+            })
+        }
+        BodyKind::Text => {
+            return BodyStep::Infallible(quote! {
+                let body: String = body.into();
+                request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
+            })
+        }
     };
-    if optional {
+    BodyStep::Fallible(if optional {
         quote! {
-            if let Some(body) = body {
-                #send
+            match body {
+                Some(body) => #built,
+                None => Ok(request),
             }
         }
     } else {
-        send
-    }
+        built
+    })
 }
 
 fn query_style(style: QueryStyle) -> TokenStream {
@@ -723,7 +753,14 @@ fn query_style(style: QueryStyle) -> TokenStream {
     }
 }
 
-fn multipart_tokens(ty: &TypeRef, parts: &[MultipartPart], defs: &[TypeDef]) -> TokenStream {
+/// An expression of the request with its multipart body, as a `Result`: each part is encoded
+/// in turn, and the first that fails is the error.
+fn multipart_tokens(
+    ty: &TypeRef,
+    parts: &[MultipartPart],
+    defs: &[TypeDef],
+    error_type: &TokenStream,
+) -> TokenStream {
     // Presence is read from the struct itself: defaults are settled after the operations.
     let fields = match ty {
         TypeRef::Named(index) => match &defs[*index].kind {
@@ -734,7 +771,7 @@ fn multipart_tokens(ty: &TypeRef, parts: &[MultipartPart], defs: &[TypeDef]) -> 
     };
     if parts.is_empty() {
         return quote! {
-            request = request.multipart(callspec_runtime::json_form(body)?);
+            callspec_runtime::json_form(body).map(|form| request.multipart(form))
         };
     }
     let parts = parts.iter().map(|part| {
@@ -769,9 +806,12 @@ fn multipart_tokens(ty: &TypeRef, parts: &[MultipartPart], defs: &[TypeDef]) -> 
         }
     });
     quote! {
-        let mut form = reqwest::multipart::Form::new();
-        #(#parts)*
-        request = request.multipart(form);
+        (|| -> Result<reqwest::multipart::Form, #error_type> {
+            let mut form = reqwest::multipart::Form::new();
+            #(#parts)*
+            Ok(form)
+        })()
+        .map(|form| request.multipart(form))
     }
 }
 

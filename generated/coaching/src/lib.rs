@@ -19,7 +19,7 @@
 use callspec_runtime::reqwest;
 
 pub use callspec_runtime::{
-    AnyValue, Decoded, Error, RawResponse, ResponseValue, RetryPolicy,
+    AnyValue, Call, Decoded, Error, RawResponse, ResponseValue, RetryPolicy,
 };
 
 /// The first server the spec lists.
@@ -31,6 +31,9 @@ pub const DEFAULT_BASE_URL: &str = "http://localhost:3000";
 /// whose connection failed, are retried as the [`RetryPolicy`] says (by default twice,
 /// honouring `Retry-After`; see [`with_retry_policy`](Self::with_retry_policy)).
 /// Credentials never appear in its `Debug` output.
+///
+/// Each operation's method builds its request when called and returns a [`Call`]: a
+/// future that sends it when awaited, which borrows the client but not the arguments.
 #[derive(Debug, Clone)]
 pub struct Client {
     base_url: String,
@@ -144,10 +147,10 @@ impl Client {
     ///
     /// Arguments:
     /// - `id` (path `id`): The analysis UUID.
-    pub async fn fetch_analysis(
+    pub fn fetch_analysis(
         &self,
         id: uuid::Uuid,
-    ) -> Result<ResponseValue<types::Analysis>, Error<types::Error>> {
+    ) -> Call<'_, ResponseValue<types::Analysis>, types::Error> {
         static OPERATION: callspec_runtime::Operation = callspec_runtime::Operation::new(
             "fetchAnalysis",
             reqwest::Method::GET,
@@ -157,8 +160,7 @@ impl Client {
         let url = format!("{}/v1/analyses/{id}", self.base_url);
         let request = self.transport.request(&OPERATION, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
-        let response = self.transport.send(&OPERATION, request).await?;
-        responses::fetch_analysis(response)
+        self.transport.call(&OPERATION, Ok(request), responses::fetch_analysis)
     }
 }
 

@@ -27,7 +27,7 @@
 use callspec_runtime::reqwest;
 
 pub use callspec_runtime::{
-    AnyValue, Decoded, Error, RawResponse, ResponseValue, RetryPolicy, WaitError,
+    AnyValue, Call, Decoded, Error, RawResponse, ResponseValue, RetryPolicy, WaitError,
     WaitOptions,
 };
 
@@ -40,6 +40,9 @@ pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
 /// whose connection failed, are retried as the [`RetryPolicy`] says (by default twice,
 /// honouring `Retry-After`; see [`with_retry_policy`](Self::with_retry_policy)).
 /// Credentials never appear in its `Debug` output.
+///
+/// Each operation's method builds its request when called and returns a [`Call`]: a
+/// future that sends it when awaited, which borrows the client but not the arguments.
 #[derive(Debug, Clone)]
 pub struct Client {
     base_url: String,
@@ -172,13 +175,15 @@ impl Client {
     /// Arguments:
     /// - `session_id` (path `session_id`): The unique session identifier (for example, `sess_01HXYZ123456789`).
     /// - `body` (`application/json`): The analysis to perform. An absent or empty body requests every component with the `default` profile.
-    pub async fn create_analysis(
+    pub fn create_analysis(
         &self,
         session_id: &types::SessionId,
         body: Option<&types::CreateAnalysisRequest>,
-    ) -> Result<
+    ) -> Call<
+        '_,
         ResponseValue<types::Analysis, types::CreateAnalysisHeaders>,
-        Error<types::Error, types::CreateAnalysisErrorHeaders>,
+        types::Error,
+        types::CreateAnalysisErrorHeaders,
     > {
         static OPERATION: callspec_runtime::Operation = callspec_runtime::Operation::new(
             "createAnalysis",
@@ -187,13 +192,13 @@ impl Client {
         );
         let session_id = callspec_runtime::path_segment(session_id);
         let url = format!("{}/v1/sessions/{session_id}/analysis", self.base_url);
-        let mut request = self.transport.request(&OPERATION, url);
-        if let Some(body) = body {
-            request = callspec_runtime::json_body(request, "application/json", body)?;
-        }
+        let request = self.transport.request(&OPERATION, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
-        let response = self.transport.send(&OPERATION, request).await?;
-        responses::create_analysis(response)
+        let request = match body {
+            Some(body) => callspec_runtime::json_body(request, "application/json", body),
+            None => Ok(request),
+        };
+        self.transport.call(&OPERATION, request, responses::create_analysis)
     }
 
     /// Retrieve an analysis
@@ -209,12 +214,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `id` (path `id`): The analysis identifier returned by `POST /v1/sessions/{session_id}/analysis`.
-    pub async fn get_analysis(
+    pub fn get_analysis(
         &self,
         id: &types::AnalysisId,
-    ) -> Result<
+    ) -> Call<
+        '_,
         ResponseValue<types::Analysis, types::GetAnalysisHeaders>,
-        Error<types::Error, types::GetAnalysisErrorHeaders>,
+        types::Error,
+        types::GetAnalysisErrorHeaders,
     > {
         static OPERATION: callspec_runtime::Operation = callspec_runtime::Operation::new(
             "getAnalysis",
@@ -225,8 +232,7 @@ impl Client {
         let url = format!("{}/v1/analyses/{id}", self.base_url);
         let request = self.transport.request(&OPERATION, url);
         let request = self.credentials.apply(request, &[&["bearerAuth"]]);
-        let response = self.transport.send(&OPERATION, request).await?;
-        responses::get_analysis(response)
+        self.transport.call(&OPERATION, Ok(request), responses::get_analysis)
     }
 }
 
