@@ -62,34 +62,70 @@ pub fn part_text<E, EH>(value: &impl Serialize) -> Result<String, Error<E, EH>> 
     })
 }
 
-/// A multipart field of type `content_type` (the spec's `encoding.contentType`), its text as
-/// [`part_text`] makes it.
-///
-/// # Errors
-/// [`Error::InvalidRequest`] when `value` does not serialize or `content_type` is no media type.
-#[allow(clippy::result_large_err)] // the error every operation returns
-pub fn text_part<E, EH>(value: &impl Serialize, content_type: &str) -> Result<Part, Error<E, EH>> {
-    Part::text(part_text::<E, EH>(value)?)
-        .mime_str(content_type)
-        .map_err(invalid)
+/// A multipart body built part by part, as a generated method builds it. A part that cannot be
+/// made (a value that does not serialize, a content type that is no media type) is remembered,
+/// later parts are skipped, and [`attach`](Self::attach) gives that first error instead of a
+/// request.
+#[derive(Debug, Default)]
+pub struct MultipartBody {
+    form: Form,
+    error: Option<String>,
 }
 
-/// A file part: `bytes` named `file_name`, of type `content_type` (the spec's
-/// `encoding.contentType`, else `application/octet-stream`). Servers commonly take a part
-/// without a file name for a plain field, so one is always given.
-///
-/// # Errors
-/// [`Error::InvalidRequest`] when `content_type` is no media type.
-#[allow(clippy::result_large_err)] // the error every operation returns
-pub fn file_part<E, EH>(
-    bytes: Vec<u8>,
-    file_name: &str,
-    content_type: &str,
-) -> Result<Part, Error<E, EH>> {
-    Part::bytes(bytes)
-        .file_name(file_name.to_owned())
-        .mime_str(content_type)
-        .map_err(invalid)
+impl MultipartBody {
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A file part: `bytes` named `name` (also its file name, since servers commonly take a
+    /// part without one for a plain field), of type `content_type` (the spec's
+    /// `encoding.contentType`, else `application/octet-stream`).
+    pub fn file(&mut self, name: &'static str, bytes: Vec<u8>, content_type: &str) {
+        let part = Part::bytes(bytes).file_name(name).mime_str(content_type);
+        self.add(name, part.map_err(|error| error.to_string()));
+    }
+
+    /// A field whose text is `value` as [`part_text`] makes it, of type `content_type` when
+    /// the spec sets one.
+    pub fn field(
+        &mut self,
+        name: &'static str,
+        value: &impl Serialize,
+        content_type: Option<&str>,
+    ) {
+        let part = part_text::<(), ()>(value)
+            .map_err(|error| error.to_string())
+            .and_then(|text| match content_type {
+                Some(content_type) => Part::text(text)
+                    .mime_str(content_type)
+                    .map_err(|error| error.to_string()),
+                None => Ok(Part::text(text)),
+            });
+        self.add(name, part);
+    }
+
+    fn add(&mut self, name: &'static str, part: Result<Part, String>) {
+        if self.error.is_some() {
+            return;
+        }
+        match part {
+            Ok(part) => self.form = std::mem::take(&mut self.form).part(name, part),
+            Err(error) => self.error = Some(format!("multipart part `{name}`: {error}")),
+        }
+    }
+
+    /// `request` with this body.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming the first part that could not be made.
+    #[allow(clippy::result_large_err)] // the error every operation returns
+    pub fn attach<E, EH>(self, request: RequestBuilder) -> Result<RequestBuilder, Error<E, EH>> {
+        match self.error {
+            Some(error) => Err(Error::InvalidRequest(error)),
+            None => Ok(request.multipart(self.form)),
+        }
+    }
 }
 
 /// A multipart body with one text part per top-level property of `body`'s JSON form (see
@@ -175,16 +211,14 @@ mod tests {
 
     #[tokio::test]
     async fn file_parts_carry_a_file_name_and_their_content_type() {
-        let form = Form::new()
-            .part(
-                "file",
-                file_part::<(), ()>(b"PNG".to_vec(), "file", "image/png").unwrap(),
-            )
-            .part(
-                "meta",
-                text_part::<(), ()>(&json!({"k": 1}), "application/json").unwrap(),
-            );
-        let body = sent(reqwest::Client::new().post("http://x/").multipart(form)).await;
+        let mut body = MultipartBody::new();
+        body.file("file", b"PNG".to_vec(), "image/png");
+        body.field("meta", &json!({"k": 1}), Some("application/json"));
+        body.field("count", &3, None);
+        let request = body
+            .attach::<(), ()>(reqwest::Client::new().post("http://x/"))
+            .unwrap();
+        let body = sent(request).await;
         assert!(
             body.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: image/png\r\n\r\nPNG"),
             "{body}"
@@ -193,7 +227,27 @@ mod tests {
             body.contains("name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"k\":1}"),
             "{body}"
         );
-        assert!(file_part::<(), ()>(Vec::new(), "f", "not a type").is_err());
+        assert!(body.contains("name=\"count\"\r\n\r\n3\r\n"), "{body}");
+    }
+
+    #[test]
+    fn the_first_part_that_cannot_be_made_is_the_body_s_error() {
+        let mut body = MultipartBody::new();
+        body.file("ok", Vec::new(), "image/png");
+        body.file("bad", Vec::new(), "not a type");
+        // Not sent, and not reported: the first error stands.
+        body.field(
+            "worse",
+            &std::collections::BTreeMap::from([(vec![1u8], 1)]),
+            None,
+        );
+        let request = reqwest::Client::new().post("http://x/");
+        match body.attach::<(), ()>(request) {
+            Err(Error::InvalidRequest(message)) => {
+                assert!(message.starts_with("multipart part `bad`: "), "{message}");
+            }
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
     }
 
     #[test]

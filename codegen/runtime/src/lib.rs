@@ -3,7 +3,7 @@
 //! read whole, which a client decodes after) and [`Decoded`] (how a client reads any operation's
 //! response, for tools), parameter encoding
 //! ([`path_segment`], [`Query`], [`header_value`], [`Cookies`]), request bodies ([`json_body`],
-//! [`form_body`], multipart parts), [`Credentials`], waiting for long-running operations
+//! [`form_body`], [`MultipartBody`]), [`Credentials`], waiting for long-running operations
 //! ([`wait_until`], [`WaitOptions`], [`WaitError`]), [`webhook`]: reading the requests an API
 //! sends (its callbacks) into [`Webhook`]s, and serde helpers for the shapes OpenAPI allows and
 //! serde does not spell out ([`double_option`], [`Base64`], unions chosen by a tag: [`tagged`]).
@@ -32,7 +32,7 @@ pub mod wait;
 pub mod webhook;
 
 pub use base64::Base64;
-pub use body::{file_part, form_body, json_body, json_form, part_text, text_part};
+pub use body::{form_body, json_body, json_form, part_text, MultipartBody};
 pub use call::Call;
 pub use constraint::ConstraintError;
 pub use credentials::{Credential, Credentials, Secret};

@@ -532,11 +532,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             }
         }
     });
-    let error_type = quote! { Error<#error #error_headers> };
-    let body = operation
-        .body
-        .as_ref()
-        .map(|body| body_tokens(body, defs, &error_type));
+    let body = operation.body.as_ref().map(|body| body_tokens(body, defs));
     let credentials = (!operation.security.is_empty()).then(|| {
         let alternatives = operation
             .security
@@ -544,19 +540,20 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             .map(|alternative| quote! { &[#(#alternative),*] });
         quote! { let request = self.credentials.apply(request, &[#(#alternatives),*]); }
     });
-    let (body_statements, request) = match body {
-        None => (None, quote! { Ok(request) }),
-        Some(BodyStep::Infallible(statements)) => (Some(statements), quote! { Ok(request) }),
-        Some(BodyStep::Fallible(built)) => {
-            (Some(quote! { let request = #built; }), quote! { request })
-        }
+    // An infallible body changes the request in place, before the credentials rebind it; a
+    // fallible one comes last, turning the request into the `Result` the call takes.
+    let (body_in_place, body_built, request) = match body {
+        None => (None, None, quote! { Ok(request) }),
+        Some(BodyStep::Infallible(statements)) => (Some(statements), None, quote! { Ok(request) }),
+        Some(BodyStep::Fallible(built)) => (
+            None,
+            Some(quote! { let request = #built; }),
+            quote! { request },
+        ),
     };
     let changes_request = query.is_some()
         || cookie_header.is_some()
-        || matches!(
-            operation.body.as_ref().map(|b| &b.kind),
-            Some(BodyKind::Bytes | BodyKind::Text)
-        )
+        || body_in_place.is_some()
         || all_params
             .iter()
             .any(|(p, _)| p.location == ParamLocation::Header);
@@ -575,8 +572,9 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
             #query
             #(#headers_set)*
             #cookie_header
+            #body_in_place
             #credentials
-            #body_statements
+            #body_built
             self.transport.call(&OPERATION, #request, responses::#name)
         }
     }
@@ -705,7 +703,7 @@ enum BodyStep {
     Fallible(TokenStream),
 }
 
-fn body_tokens(body: &Body, defs: &[TypeDef], error_type: &TokenStream) -> BodyStep {
+fn body_tokens(body: &Body, defs: &[TypeDef]) -> BodyStep {
     let media_type = &body.media_type;
     let optional = !body.required && !matches!(body.kind, BodyKind::Bytes | BodyKind::Text);
     let built = match &body.kind {
@@ -719,7 +717,7 @@ fn body_tokens(body: &Body, defs: &[TypeDef], error_type: &TokenStream) -> BodyS
             });
             quote! { callspec_runtime::form_body(request, body, &[#(#entries),*]) }
         }
-        BodyKind::Multipart(parts) => multipart_tokens(&body.ty, parts, defs, error_type),
+        BodyKind::Multipart(parts) => multipart_tokens(&body.ty, parts, defs),
         BodyKind::Bytes => {
             return BodyStep::Infallible(quote! {
                 request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
@@ -753,14 +751,9 @@ fn query_style(style: QueryStyle) -> TokenStream {
     }
 }
 
-/// An expression of the request with its multipart body, as a `Result`: each part is encoded
-/// in turn, and the first that fails is the error.
-fn multipart_tokens(
-    ty: &TypeRef,
-    parts: &[MultipartPart],
-    defs: &[TypeDef],
-    error_type: &TokenStream,
-) -> TokenStream {
+/// An expression of the request with its multipart body, as a `Result`: the parts are added in
+/// turn, and the first that cannot be made is the error.
+fn multipart_tokens(ty: &TypeRef, parts: &[MultipartPart], defs: &[TypeDef]) -> TokenStream {
     // Presence is read from the struct itself: defaults are settled after the operations.
     let fields = match ty {
         TypeRef::Named(index) => match &defs[*index].kind {
@@ -777,41 +770,44 @@ fn multipart_tokens(
     let parts = parts.iter().map(|part| {
         let field = ident(&part.field);
         let wire = &part.wire_name;
-        let file_type = part.content_type.as_deref().unwrap_or("application/octet-stream");
+        let file_type = part
+            .content_type
+            .as_deref()
+            .unwrap_or("application/octet-stream");
         let add = match (part.kind, &part.content_type) {
-            (PartKind::File, _) => quote! {
-                form = form.part(#wire, callspec_runtime::file_part(value.clone(), #wire, #file_type)?);
-            },
+            (PartKind::File, _) => quote! { form.file(#wire, value.clone(), #file_type); },
             (PartKind::Files, _) => quote! {
                 for file in value {
-                    form = form.part(#wire, callspec_runtime::file_part(file.clone(), #wire, #file_type)?);
+                    form.file(#wire, file.clone(), #file_type);
                 }
             },
-            (PartKind::Text | PartKind::Value, Some(content_type)) => quote! {
-                form = form.part(#wire, callspec_runtime::text_part(value, #content_type)?);
-            },
-            (PartKind::Text, None) => quote! { form = form.text(#wire, value.clone()); },
-            (PartKind::Value, None) => quote! {
-                form = form.text(#wire, callspec_runtime::part_text(value)?);
-            },
+            (PartKind::Text | PartKind::Value, Some(content_type)) => {
+                quote! { form.field(#wire, value, Some(#content_type)); }
+            }
+            (PartKind::Text | PartKind::Value, None) => quote! { form.field(#wire, value, None); },
         };
         let presence = fields
             .iter()
             .find(|f| f.name == part.field)
             .map_or(Presence::Optional, |f| f.presence);
         match presence {
-            Presence::Required | Presence::Defaulted => quote! { { let value = &body.#field; #add } },
-            Presence::RequiredNullable | Presence::Optional => quote! { if let Some(value) = &body.#field { #add } },
-            Presence::OptionalNullable => quote! { if let Some(Some(value)) = &body.#field { #add } },
+            Presence::Required | Presence::Defaulted => {
+                quote! { { let value = &body.#field; #add } }
+            }
+            Presence::RequiredNullable | Presence::Optional => {
+                quote! { if let Some(value) = &body.#field { #add } }
+            }
+            Presence::OptionalNullable => {
+                quote! { if let Some(Some(value)) = &body.#field { #add } }
+            }
         }
     });
     quote! {
-        (|| -> Result<reqwest::multipart::Form, #error_type> {
-            let mut form = reqwest::multipart::Form::new();
+        {
+            let mut form = callspec_runtime::MultipartBody::new();
             #(#parts)*
-            Ok(form)
-        })()
-        .map(|form| request.multipart(form))
+            form.attach(request)
+        }
     }
 }
 
