@@ -51,12 +51,8 @@ pub fn form_body<E, EH>(
 
 /// The text of a multipart field: strings (enums, identifiers, dates…) as they are, numbers and
 /// booleans as JSON writes them, objects and arrays as JSON.
-///
-/// # Errors
-/// [`Error::InvalidRequest`] when `value` does not serialize.
-#[allow(clippy::result_large_err)] // the error every operation returns
-pub fn part_text<E, EH>(value: &impl Serialize) -> Result<String, Error<E, EH>> {
-    Ok(match serde_json::to_value(value).map_err(invalid)? {
+fn part_text(value: &impl Serialize) -> Result<String, serde_json::Error> {
+    Ok(match serde_json::to_value(value)? {
         Value::String(text) => text,
         other => other.to_string(),
     })
@@ -86,15 +82,15 @@ impl MultipartBody {
         self.add(name, part.map_err(|error| error.to_string()));
     }
 
-    /// A field whose text is `value` as [`part_text`] makes it, of type `content_type` when
-    /// the spec sets one.
+    /// A field of `value`'s text (strings as they are, numbers and booleans as JSON writes them,
+    /// objects and arrays as JSON), of type `content_type` when the spec sets one.
     pub fn field(
         &mut self,
         name: &'static str,
         value: &impl Serialize,
         content_type: Option<&str>,
     ) {
-        let part = part_text::<(), ()>(value)
+        let part = part_text(value)
             .map_err(|error| error.to_string())
             .and_then(|text| match content_type {
                 Some(content_type) => Part::text(text)
@@ -129,7 +125,7 @@ impl MultipartBody {
 }
 
 /// A multipart body with one text part per top-level property of `body`'s JSON form (see
-/// [`part_text`]), for multipart bodies whose schema names no properties.
+/// [`MultipartBody::field`]), for multipart bodies whose schema names no properties.
 ///
 /// # Errors
 /// [`Error::InvalidRequest`] when `body` does not serialize.
@@ -139,7 +135,7 @@ pub fn json_form<E, EH>(body: &impl Serialize) -> Result<Form, Error<E, EH>> {
     if let Value::Object(map) = serde_json::to_value(body).map_err(invalid)? {
         for (name, value) in map {
             if !value.is_null() {
-                let text = part_text::<E, EH>(&value)?;
+                let text = part_text(&value).map_err(invalid)?;
                 form = form.text(name, text);
             }
         }
@@ -177,7 +173,7 @@ mod tests {
         }
         impl<T: serde::Serialize> Value for T {
             fn text(&self) -> String {
-                super::part_text::<(), ()>(self).unwrap()
+                super::part_text(self).unwrap()
             }
         }
     }
@@ -247,6 +243,20 @@ mod tests {
                 assert!(message.starts_with("multipart part `bad`: "), "{message}");
             }
             other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+        let mut body = MultipartBody::new();
+        body.field(
+            "worse",
+            &std::collections::BTreeMap::from([(vec![1u8], 1)]),
+            None,
+        );
+        let request = reqwest::Client::new().post("http://x/");
+        match body.attach::<(), ()>(request) {
+            Err(error) => assert_eq!(
+                error.to_string(),
+                "invalid request: multipart part `worse`: key must be a string"
+            ),
+            Ok(_) => panic!("a map with non-string keys has no JSON form"),
         }
     }
 

@@ -32,7 +32,7 @@ pub mod wait;
 pub mod webhook;
 
 pub use base64::Base64;
-pub use body::{form_body, json_body, json_form, part_text, MultipartBody};
+pub use body::{form_body, json_body, json_form, MultipartBody};
 pub use call::Call;
 pub use constraint::ConstraintError;
 pub use credentials::{Credential, Credentials, Secret};
