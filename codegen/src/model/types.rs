@@ -603,19 +603,16 @@ impl<'a> TypeSpace<'a> {
             // A shared (`$ref`) member keeps its tag, since it is also used alone. An inline one
             // is this variant's own: its tag is the union's to write, and without it the member
             // needs no one-value enum, nor any type at all when the tag was all it had.
+            let hint = format!("{parent_name}{base}");
             let payload = if member.get("$ref").is_some() {
-                TaggedPayload::WithTag(
-                    self.convert(member, &member_at, &format!("{parent_name}{base}"))
-                        .ty,
-                )
+                TaggedPayload::WithTag(self.convert(member, &member_at, &hint).ty)
             } else if only_property_is(member, tag) {
                 doc = doc_of(member);
                 TaggedPayload::Nothing
             } else {
                 self.union_owned_tags
                     .insert(member_at.to_string(), tag.to_owned());
-                let converted = self.convert(member, &member_at, &format!("{parent_name}{base}"));
-                TaggedPayload::WithoutTag(converted.ty)
+                TaggedPayload::WithoutTag(self.convert(member, &member_at, &hint).ty)
             };
             variants.push(TaggedVariant {
                 name: namer.claim(&base),
