@@ -12,7 +12,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use conformance::mock::{Fixtures, Mock, MockOptions};
-use kallglot_client::types::SessionId;
+use kallglot_client::types::{AnalysisId, SessionId};
 use kallglot_client::{Client, Error, RetryPolicy};
 use tokio::time::Instant;
 
@@ -115,6 +115,20 @@ fn patient() -> RetryPolicy {
     RetryPolicy::default().with_max_delay(Duration::from_secs(90))
 }
 
+/// Creates an analysis and reads it once: the window's two requests are spent, so the next
+/// one is refused with 429. Returns the analysis's id.
+async fn use_up_the_window(client: &Client) -> AnalysisId {
+    let session = SessionId::new(SESSION).expect("a session id");
+    let id = client
+        .create_analysis(&session, None)
+        .await
+        .expect("created")
+        .into_inner()
+        .id;
+    client.get_analysis(&id).await.expect("the window's second");
+    id
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_429_is_retried_after_the_mock_s_retry_after_for_gets_and_posts() {
     let (client, log) = start(false, |base| Client::new(base).with_retry_policy(patient())).await;
@@ -173,14 +187,7 @@ async fn a_429_is_retried_after_the_mock_s_retry_after_for_gets_and_posts() {
 async fn a_wait_beyond_the_policy_s_cap_returns_the_429_at_once() {
     // The default policy waits at most 30 s; the mock asks for 60.
     let (client, log) = start(false, Client::new).await;
-    let session = SessionId::new(SESSION).expect("a session id");
-    let id = client
-        .create_analysis(&session, None)
-        .await
-        .expect("created")
-        .into_inner()
-        .id;
-    client.get_analysis(&id).await.expect("the window's second");
+    let id = use_up_the_window(&client).await;
     let started = Instant::now();
     let error = client.get_analysis(&id).await.expect_err("rate limited");
     assert_eq!(started.elapsed(), Duration::ZERO);
@@ -200,14 +207,7 @@ async fn without_retry_after_the_reset_time_is_waited_for_on_the_shared_clock() 
     // The client reads the wall clock before the mock does, so its clock is not ahead of the
     // mock's; both then follow tokio's paused clock.
     let (client, log) = start(true, |base| Client::new(base).with_retry_policy(patient())).await;
-    let session = SessionId::new(SESSION).expect("a session id");
-    let id = client
-        .create_analysis(&session, None)
-        .await
-        .expect("created")
-        .into_inner()
-        .id;
-    client.get_analysis(&id).await.expect("the window's second");
+    let id = use_up_the_window(&client).await;
     let started = Instant::now();
     client.get_analysis(&id).await.expect("read after a wait");
     let waited = started.elapsed();

@@ -53,15 +53,7 @@ async fn receiver() -> (String, Arc<Mutex<Received>>) {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let url = format!(
-        "http://{}/hooks/analysis",
-        listener.local_addr().expect("bound")
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, received)
+    (serve_receiver(app, "/hooks/analysis").await, received)
 }
 
 /// One real delivery of the mock: created through the generated client, parsed by the receiver.

@@ -38,15 +38,7 @@ async fn receiver(failures: usize) -> (String, Arc<Mutex<Received>>) {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let url = format!(
-        "http://{}/hooks/analysis",
-        listener.local_addr().expect("bound")
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, received)
+    (serve_receiver(app, "/hooks/analysis").await, received)
 }
 
 async fn wait_for(received: &Arc<Mutex<Received>>, count: usize) -> Vec<(HeaderMap, Value)> {

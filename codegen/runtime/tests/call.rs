@@ -9,7 +9,7 @@ use callspec_runtime::reqwest::{self, Method, StatusCode};
 use callspec_runtime::{json_body, Call, Error, Operation, RawResponse, Transport};
 
 mod support;
-use support::{http, serve};
+use support::{free_port, http, serve};
 
 static CREATE: Operation = Operation::new("createThing", Method::POST, "/things");
 
@@ -76,12 +76,7 @@ async fn a_body_that_does_not_encode_is_the_call_s_error_and_nothing_is_sent() {
 
 #[tokio::test]
 async fn an_unreachable_server_is_a_communication_error() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let transport = Transport::new(reqwest::Client::new())
         .with_retry_policy(callspec_runtime::RetryPolicy::none());
     let request = transport.request(&CREATE, format!("http://127.0.0.1:{port}/things"));

@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use tokio::time::Instant;
 
 mod support;
-use support::{http, read_request, serve, Log};
+use support::{free_port, http, read_request, serve, Log};
 
 static GET: Operation = Operation::new("getThing", Method::GET, "/things/{id}");
 static POST: Operation = Operation::new("createThing", Method::POST, "/things");
@@ -195,10 +195,7 @@ async fn a_wait_beyond_the_cap_is_not_retried_and_the_answer_comes_back_at_once(
 #[tokio::test(start_paused = true)]
 async fn a_refused_connection_is_retried_with_backoff_for_any_method() {
     // A port nobody listens on: every attempt is refused.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let transport = exact(RetryPolicy::default().with_base_delay(Duration::from_secs(1)));
     for operation in [&GET, &POST] {
         let started = Instant::now();
@@ -217,10 +214,7 @@ async fn a_refused_connection_is_retried_with_backoff_for_any_method() {
 
 #[tokio::test(start_paused = true)]
 async fn a_server_that_comes_up_is_reached_by_a_retry() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let log: Log = Arc::default();
     let received = log.clone();
     let started = Instant::now();

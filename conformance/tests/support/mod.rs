@@ -1,5 +1,5 @@
-//! What the mock server tests share: starting a mock of a curated spec, sending requests, and
-//! checking every answer against the spec it serves.
+//! What the mock server tests share: starting a mock of a curated spec, sending requests,
+//! checking every answer against the spec it serves, and serving a webhook receiver.
 
 #![allow(dead_code)]
 
@@ -204,4 +204,14 @@ pub fn assert_conforms(spec: &Value, operation_id: &str, answer: &Answer) {
         answer.status,
         String::from_utf8_lossy(&answer.body)
     );
+}
+
+/// Serves `app` on a loopback port in the background; returns the URL of `path` there.
+pub async fn serve_receiver(app: axum::Router, path: &str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}{path}", listener.local_addr().expect("bound"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
 }

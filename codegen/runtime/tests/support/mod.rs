@@ -71,3 +71,9 @@ pub fn http(status: &str, headers: &[(&str, String)]) -> String {
     text.push_str("\r\n{}");
     text
 }
+
+/// A loopback port that was free a moment ago, so nothing listens there (until a test does).
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
