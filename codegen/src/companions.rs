@@ -42,6 +42,7 @@ pub fn companions(
 ) -> Result<Companions, RenderError> {
     let raw = &spec.raw;
     let crate::BuiltModel {
+        api,
         defs,
         operations,
         schemes,
@@ -58,7 +59,7 @@ pub fn companions(
 
     let mut examples = Vec::new();
     let mut listed = Vec::new();
-    if let Some(call) = emit::example_call(raw, &operations, &long_running) {
+    if let Some(call) = emit::example_call(raw, &api, &operations, &long_running) {
         let parts = emit::example_tokens(&emit::ExampleInput {
             crate_ident: &crate_ident,
             base_url: &options.example_base_url,

@@ -5,6 +5,7 @@
 //! root. Nothing here reads or writes files: callers hand in text and receive text, so the same
 //! library serves `cargo xtask`, tests and other tools.
 
+pub mod api;
 mod companions;
 mod emit;
 pub mod load;
@@ -59,6 +60,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
         long_running,
         callbacks,
         warnings,
+        ..
     } = build_model(spec);
 
     let title = raw
@@ -163,9 +165,10 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     })
 }
 
-/// Everything emitted for a spec: its types, operations, security schemes, long-running
-/// helpers and callbacks, with the warnings met on the way.
+/// Everything emitted for a spec: its reading, types, operations, security schemes,
+/// long-running helpers and callbacks, with the warnings met on the way.
 pub(crate) struct BuiltModel {
+    pub api: api::Api,
     pub defs: Vec<model::TypeDef>,
     pub operations: Vec<model::Operation>,
     pub schemes: Vec<model::SecurityScheme>,
@@ -178,22 +181,26 @@ pub(crate) struct BuiltModel {
 /// so [`generate`] and [`companions`] must build it alike for their names to agree.
 pub(crate) fn build_model(spec: &LoadedSpec) -> BuiltModel {
     let raw = &spec.raw;
-    let mut space = model::TypeSpace::new(raw);
-    let (operations, schemes, operation_warnings) = model::build_operations(&mut space, raw);
+    let (api, reading_warnings) = api::Api::read(raw);
+    let mut space = model::TypeSpace::new(raw, api.multipart_schemas(raw));
+    let (operations, schemes, operation_warnings) = model::build_operations(&mut space, raw, &api);
     let mut warnings = spec.warnings.clone();
+    warnings.extend(reading_warnings);
     warnings.extend(std::mem::take(&mut space.warnings));
     warnings.extend(operation_warnings);
     let (long_running, long_running_warnings) =
-        model::build_long_running(raw, &operations, &schemes, &mut space);
+        model::build_long_running(&api, &operations, &schemes, &mut space);
     warnings.extend(long_running_warnings);
-    let (callbacks, callback_warnings) = model::build_callbacks(&mut space, raw, &operations);
-    warnings.extend(callback_warnings);
+    let callbacks = model::build_callbacks(&mut space, raw, &api, &operations);
+    // Schemas first met in a callback warn too.
+    warnings.extend(std::mem::take(&mut space.warnings));
     let mut defs = std::mem::take(&mut space.defs);
     model::break_cycles(&mut defs);
     model::describe_undocumented(&mut defs, raw);
     model::apply_defaults(&mut defs);
     check_patterns(&mut defs, &mut warnings);
     BuiltModel {
+        api,
         defs,
         operations,
         schemes,

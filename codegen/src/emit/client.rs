@@ -7,11 +7,12 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use super::types::{type_tokens, Scope};
+use crate::api::{Location, StatusKey, Style};
 use crate::model::{
-    Body, BodyKind, Builtin, Doc, Operation, Param, ParamLocation, Presence, QueryStyle,
-    ResponseBody, ResponseCase, SecurityScheme, SecuritySchemeKind, TypeDef, TypeKind, TypeRef,
+    Body, BodyKind, Builtin, Doc, Operation, Param, Presence, ResponseBody, ResponseCase,
+    SecurityScheme, SecuritySchemeKind, TypeDef, TypeKind, TypeRef,
 };
-use crate::model::{HeaderField, MultipartPart, PartKind, StatusMatch};
+use crate::model::{HeaderField, MultipartPart, PartKind};
 use crate::render::Unit;
 
 pub(crate) struct ClientInput<'a> {
@@ -273,15 +274,15 @@ fn statuses_doc(responses: &crate::model::Responses) -> Vec<String> {
         let mut cases: Vec<&ResponseCase> = cases.iter().collect();
         // As the match reads them: codes, then ranges, then `default`.
         cases.sort_by_key(|case| match case.status {
-            StatusMatch::Code(_) => 0,
-            StatusMatch::Range(_) => 1,
-            StatusMatch::Default => 2,
+            StatusKey::Code(_) => 0,
+            StatusKey::Range(_) => 1,
+            StatusKey::Default => 2,
         });
         cases
             .iter()
             .map(|case| match case.status {
-                StatusMatch::Default if success => "any 2XX status (`default`)".to_owned(),
-                StatusMatch::Default => "any other status (`default`)".to_owned(),
+                StatusKey::Default if success => "any 2XX status (`default`)".to_owned(),
+                StatusKey::Default => "any other status (`default`)".to_owned(),
                 status => format!("`{}`", status_label(status)),
             })
             .collect::<Vec<_>>()
@@ -303,7 +304,7 @@ fn statuses_doc(responses: &crate::model::Responses) -> Vec<String> {
     if !responses
         .errors
         .iter()
-        .any(|case| case.status == StatusMatch::Default)
+        .any(|case| case.status == StatusKey::Default)
     {
         let rest = if lines.is_empty() {
             "every status (the operation documents none)"
@@ -489,7 +490,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         .collect();
     let query_pushes: Vec<TokenStream> = all_params
         .iter()
-        .filter(|(p, _)| p.location == ParamLocation::Query)
+        .filter(|(p, _)| p.location == Location::Query)
         .map(|(p, value)| {
             let wire = &p.wire_name;
             let style = query_style(p.style);
@@ -506,7 +507,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     });
     let headers_set = all_params
         .iter()
-        .filter(|(p, _)| p.location == ParamLocation::Header)
+        .filter(|(p, _)| p.location == Location::Header)
         .map(|(p, value)| {
             let wire = &p.wire_name;
             quote! {
@@ -517,7 +518,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         });
     let cookies: Vec<TokenStream> = all_params
         .iter()
-        .filter(|(p, _)| p.location == ParamLocation::Cookie)
+        .filter(|(p, _)| p.location == Location::Cookie)
         .map(|(p, value)| {
             let wire = &p.wire_name;
             quote! { cookies.push(#wire, #value); }
@@ -556,7 +557,7 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         || body_in_place.is_some()
         || all_params
             .iter()
-            .any(|(p, _)| p.location == ParamLocation::Header);
+            .any(|(p, _)| p.location == Location::Header);
     let binding = if changes_request {
         quote! { let mut request }
     } else {
@@ -599,10 +600,10 @@ fn method_doc(operation: &Operation) -> Doc {
             .map(|d| d.lines().next().unwrap_or_default().to_owned())
             .unwrap_or_default();
         let place = match param.location {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
         };
         let prefix = if operation.params.contains(param) {
             String::new()
@@ -650,7 +651,7 @@ fn url_tokens(operation: &Operation) -> TokenStream {
         match operation
             .params
             .iter()
-            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            .find(|p| p.location == Location::Path && p.wire_name == name)
         {
             Some(param) => {
                 template.push_str(&format!("{{{}}}", ident(&param.name)));
@@ -742,12 +743,15 @@ fn body_tokens(body: &Body, defs: &[TypeDef]) -> BodyStep {
     })
 }
 
-fn query_style(style: QueryStyle) -> TokenStream {
+fn query_style(style: Style) -> TokenStream {
     match style {
-        QueryStyle::Form => quote! { callspec_runtime::QueryStyle::Form },
-        QueryStyle::SpaceDelimited => quote! { callspec_runtime::QueryStyle::SpaceDelimited },
-        QueryStyle::PipeDelimited => quote! { callspec_runtime::QueryStyle::PipeDelimited },
-        QueryStyle::DeepObject => quote! { callspec_runtime::QueryStyle::DeepObject },
+        // Only query styles reach here: the reading reads any other as `form`.
+        Style::Form | Style::Matrix | Style::Label | Style::Simple => {
+            quote! { callspec_runtime::QueryStyle::Form }
+        }
+        Style::SpaceDelimited => quote! { callspec_runtime::QueryStyle::SpaceDelimited },
+        Style::PipeDelimited => quote! { callspec_runtime::QueryStyle::PipeDelimited },
+        Style::DeepObject => quote! { callspec_runtime::QueryStyle::DeepObject },
     }
 }
 
@@ -811,18 +815,18 @@ fn multipart_tokens(ty: &TypeRef, parts: &[MultipartPart], defs: &[TypeDef]) -> 
     }
 }
 
-fn status_pattern(status: StatusMatch) -> TokenStream {
+fn status_pattern(status: StatusKey) -> TokenStream {
     match status {
-        StatusMatch::Code(code) => {
+        StatusKey::Code(code) => {
             let code = Literal::u16_unsuffixed(code);
             quote! { #code }
         }
-        StatusMatch::Range(hundreds) => {
+        StatusKey::Range(hundreds) => {
             let low = Literal::u16_unsuffixed(hundreds * 100);
             let high = Literal::u16_unsuffixed(hundreds * 100 + 99);
             quote! { #low..=#high }
         }
-        StatusMatch::Default => quote! { _ },
+        StatusKey::Default => quote! { _ },
     }
 }
 
@@ -851,9 +855,9 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     let mut arms = Vec::new();
     // Exact codes first, then ranges, then `default`, as OpenAPI orders their precedence.
     let order = |case: &&ResponseCase| match case.status {
-        StatusMatch::Code(_) => 0,
-        StatusMatch::Range(_) => 1,
-        StatusMatch::Default => 2,
+        StatusKey::Code(_) => 0,
+        StatusKey::Range(_) => 1,
+        StatusKey::Default => 2,
     };
     let mut successes: Vec<&ResponseCase> = responses.success.iter().collect();
     successes.sort_by_key(order);
@@ -880,9 +884,7 @@ fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         };
         arms.push((pattern, value));
     }
-    let has_default = errors
-        .iter()
-        .any(|case| case.status == StatusMatch::Default);
+    let has_default = errors.iter().any(|case| case.status == StatusKey::Default);
     for group in group_cases(&errors, responses.error_enum.is_none()) {
         let pattern = patterns(&group, false);
         let case = group[0];
@@ -934,14 +936,12 @@ fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c Respo
         // A code may join any earlier group of codes; a range or `default` only the last group,
         // so that it stays after every code it covers.
         let target = match case.status {
-            StatusMatch::Code(_) => groups.iter_mut().find(|group| {
-                merge
-                    && matches!(group[0].status, StatusMatch::Code(_))
-                    && group[0].body == case.body
+            StatusKey::Code(_) => groups.iter_mut().find(|group| {
+                merge && matches!(group[0].status, StatusKey::Code(_)) && group[0].body == case.body
             }),
             _ => groups.last_mut().filter(|group| {
                 merge
-                    && group.iter().all(|c| c.status != StatusMatch::Default)
+                    && group.iter().all(|c| c.status != StatusKey::Default)
                     && group[0].body == case.body
             }),
         };
@@ -956,24 +956,24 @@ fn group_cases<'c>(cases: &[&'c ResponseCase], merge: bool) -> Vec<Vec<&'c Respo
 /// The pattern of one arm. Among errors `default` is `_`; among successes (an operation that
 /// lists no 2xx status) it stands for `200..=299`.
 fn patterns(group: &[&ResponseCase], success: bool) -> TokenStream {
-    let has_default = group.iter().any(|case| case.status == StatusMatch::Default);
+    let has_default = group.iter().any(|case| case.status == StatusKey::Default);
     if has_default && !success {
         return quote! { _ };
     }
     let status_of = |case: &ResponseCase| match case.status {
-        StatusMatch::Default => StatusMatch::Range(2),
+        StatusKey::Default => StatusKey::Range(2),
         status => status,
     };
     // A code that a range of the same arm covers adds nothing (and clippy says so).
     let covered = |code: u16| {
         group.iter().any(
-            |case| matches!(status_of(case), StatusMatch::Range(hundreds) if code / 100 == hundreds),
+            |case| matches!(status_of(case), StatusKey::Range(hundreds) if code / 100 == hundreds),
         )
     };
     let mut codes: Vec<u16> = group
         .iter()
         .filter_map(|case| match status_of(case) {
-            StatusMatch::Code(code) if !covered(code) => Some(code),
+            StatusKey::Code(code) if !covered(code) => Some(code),
             _ => None,
         })
         .collect();
@@ -997,7 +997,7 @@ fn patterns(group: &[&ResponseCase], success: bool) -> TokenStream {
             patterns.extend(
                 codes[index..=end]
                     .iter()
-                    .map(|code| status_pattern(StatusMatch::Code(*code))),
+                    .map(|code| status_pattern(StatusKey::Code(*code))),
             );
         }
         index = end + 1;
@@ -1006,7 +1006,7 @@ fn patterns(group: &[&ResponseCase], success: bool) -> TokenStream {
     let mut hundreds: Vec<u16> = group
         .iter()
         .filter_map(|case| match status_of(case) {
-            StatusMatch::Range(h) => Some(h),
+            StatusKey::Range(h) => Some(h),
             _ => None,
         })
         .collect();
@@ -1137,11 +1137,11 @@ fn headers_struct(name: &str, headers: &[HeaderField], doc: &str, defs: &[TypeDe
 }
 
 /// `404`, `4XX`, `default`: a status as the spec writes it.
-fn status_label(status: StatusMatch) -> String {
+fn status_label(status: StatusKey) -> String {
     match status {
-        StatusMatch::Code(code) => format!("{code}"),
-        StatusMatch::Range(hundreds) => format!("{hundreds}XX"),
-        StatusMatch::Default => "default".to_owned(),
+        StatusKey::Code(code) => format!("{code}"),
+        StatusKey::Range(hundreds) => format!("{hundreds}XX"),
+        StatusKey::Default => "default".to_owned(),
     }
 }
 
@@ -1156,10 +1156,8 @@ fn response_enum(
     let variants = cases.iter().map(|case| {
         let variant = ident(&case.variant);
         let title = match case.status {
-            StatusMatch::Default if success => {
-                "Any 2XX status (the `default` response).".to_owned()
-            }
-            StatusMatch::Default => "Any other status.".to_owned(),
+            StatusKey::Default if success => "Any 2XX status (the `default` response).".to_owned(),
+            StatusKey::Default => "Any other status.".to_owned(),
             status => format!("Status {}.", status_label(status)),
         };
         let mut case_doc = case.doc.clone();

@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use super::ident;
 use super::types::{type_tokens, Scope};
-use crate::load::{follow, JsonPointer};
+use crate::api::{self, Api};
 use crate::model::{
-    Body, BodyKind, LongRunning, Operation, Param, ParamLocation, SecurityScheme,
-    SecuritySchemeKind, TypeDef, TypeRef,
+    Body, BodyKind, LongRunning, Operation, Param, SecurityScheme, SecuritySchemeKind, TypeDef,
+    TypeRef,
 };
 
 /// The call an example makes: an operation and, from the spec's examples, a value for each of
@@ -30,6 +30,7 @@ pub(crate) struct ExampleCall<'a> {
 /// to see. This is the one place that decides.
 pub(crate) fn example_call<'a>(
     spec: &Value,
+    api: &Api,
     operations: &'a [Operation],
     long_running: &'a [LongRunning],
 ) -> Option<ExampleCall<'a>> {
@@ -51,16 +52,16 @@ pub(crate) fn example_call<'a>(
         .chain(current)
         .chain(deprecated)
         .find_map(|(index, operation)| {
-            let raw = raw_parameters(spec, operation);
+            let read = &api.operations[operation.source];
             let arguments = operation
                 .params
                 .iter()
                 .map(|param| {
-                    raw.iter()
-                        .find(|(name, location, _)| {
-                            *name == param.wire_name && *location == param.location
-                        })
-                        .and_then(|(_, _, value)| parameter_example(spec, value))
+                    let parameter = read.parameter(param.location, &param.wire_name)?;
+                    let value = parameter
+                        .declared
+                        .then(|| spec.pointer(&parameter.pointer.to_string()))??;
+                    parameter_example(spec, value)
                 })
                 .collect::<Option<Vec<Value>>>()?;
             let body = match &operation.body {
@@ -72,7 +73,7 @@ pub(crate) fn example_call<'a>(
                         body.kind,
                         BodyKind::Json | BodyKind::Form(_) | BodyKind::Text
                     );
-                    match body_example(spec, operation, body) {
+                    match body_example(spec, read, body) {
                         Some(example) if usable => Some(example),
                         _ if needed => return None,
                         _ => None,
@@ -87,52 +88,6 @@ pub(crate) fn example_call<'a>(
                 and_wait: and_wait(index),
             })
         })
-}
-
-/// The raw Parameter Objects of an operation (path item's, then its own), `$ref`s followed.
-fn raw_parameters<'s>(
-    spec: &'s Value,
-    operation: &Operation,
-) -> Vec<(String, ParamLocation, &'s Value)> {
-    let Some(at) = JsonPointer::parse(&operation.pointer) else {
-        return Vec::new();
-    };
-    let tokens = at.tokens();
-    let item_at = tokens[..tokens.len().saturating_sub(1)]
-        .iter()
-        .fold(JsonPointer::root(), |pointer, token| {
-            pointer.join(token.as_str())
-        });
-    let mut found = Vec::new();
-    for holder in [item_at, at.clone()] {
-        let Ok((holder_at, holder_value)) = follow(spec, &holder) else {
-            continue;
-        };
-        let count = holder_value
-            .get("parameters")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-        for index in 0..count {
-            let Ok((_, param)) =
-                follow(spec, &holder_at.join("parameters").join(index.to_string()))
-            else {
-                continue;
-            };
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let location = match param.get("in").and_then(Value::as_str) {
-                Some("path") => ParamLocation::Path,
-                Some("query") => ParamLocation::Query,
-                Some("header") => ParamLocation::Header,
-                Some("cookie") => ParamLocation::Cookie,
-                _ => continue,
-            };
-            found.push((name.to_owned(), location, param));
-        }
-    }
-    found
 }
 
 /// `example`, else the first of `examples` (its `value`), else the schema's `example`.
@@ -159,11 +114,14 @@ fn parameter_example(spec: &Value, param: &Value) -> Option<Value> {
     })
 }
 
-fn body_example(spec: &Value, operation: &Operation, body: &Body) -> Option<Value> {
-    let at = JsonPointer::parse(&operation.pointer)?.join("requestBody");
-    let (_, raw) = follow(spec, &at).ok()?;
-    let entry = raw.get("content")?.get(&body.media_type)?;
-    example_of(spec, entry)
+fn body_example(spec: &Value, operation: &api::Operation, body: &Body) -> Option<Value> {
+    let media = operation
+        .body
+        .as_ref()?
+        .content
+        .iter()
+        .find(|media| media.name == body.media_type)?;
+    example_of(spec, spec.pointer(&media.pointer.to_string())?)
 }
 
 /// A `$ref` followed (through chains), or the value itself.

@@ -3,15 +3,11 @@
 
 use serde_json::Value;
 
-use super::operations::{header_field_names, header_type, is_json};
+use super::operations::{header_field_names, header_type};
 use super::types::{doc_of, TypeSpace};
 use super::{Builtin, Doc, Operation, TypeKind, TypeRef};
-use crate::load::{follow, JsonPointer, Warning};
+use crate::api::{self, Api, Location, MediaKind, Site};
 use crate::naming::{pascal_case, snake_case, Namer};
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// One request the API sends: one method of one expression of a callback.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,175 +59,102 @@ pub enum CallbackBodyKind {
     Bytes,
 }
 
-/// Every callback of every operation, in document order.
+/// Every callback request of every operation the client calls, in document order.
 pub fn build_callbacks<'a>(
     space: &mut TypeSpace<'a>,
     spec: &'a Value,
+    api: &Api,
     operations: &[Operation],
-) -> (Vec<Callback>, Vec<Warning>) {
+) -> Vec<Callback> {
     let mut callbacks = Vec::new();
-    let mut warnings = Vec::new();
     let mut functions = Namer::new();
     let mut structs = Namer::new();
+    let lookup = |at: &crate::load::JsonPointer| spec.pointer(&at.to_string());
     for operation in operations {
-        let Some(at) = JsonPointer::parse(&operation.pointer) else {
-            continue;
-        };
-        let Some(declared) = spec
-            .pointer(&at.to_string())
-            .and_then(|op| op.get("callbacks"))
-            .and_then(Value::as_object)
-        else {
-            continue;
-        };
-        for key in declared.keys() {
-            let callback_at = at.join("callbacks").join(key.as_str());
-            let Ok((callback_at, callback)) = follow(spec, &callback_at) else {
-                warnings.push(Warning {
-                    pointer: callback_at.to_string(),
-                    message: "callback `$ref` does not resolve; no parser for it".to_owned(),
-                });
+        // The requests of each callback of the operation, in document order.
+        let mut groups: Vec<(&str, Vec<&api::Operation>)> = Vec::new();
+        for request in &api.operations {
+            let Site::Callback { owner, name } = &request.site else {
                 continue;
             };
-            let Some(expressions) = callback.as_object() else {
+            if *owner != operation.source {
                 continue;
-            };
-            let mut requests = Vec::new();
-            for expression in expressions.keys() {
-                let item_at = callback_at.join(expression.as_str());
-                let Ok((item_at, item)) = follow(spec, &item_at) else {
-                    warnings.push(Warning {
-                        pointer: item_at.to_string(),
-                        message: "path item `$ref` does not resolve; no parser for it".to_owned(),
-                    });
-                    continue;
-                };
-                for method in METHODS {
-                    if let Some(request) = item.get(method) {
-                        requests.push((
-                            expression,
-                            item_at.clone(),
-                            item,
-                            item_at.join(method),
-                            request,
-                        ));
-                    }
-                }
             }
+            match groups.iter_mut().find(|(key, _)| key == name) {
+                Some((_, requests)) => requests.push(request),
+                None => groups.push((name, vec![request])),
+            }
+        }
+        for (key, requests) in groups {
             let several = requests.len() > 1;
-            for (expression, item_at, item, request_at, request) in requests {
+            for request in requests {
                 let base = if several {
-                    format!(
-                        "{}_{}",
-                        snake_case(key, "callback"),
-                        request_at.tokens().last().map_or("", String::as_str)
-                    )
+                    format!("{}_{}", snake_case(key, "callback"), request.method.key())
                 } else {
                     snake_case(key, "callback")
                 };
                 let prefix = pascal_case(&base, "Callback");
-                let headers =
-                    callback_headers(space, spec, (&item_at, item), &request_at, request, &prefix)
-                        .map(|fields| (structs.claim(&format!("{prefix}Headers")), fields));
-                let body = callback_body(space, spec, &request_at, request, &prefix);
-                let mut doc = doc_of(request);
-                if let Some(summary) = request.get("summary").and_then(Value::as_str) {
+                let headers = callback_headers(space, spec, request, &prefix)
+                    .map(|fields| (structs.claim(&format!("{prefix}Headers")), fields));
+                let body = callback_body(space, spec, request, &prefix);
+                let raw = lookup(&request.pointer).unwrap_or(&Value::Null);
+                let mut doc = doc_of(raw);
+                if let Some(summary) = raw.get("summary").and_then(Value::as_str) {
                     doc.title = Some(summary.trim().to_owned());
                     if doc.description.as_deref() == Some(summary.trim()) {
                         doc.description = None;
                     }
                 }
-                let has_security = request
-                    .get("security")
-                    .and_then(Value::as_array)
-                    .is_some_and(|list| {
-                        list.iter()
-                            .any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
-                    });
                 callbacks.push(Callback {
-                    key: key.clone(),
-                    expression: expression.clone(),
-                    http_method: request_at
-                        .tokens()
-                        .last()
-                        .map(|m| m.to_uppercase())
-                        .unwrap_or_default(),
-                    operation_id: request
-                        .get("operationId")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
+                    key: key.to_owned(),
+                    expression: request.path.text().to_owned(),
+                    http_method: request.method.as_str().to_owned(),
+                    operation_id: request.id.clone(),
                     owner: operation.method_name.clone(),
                     function_name: functions.claim(&format!("parse_{base}")),
                     headers,
                     body,
-                    has_security,
+                    has_security: request.security.alternatives.iter().any(|a| !a.is_empty()),
                     doc,
-                    pointer: request_at.to_string(),
+                    pointer: request.pointer.to_string(),
                 });
             }
         }
     }
-    (callbacks, warnings)
+    callbacks
 }
 
-/// The header parameters of a callback operation (its path item's first, overridden by name).
+/// The header parameters of a callback request.
 fn callback_headers<'a>(
     space: &mut TypeSpace<'a>,
     spec: &'a Value,
-    (item_at, item): (&JsonPointer, &'a Value),
-    request_at: &JsonPointer,
-    request: &'a Value,
+    request: &api::Operation,
     prefix: &str,
 ) -> Option<Vec<CallbackHeader>> {
-    let mut found: Vec<(JsonPointer, &'a Value)> = Vec::new();
-    for (holder_at, holder) in [(item_at, item), (request_at, request)] {
-        let count = holder
-            .get("parameters")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-        for index in 0..count {
-            let Ok((param_at, param)) =
-                follow(spec, &holder_at.join("parameters").join(index.to_string()))
-            else {
-                continue;
-            };
-            let wire = param
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if param.get("in").and_then(Value::as_str) != Some("header")
-                || wire.is_empty()
-                || ["accept", "content-type", "authorization"]
-                    .contains(&wire.to_ascii_lowercase().as_str())
-            {
-                continue;
-            }
-            found.retain(|(_, p)| {
-                p.get("name")
-                    .and_then(Value::as_str)
-                    .is_none_or(|n| !n.eq_ignore_ascii_case(wire))
-            });
-            found.push((param_at, param));
-        }
-    }
+    let found: Vec<&api::Parameter> = request
+        .parameters
+        .iter()
+        .filter(|p| p.location == Location::Header)
+        .collect();
     if found.is_empty() {
         return None;
     }
-    let wire_names: Vec<&str> = found
-        .iter()
-        .map(|(_, p)| p.get("name").and_then(Value::as_str).unwrap_or_default())
-        .collect();
+    let wire_names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
     let names = header_field_names(&wire_names);
     let headers = found
         .iter()
         .zip(names)
-        .map(|((param_at, param), name)| {
-            let ty = match param.get("schema") {
-                Some(schema) => header_type(
+        .map(|(param, name)| {
+            let schema = param
+                .schema
+                .as_ref()
+                .and_then(|at| Some((at, spec.pointer(&at.to_string())?)));
+            let ty = match schema {
+                Some((at, schema)) => header_type(
                     space
                         .convert(
                             schema,
-                            &param_at.join("schema"),
+                            at,
                             &format!("{prefix}{}", pascal_case(&name, "Header")),
                         )
                         .ty,
@@ -240,15 +163,14 @@ fn callback_headers<'a>(
             };
             let ty = header_text_type(space, ty);
             CallbackHeader {
-                wire_name: param
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
+                wire_name: param.name.clone(),
                 name,
                 ty,
-                required: param.get("required") == Some(&Value::Bool(true)),
-                doc: doc_of(param),
+                required: param.required,
+                doc: spec
+                    .pointer(&param.pointer.to_string())
+                    .map(doc_of)
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -258,26 +180,23 @@ fn callback_headers<'a>(
 fn callback_body<'a>(
     space: &mut TypeSpace<'a>,
     spec: &'a Value,
-    request_at: &JsonPointer,
-    request: &'a Value,
+    request: &api::Operation,
     prefix: &str,
 ) -> Option<CallbackBody> {
-    request.get("requestBody")?;
-    let (body_at, body) = follow(spec, &request_at.join("requestBody")).ok()?;
-    let content = body.get("content").and_then(Value::as_object)?;
-    let media_types: Vec<String> = content.keys().cloned().collect();
-    let (kind, ty) = match content.iter().find(|(media_type, _)| is_json(media_type)) {
-        Some((media_type, entry)) => {
-            let ty = match entry.get("schema") {
-                Some(schema) => {
-                    let converted = space.convert(
-                        schema,
-                        &body_at
-                            .join("content")
-                            .join(media_type.as_str())
-                            .join("schema"),
-                        &format!("{prefix}Payload"),
-                    );
+    let body = request.body.as_ref()?;
+    if body.content.is_empty() {
+        return None;
+    }
+    let media_types: Vec<String> = body.content.iter().map(|m| m.name.clone()).collect();
+    let (kind, ty) = match body.content.iter().find(|m| m.kind == MediaKind::Json) {
+        Some(media) => {
+            let schema = media
+                .schema
+                .as_ref()
+                .and_then(|at| Some((at, spec.pointer(&at.to_string())?)));
+            let ty = match schema {
+                Some((at, schema)) => {
+                    let converted = space.convert(schema, at, &format!("{prefix}Payload"));
                     if converted.nullable {
                         converted.ty.option()
                     } else {
@@ -288,7 +207,11 @@ fn callback_body<'a>(
             };
             (CallbackBodyKind::Json, ty)
         }
-        None if content.keys().any(|m| m.starts_with("text/")) => {
+        None if body
+            .content
+            .iter()
+            .any(|m| matches!(m.kind, MediaKind::Text | MediaKind::EventStream)) =>
+        {
             (CallbackBodyKind::Text, TypeRef::Builtin(Builtin::String))
         }
         None => (CallbackBodyKind::Bytes, TypeRef::Builtin(Builtin::Bytes)),
@@ -297,7 +220,7 @@ fn callback_body<'a>(
         ty,
         kind,
         media_types,
-        required: body.get("required") == Some(&Value::Bool(true)),
+        required: body.required,
     })
 }
 

@@ -1,55 +1,20 @@
-//! Long-running operations: an operation's `x-long-running` extension → a [`LongRunning`], which
-//! the client emits as a `wait_for_…` method (poll until a terminal status) and an `…_and_wait`
-//! method (start, then wait).
+//! Long-running operations: an operation's `x-long-running`, as the reading typed it
+//! ([`crate::api::long_running`]), → a [`LongRunning`], which the client emits as a `wait_for_…`
+//! method (poll until a terminal status) and an `…_and_wait` method (start, then wait).
 //!
-//! The extension, on the operation that starts the work (README.md, "Long-running operations"):
-//!
-//! ```yaml
-//! x-long-running:
-//!   link: GetJob                 # a link of the operation's success response …
-//!   # … or, instead of `link`, the polling operation and its parameters, as a Link Object has them:
-//!   # operationId: getJob        # (or operationRef: '#/paths/~1jobs~1{id}/get')
-//!   # parameters: { id: $response.body#/id }
-//!   status: /state               # JSON pointer of the status in the polled value
-//!   succeeded: [done]            # terminal values that end the wait with the value
-//!   failed: [error, cancelled]   # terminal values that end it with an error (optional)
-//!   poll-interval-seconds: 2     # the first interval (it grows by half, up to four intervals)
-//!   timeout-seconds: 120         # how long to wait in all
-//! ```
-//!
-//! Everything is checked; anything wrong is a warning naming its JSON pointer, and the operation
-//! then gets no helper.
-
-use serde_json::{Map, Value};
+//! The extension is documented in README.md ("Long-running operations") and read in
+//! [`crate::api::long_running`]; a malformed one gets no helper. Here it gains what the client
+//! needs: the methods' names and each binding as an argument of the client's methods.
 
 use super::operations::RESERVED_METHODS;
 use super::types::TypeSpace;
-use super::{Operation, ParamLocation, ResponseBody, SecurityScheme, TypeRef};
-use crate::load::{follow, JsonPointer, Warning};
+use super::{Operation, ResponseBody, SecurityScheme, TypeRef};
+use crate::api::{self, Api};
+use crate::load::Warning;
 use crate::naming::{pascal_case, Namer};
-
-/// The extension's name.
-pub const EXTENSION: &str = "x-long-running";
-
-const KEYS: [&str; 10] = [
-    "link",
-    "operationId",
-    "operationRef",
-    "parameters",
-    "status",
-    "succeeded",
-    "failed",
-    "poll-interval-seconds",
-    "timeout-seconds",
-    "description",
-];
 
 /// Verbs a polling method's name drops in its `wait_for_…` name (`get_job` → `wait_for_job`).
 const READ_VERBS: [&str; 6] = ["get_", "retrieve_", "read_", "fetch_", "describe_", "show_"];
-
-/// The longest interval or timeout the generator accepts (a year), so that durations stay
-/// far from overflow.
-const MAX_MILLIS: u64 = 366 * 24 * 3600 * 1000;
 
 /// One operation whose work continues after it answers, and how to wait for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,18 +66,14 @@ pub enum Source {
 }
 
 /// Every operation with a well-formed `x-long-running`, with the method and type names its
-/// helpers take, and a warning for each malformed one.
+/// helpers take, and a warning for each that gets no helper.
 pub fn build_long_running(
-    spec: &Value,
+    api: &Api,
     operations: &[Operation],
     schemes: &[SecurityScheme],
     space: &mut TypeSpace<'_>,
 ) -> (Vec<LongRunning>, Vec<Warning>) {
-    let mut reader = Reader {
-        spec,
-        operations,
-        warnings: Vec::new(),
-    };
+    let mut warnings = Vec::new();
     let mut found: Vec<LongRunning> = Vec::new();
     // The helpers share the one namespace of `Client` methods.
     let mut methods = Namer::with_reserved(RESERVED_METHODS);
@@ -124,24 +85,28 @@ pub fn build_long_running(
         methods.claim(name);
     }
     for (index, operation) in operations.iter().enumerate() {
-        let Some(at) = JsonPointer::parse(&operation.pointer) else {
-            continue;
+        let at = api.operations[operation.source]
+            .pointer
+            .join(api::long_running::EXTENSION)
+            .to_string();
+        let read = match &api.operations[operation.source].long_running {
+            None => continue,
+            Some(Ok(read)) => client_view(api, operations, index, read).map_err(|reason| {
+                warnings.push(Warning {
+                    pointer: at.clone(),
+                    message: reason,
+                });
+            }),
+            Some(Err(api::Malformed)) => Err(()),
         };
-        let Some(extension) = spec
-            .pointer(&operation.pointer)
-            .and_then(|op| op.get(EXTENSION))
-        else {
-            continue;
-        };
-        let at = at.join(EXTENSION);
-        let Some(mut item) = reader.read(index, &at, extension) else {
-            reader.warn(
-                &at,
-                format!(
+        let Ok(mut item) = read else {
+            warnings.push(Warning {
+                pointer: at,
+                message: format!(
                     "no `wait_for_…` or `{}_and_wait` method is generated for this operation",
                     operation.method_name
                 ),
-            );
+            });
             continue;
         };
         let same_wait = found.iter().find(|earlier| {
@@ -174,471 +139,81 @@ pub fn build_long_running(
         ));
         found.push(item);
     }
-    (found, reader.warnings)
+    (found, warnings)
 }
 
-struct Reader<'a> {
-    spec: &'a Value,
-    operations: &'a [Operation],
-    warnings: Vec<Warning>,
-}
-
-impl<'a> Reader<'a> {
-    fn warn(&mut self, at: &JsonPointer, message: impl Into<String>) {
-        self.warnings.push(Warning {
-            pointer: at.to_string(),
-            message: message.into(),
+/// The extension of operation `start` in the client's terms: operations by their index among
+/// the client's, parameters by their place among its methods' arguments. `Err` says why the
+/// client cannot follow it (a polled value of several types, say).
+fn client_view(
+    api: &Api,
+    operations: &[Operation],
+    start: usize,
+    read: &api::LongRunning,
+) -> Result<LongRunning, String> {
+    let poll = operations
+        .iter()
+        .position(|op| op.source == read.poll)
+        .ok_or("the polling operation is not one the client calls")?;
+    let start_op = &operations[start];
+    let poll_op = &operations[poll];
+    if !single_json_success(poll_op) {
+        return Err(format!("the polling operation `{}` must answer one JSON body type on success, whose status can be read", poll_op.method_name));
+    }
+    // An argument of the client's method, by the reading's parameter it stands for.
+    let argument = |operation: &Operation, parameter: &api::Parameter| {
+        operation
+            .params
+            .iter()
+            .position(|p| p.wire_name == parameter.name && p.location == parameter.location)
+    };
+    let mut bindings = Vec::new();
+    for binding in &read.bindings {
+        let parameter = &api.operations[read.poll].parameters[binding.param];
+        let source = match &binding.source {
+            api::Source::ResponseBody(pointer) => {
+                if !single_json_success(start_op) {
+                    return Err(format!(
+                        "`{}`: the operation does not answer one JSON body type on success",
+                        binding.expression
+                    ));
+                }
+                Source::ResponseBody(pointer.clone())
+            }
+            api::Source::RequestParameter(index) => {
+                let parameter = &api.operations[start_op.source].parameters[*index];
+                Source::RequestParam(argument(start_op, parameter).ok_or_else(|| {
+                    format!("`{}` names no argument of the method", binding.expression)
+                })?)
+            }
+        };
+        bindings.push(Binding {
+            param: argument(poll_op, parameter).ok_or_else(|| {
+                format!("`{}` is no argument of the polling method", parameter.name)
+            })?,
+            expression: binding.expression.clone(),
+            source,
         });
     }
-
-    /// The extension of the operation `start`, checked whole: every problem is reported (not
-    /// only the first), and any makes it `None`.
-    fn read(
-        &mut self,
-        start: usize,
-        at: &JsonPointer,
-        extension: &'a Value,
-    ) -> Option<LongRunning> {
-        let Some(object) = extension.as_object() else {
-            self.warn(at, format!("`{EXTENSION}` must be an object"));
-            return None;
-        };
-        let mut ok = true;
-        for key in object.keys() {
-            if !KEYS.contains(&key.as_str()) && !key.starts_with("x-") {
-                self.warn(
-                    &at.join(key.as_str()),
-                    format!("unknown key `{key}` (expected one of {})", KEYS.join(", ")),
-                );
-                ok = false;
-            }
-        }
-        let target = self.target(start, at, object);
-        let status = match object.get("status") {
-            Some(Value::String(pointer)) if JsonPointer::parse(pointer).is_some() => {
-                Some(pointer.clone())
-            }
-            Some(other) => {
-                self.warn(
-                    &at.join("status"),
-                    format!("`status` must be a JSON pointer such as `/status`, not {other}"),
-                );
-                None
-            }
-            None => {
-                self.warn(
-                    at,
-                    "`status` (a JSON pointer into the polled value) is missing",
-                );
-                None
-            }
-        };
-        let succeeded = self.values(at, object, "succeeded", true);
-        let failed = self.values(at, object, "failed", false);
-        if let (Some(succeeded), Some(failed)) = (&succeeded, &failed) {
-            if let Some(both) = succeeded.iter().find(|value| failed.contains(value)) {
-                self.warn(
-                    &at.join("failed"),
-                    format!("`{both}` is both a succeeded and a failed value"),
-                );
-                ok = false;
-            }
-        }
-        let interval = self.seconds(at, object, "poll-interval-seconds");
-        let timeout = self.seconds(at, object, "timeout-seconds");
-        let (Some((poll, bindings, link)), Some(status), Some(succeeded), Some(failed)) =
-            (target, status, succeeded, failed)
-        else {
-            return None;
-        };
-        let (Some(interval_millis), Some(timeout_millis)) = (interval, timeout) else {
-            return None;
-        };
-        ok.then(|| LongRunning {
-            start,
-            poll,
-            // Named by the caller, once the extension is known to be sound.
-            wait_method: String::new(),
-            and_wait_method: String::new(),
-            wait_error: String::new(),
-            and_wait_error: String::new(),
-            shares_wait: false,
-            bindings,
-            link,
-            status,
-            succeeded,
-            failed,
-            interval_millis,
-            timeout_millis,
-            pointer: at.to_string(),
-        })
-    }
-
-    /// The polling operation, how its arguments are bound, and the link's name.
-    fn target(
-        &mut self,
-        start: usize,
-        at: &JsonPointer,
-        object: &'a Map<String, Value>,
-    ) -> Option<(usize, Vec<Binding>, Option<String>)> {
-        let direct = ["operationId", "operationRef", "parameters"]
-            .iter()
-            .any(|key| object.contains_key(*key));
-        let (link_at, link, name) = match (object.get("link"), direct) {
-            (Some(_), true) => {
-                self.warn(
-                    at,
-                    "give either `link` or `operationId`/`operationRef` with `parameters`, not both",
-                );
-                return None;
-            }
-            (Some(Value::String(name)), false) => {
-                let (link_at, link) = self.response_link(start, &at.join("link"), name)?;
-                (link_at, link, Some(name.clone()))
-            }
-            (Some(other), false) => {
-                self.warn(
-                    &at.join("link"),
-                    format!("`link` must name a link of the success response, not {other}"),
-                );
-                return None;
-            }
-            (None, true) => (at.clone(), object, None),
-            (None, false) => {
-                self.warn(at, "`link` (or `operationId` with `parameters`) is missing: nothing says which operation to poll");
-                return None;
-            }
-        };
-        let poll = self.polling_operation(&link_at, link)?;
-        let bindings = self.bindings(start, poll, &link_at, link)?;
-        Some((poll, bindings, name))
-    }
-
-    /// The link `name` of the first success response of operation `start` that has it.
-    fn response_link(
-        &mut self,
-        start: usize,
-        at: &JsonPointer,
-        name: &str,
-    ) -> Option<(JsonPointer, &'a Map<String, Value>)> {
-        let operations = self.operations;
-        let operation_at = JsonPointer::parse(&operations[start].pointer)?;
-        let responses = self
-            .spec
-            .pointer(&operation_at.join("responses").to_string())
-            .and_then(Value::as_object);
-        let statuses: Vec<&String> = responses
-            .map(|r| r.keys().filter(|k| k.starts_with('2')).collect())
-            .unwrap_or_default();
-        let statuses = if statuses.is_empty() {
-            responses
-                .map(|r| r.keys().filter(|k| *k == "default").collect())
-                .unwrap_or_default()
-        } else {
-            statuses
-        };
-        let mut names = Vec::new();
-        for status in statuses {
-            let response_at = operation_at.join("responses").join(status.as_str());
-            let Ok((resolved_at, response)) = follow(self.spec, &response_at) else {
-                continue;
-            };
-            let Some(links) = response.get("links").and_then(Value::as_object) else {
-                continue;
-            };
-            names.extend(links.keys().cloned());
-            if links.contains_key(name) {
-                let link_at = resolved_at.join("links").join(name);
-                return match follow(self.spec, &link_at) {
-                    Ok((link_at, Value::Object(link))) => Some((link_at, link)),
-                    _ => {
-                        self.warn(&link_at, "the link does not resolve to a Link Object");
-                        None
-                    }
-                };
-            }
-        }
-        let known = if names.is_empty() {
-            "it has none".to_owned()
-        } else {
-            format!("it has {}", names.join(", "))
-        };
-        self.warn(
-            at,
-            format!("no success response of the operation has a link `{name}` ({known})"),
-        );
-        None
-    }
-
-    /// The operation a Link Object (or the extension, written like one) names.
-    fn polling_operation(&mut self, at: &JsonPointer, link: &Map<String, Value>) -> Option<usize> {
-        match (link.get("operationId"), link.get("operationRef")) {
-            (Some(Value::String(id)), None) => {
-                let found = self
-                    .operations
-                    .iter()
-                    .position(|op| op.operation_id.as_deref() == Some(id.as_str()));
-                if found.is_none() {
-                    self.warn(
-                        &at.join("operationId"),
-                        format!("no operation has the operationId `{id}`"),
-                    );
-                }
-                found
-            }
-            (None, Some(Value::String(reference))) => {
-                let target = reference
-                    .strip_prefix('#')
-                    .and_then(JsonPointer::parse)
-                    .and_then(|pointer| follow(self.spec, &pointer).ok())
-                    .map(|(pointer, _)| pointer.to_string());
-                let found = target
-                    .and_then(|target| self.operations.iter().position(|op| op.pointer == target));
-                if found.is_none() {
-                    self.warn(
-                        &at.join("operationRef"),
-                        format!("`{reference}` is not an operation of this document"),
-                    );
-                }
-                found
-            }
-            (Some(_), Some(_)) => {
-                self.warn(at, "give `operationId` or `operationRef`, not both");
-                None
-            }
-            _ => {
-                self.warn(
-                    at,
-                    "`operationId` or `operationRef` (a string) naming the polling operation is missing",
-                );
-                None
-            }
-        }
-    }
-
-    /// Each argument of the polling operation `poll`, bound by the link's `parameters`.
-    fn bindings(
-        &mut self,
-        start: usize,
-        poll: usize,
-        at: &JsonPointer,
-        link: &Map<String, Value>,
-    ) -> Option<Vec<Binding>> {
-        let operations = self.operations;
-        let (start_op, poll_op) = (&operations[start], &operations[poll]);
-        let mut ok = true;
-        if poll_op.body.is_some() {
-            self.warn(
-                at,
-                format!(
-                    "the polling operation `{}` takes a request body; polling sends none",
-                    poll_op.method_name
-                ),
-            );
-            ok = false;
-        }
-        if !single_json_success(poll_op) {
-            self.warn(at, format!("the polling operation `{}` must answer one JSON body type on success, whose status can be read", poll_op.method_name));
-            ok = false;
-        }
-        for key in ["requestBody", "server"] {
-            if link.contains_key(key) {
-                self.warn(&at.join(key), format!("`{key}` of a link is not supported"));
-                ok = false;
-            }
-        }
-        let empty = Map::new();
-        let parameters = match link.get("parameters") {
-            Some(Value::Object(parameters)) => parameters,
-            None => &empty,
-            Some(_) => {
-                self.warn(&at.join("parameters"), "`parameters` must be an object");
-                return None;
-            }
-        };
-        let mut slots: Vec<Option<Binding>> = vec![None; poll_op.params.len()];
-        for (key, expression) in parameters {
-            let key_at = at.join("parameters").join(key.as_str());
-            let (location, name) = match key.split_once('.') {
-                Some((place, name)) if location_of(place).is_some() => (location_of(place), name),
-                _ => (None, key.as_str()),
-            };
-            let Some(param) = poll_op.params.iter().position(|p| {
-                p.wire_name == name && location.is_none_or(|location| p.location == location)
-            }) else {
-                let optional = poll_op
-                    .options
-                    .iter()
-                    .flat_map(|(_, params)| params)
-                    .any(|p| p.wire_name == name);
-                let why = if optional {
-                    "is optional; only required and path parameters can be bound"
-                } else {
-                    "is not a parameter of the polling operation"
-                };
-                self.warn(&key_at, format!("`{key}` {why}"));
-                ok = false;
-                continue;
-            };
-            let Some(expression) = expression.as_str() else {
-                self.warn(&key_at, "constant values are not supported; give a runtime expression such as `$response.body#/id`");
-                ok = false;
-                continue;
-            };
-            let source = if let Some(pointer) = expression.strip_prefix("$response.body") {
-                let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
-                if JsonPointer::parse(pointer).is_none() {
-                    self.warn(
-                        &key_at,
-                        format!("`{expression}`: `{pointer}` is not a JSON pointer"),
-                    );
-                    ok = false;
-                    continue;
-                }
-                if !single_json_success(start_op) {
-                    self.warn(&key_at, format!("`{expression}`: the operation does not answer one JSON body type on success"));
-                    ok = false;
-                    continue;
-                }
-                Source::ResponseBody(pointer.to_owned())
-            } else if let Some((place, name)) = expression
-                .strip_prefix("$request.")
-                .and_then(|rest| rest.split_once('.'))
-                .filter(|(place, _)| location_of(place).is_some())
-            {
-                let location = location_of(place);
-                match start_op
-                    .params
-                    .iter()
-                    .position(|p| Some(p.location) == location && p.wire_name == name)
-                {
-                    Some(index) => Source::RequestParam(index),
-                    None => {
-                        self.warn(&key_at, format!("`{expression}`: the operation has no required {place} parameter `{name}`"));
-                        ok = false;
-                        continue;
-                    }
-                }
-            } else {
-                self.warn(&key_at, format!("`{expression}` is not supported; use `$response.body#/<pointer>` or `$request.<path|query|header>.<name>`"));
-                ok = false;
-                continue;
-            };
-            if slots[param].is_some() {
-                self.warn(&key_at, format!("`{name}` is bound twice"));
-                ok = false;
-                continue;
-            }
-            slots[param] = Some(Binding {
-                param,
-                expression: expression.to_owned(),
-                source,
-            });
-        }
-        let mut bindings = Vec::new();
-        for (param, slot) in poll_op.params.iter().zip(slots) {
-            match slot {
-                Some(binding) => bindings.push(binding),
-                None => {
-                    self.warn(
-                        &at.join("parameters"),
-                        format!(
-                            "the polling operation's parameter `{}` is not bound",
-                            param.wire_name
-                        ),
-                    );
-                    ok = false;
-                }
-            }
-        }
-        ok.then_some(bindings)
-    }
-
-    /// The terminal values under `key`: a list of strings, booleans or numbers (compared with the
-    /// status as their JSON text). `Some(vec![])` for an absent optional list.
-    fn values(
-        &mut self,
-        at: &JsonPointer,
-        object: &Map<String, Value>,
-        key: &str,
-        required: bool,
-    ) -> Option<Vec<String>> {
-        let Some(value) = object.get(key) else {
-            if required {
-                self.warn(
-                    at,
-                    format!("`{key}` (the terminal status values) is missing"),
-                );
-                return None;
-            }
-            return Some(Vec::new());
-        };
-        let list = match value {
-            Value::Array(list) => list.as_slice(),
-            other => std::slice::from_ref(other),
-        };
-        let mut values = Vec::new();
-        for (index, item) in list.iter().enumerate() {
-            match item {
-                Value::String(text) => values.push(text.clone()),
-                Value::Bool(_) | Value::Number(_) => values.push(item.to_string()),
-                other => {
-                    let item_at = if value.is_array() {
-                        at.join(key).join(index.to_string())
-                    } else {
-                        at.join(key)
-                    };
-                    self.warn(
-                        &item_at,
-                        format!("a status value must be a string, boolean or number, not {other}"),
-                    );
-                    return None;
-                }
-            }
-        }
-        if required && values.is_empty() {
-            self.warn(&at.join(key), format!("`{key}` lists no value"));
-            return None;
-        }
-        Some(values)
-    }
-
-    /// A positive number of seconds under `key`, in milliseconds.
-    fn seconds(&mut self, at: &JsonPointer, object: &Map<String, Value>, key: &str) -> Option<u64> {
-        let Some(value) = object.get(key) else {
-            self.warn(at, format!("`{key}` is missing"));
-            return None;
-        };
-        let millis = value
-            .as_f64()
-            .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
-            .map(|seconds| (seconds * 1000.0).round())
-            .filter(|millis| *millis >= 1.0 && *millis <= MAX_MILLIS as f64);
-        match millis {
-            // In range by the filter above.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            Some(millis) => Some(millis as u64),
-            None => {
-                self.warn(
-                    &at.join(key),
-                    format!(
-                        "`{key}` must be a number of seconds from 0.001 to a year, not {value}"
-                    ),
-                );
-                None
-            }
-        }
-    }
-}
-
-fn location_of(place: &str) -> Option<ParamLocation> {
-    match place {
-        "path" => Some(ParamLocation::Path),
-        "query" => Some(ParamLocation::Query),
-        "header" => Some(ParamLocation::Header),
-        "cookie" => Some(ParamLocation::Cookie),
-        _ => None,
-    }
+    bindings.sort_by_key(|binding| binding.param);
+    Ok(LongRunning {
+        start,
+        poll,
+        // Named by the caller.
+        wait_method: String::new(),
+        and_wait_method: String::new(),
+        wait_error: String::new(),
+        and_wait_error: String::new(),
+        shares_wait: false,
+        bindings,
+        link: read.link.clone(),
+        status: read.status.clone(),
+        succeeded: read.succeeded.clone(),
+        failed: read.failed.clone(),
+        interval_millis: read.interval_millis,
+        timeout_millis: read.timeout_millis,
+        pointer: read.pointer.to_string(),
+    })
 }
 
 /// Whether every success of `operation` is one JSON body type (so its value serializes back to
@@ -734,7 +309,7 @@ mod tests {
             json!({"a": [1]}),
             json!(true),
         ];
-        for key in super::KEYS.iter().chain(&["other"]) {
+        for key in crate::api::long_running::KEYS.iter().chain(&["other"]) {
             for value in &wrong {
                 let mut extension = sound();
                 extension[*key] = value.clone();

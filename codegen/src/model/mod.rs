@@ -1,7 +1,9 @@
 //! The intermediate model: what the generated crate holds, in Rust terms but not yet tokens.
 //!
-//! [`TypeSpace`] turns schemas into [`TypeDef`]s and owns their names; [`operations`] turns
-//! operations into [`Operation`]s that refer to those types. Emission reads only this model.
+//! It stands on the spec's one reading ([`crate::api`]) and adds Rust names and types:
+//! [`TypeSpace`] turns schemas into [`TypeDef`]s and owns their names; `operations` turns the
+//! reading's operations into [`Operation`]s that refer to those types. Emission reads only this
+//! model.
 
 mod callbacks;
 mod defaults;
@@ -16,10 +18,10 @@ pub(crate) use defaults::apply_defaults;
 pub(crate) use describe::describe_undocumented;
 pub use long_running::{build_long_running, Binding, LongRunning, Source};
 pub use operations::{
-    build_operations, Body, BodyKind, Operation, Param, ParamLocation, QueryStyle, ResponseBody,
-    ResponseCase, Responses, SecurityScheme, SecuritySchemeKind,
+    build_operations, Body, BodyKind, Operation, Param, ResponseBody, ResponseCase, Responses,
+    SecurityScheme, SecuritySchemeKind,
 };
-pub use operations::{FormEncoding, HeaderField, MultipartPart, PartKind, StatusMatch};
+pub use operations::{FormEncoding, HeaderField, MultipartPart, PartKind};
 pub(crate) use recursion::break_cycles;
 pub use types::{Converted, TypeSpace};
 

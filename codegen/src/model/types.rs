@@ -91,14 +91,16 @@ struct ObjectShape<'v> {
 
 impl<'a> TypeSpace<'a> {
     /// Registers and converts every component schema of `spec` (the document as JSON).
-    pub fn new(spec: &'a Value) -> Self {
+    /// `multipart_roots` are the pointers of the schemas of the multipart bodies clients send
+    /// ([`Api::multipart_schemas`](crate::api::Api::multipart_schemas)).
+    pub fn new(spec: &'a Value, multipart_roots: BTreeSet<String>) -> Self {
         let mut space = TypeSpace {
             spec,
             defs: Vec::new(),
             namer: Namer::with_reserved(RESERVED_TYPE_NAMES),
             by_pointer: HashMap::new(),
             converting: BTreeSet::new(),
-            multipart_roots: super::operations::multipart_roots(spec),
+            multipart_roots,
             union_owned_tags: HashMap::new(),
             warnings: Vec::new(),
         };
