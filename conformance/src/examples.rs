@@ -7,10 +7,10 @@
 
 use std::collections::BTreeSet;
 
+use codegen::api::{Api, Site};
 use codegen::load::{follow, JsonPointer};
 use serde_json::Value;
 
-use crate::operations::operations;
 use crate::schema::Direction;
 
 /// One example and the schema it illustrates.
@@ -35,21 +35,23 @@ pub fn examples(spec: &Value) -> Vec<SpecExample<'_>> {
         found: Vec::new(),
         seen: BTreeSet::new(),
     };
-    for site in operations(spec) {
-        // A callback's requests are sent by the server and answered by the client.
-        let (request, response) = match site.callback_of {
-            None => (Direction::Request, Direction::Response),
-            Some(_) => (Direction::Response, Direction::Request),
-        };
-        finder.parameters(&site.path_item_at, site.path_item, request);
-        finder.parameters(&site.at, site.operation, request);
-        if site.operation.get("requestBody").is_some() {
-            finder.body(&site.at.join("requestBody"), request);
-        }
-        if let Some(Value::Object(responses)) = site.operation.get("responses") {
-            for status in responses.keys() {
-                finder.response(&site.at.join("responses").join(status.as_str()), response);
+    let (api, _) = Api::read(spec);
+    for operation in &api.operations {
+        // Callbacks and webhooks are sent by the server and answered by the client.
+        let (request, response) = match operation.site {
+            Site::Paths => (Direction::Request, Direction::Response),
+            Site::Callback { .. } | Site::Webhook { .. } => {
+                (Direction::Response, Direction::Request)
             }
+        };
+        for parameter in operation.parameters.iter().filter(|p| p.declared) {
+            finder.parameter(&parameter.pointer, request);
+        }
+        if let Some(body) = &operation.body {
+            finder.body(&body.pointer, request);
+        }
+        for documented in &operation.responses {
+            finder.response(&documented.pointer, response);
         }
     }
     // Components used nowhere still carry examples worth checking.
@@ -88,14 +90,6 @@ struct Finder<'a> {
 impl<'a> Finder<'a> {
     fn follow(&self, at: &JsonPointer) -> Option<(JsonPointer, &'a Value)> {
         follow(self.spec, at).ok()
-    }
-
-    fn parameters(&mut self, at: &JsonPointer, holder: &Value, direction: Direction) {
-        if let Some(Value::Array(parameters)) = holder.get("parameters") {
-            for index in 0..parameters.len() {
-                self.parameter(&at.join("parameters").join(index.to_string()), direction);
-            }
-        }
     }
 
     /// A Parameter or Header Object: `schema` with `example`/`examples`, or `content`.

@@ -7,11 +7,11 @@
 //! bodies and responses; [`mock`] is the embedded mock server; [`suite`] checks a server against
 //! its spec.
 
-pub mod api;
+pub mod contract;
 pub mod examples;
 pub mod mock;
-pub mod operations;
 pub mod schema;
 pub mod soundness;
 pub mod suite;
 pub mod synth;
+pub mod wire;

@@ -120,10 +120,10 @@ fn path_parameters_must_match_the_template() {
     assert_eq!(
         messages(&spec),
         [
-            "#/paths/~1pets~1{id}/get: path parameter `id` of /pets/{id} is not declared",
-            "#/components/parameters/PetId: path parameter `petId` does not appear in /pets/{id}",
-            "#/paths/~1pets~1{id}/put: path parameter `id` of /pets/{id} is not declared",
-            "#/components/parameters/PetId: path parameter `petId` does not appear in /pets/{id}",
+            "#/paths/~1pets~1{id}/get: path parameter `id` is not declared; taken as a string",
+            "#/components/parameters/PetId: path parameter `petId` is not in the template /pets/{id}; left out",
+            "#/paths/~1pets~1{id}/put: path parameter `id` is not declared; taken as a string",
+            "#/components/parameters/PetId: path parameter `petId` is not in the template /pets/{id}; left out",
         ]
     );
 }
@@ -134,7 +134,7 @@ fn security_requirements_name_declared_schemes() {
     spec["security"] = json!([{"apiKey": []}]);
     assert_eq!(
         messages(&spec),
-        ["#/security/0/apiKey: security scheme `apiKey` is not declared in components/securitySchemes"]
+        ["#/security/0/apiKey: security scheme `apiKey` is not declared in `components/securitySchemes`; requests are sent without it"]
     );
 }
 

@@ -70,31 +70,13 @@ fn every_documented_body_has_an_example() {
     for path in spec_files() {
         let spec = load(&path);
         let shown: Vec<String> = examples(&spec.raw).into_iter().map(|e| e.schema).collect();
+        let (api, _) = codegen::api::Api::read(&spec.raw);
         let mut bodies = Vec::new();
-        for site in conformance::operations::operations(&spec.raw) {
-            let mut holders = vec![site.at.join("requestBody")];
-            if let Some(Value::Object(responses)) = site.operation.get("responses") {
-                holders.extend(
-                    responses
-                        .keys()
-                        .map(|s| site.at.join("responses").join(s.as_str())),
-                );
-            }
-            for holder in holders {
-                let Ok((at, value)) = codegen::load::follow(&spec.raw, &holder) else {
-                    continue;
-                };
-                let Some(Value::Object(content)) = value.get("content") else {
-                    continue;
-                };
-                for media_type in content.keys() {
-                    bodies.push(
-                        at.join("content")
-                            .join(media_type.as_str())
-                            .join("schema")
-                            .to_string(),
-                    );
-                }
+        for operation in &api.operations {
+            let requests = operation.body.iter().flat_map(|body| &body.content);
+            let responses = operation.responses.iter().flat_map(|r| &r.content);
+            for media in requests.chain(responses) {
+                bodies.push(media.pointer.join("schema").to_string());
             }
         }
         assert!(!bodies.is_empty(), "{} documents no body", path.display());

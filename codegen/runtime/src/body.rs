@@ -1,6 +1,8 @@
 //! Request bodies: each media type's encoding, with failures reported as
 //! [`Error::InvalidRequest`] before anything is sent.
 
+use std::borrow::Cow;
+
 use reqwest::multipart::{Form, Part};
 use reqwest::RequestBuilder;
 use serde::Serialize;
@@ -77,8 +79,11 @@ impl MultipartBody {
     /// A file part: `bytes` named `name` (also its file name, since servers commonly take a
     /// part without one for a plain field), of type `content_type` (the spec's
     /// `encoding.contentType`, else `application/octet-stream`).
-    pub fn file(&mut self, name: &'static str, bytes: Vec<u8>, content_type: &str) {
-        let part = Part::bytes(bytes).file_name(name).mime_str(content_type);
+    pub fn file(&mut self, name: impl Into<Cow<'static, str>>, bytes: Vec<u8>, content_type: &str) {
+        let name = name.into();
+        let part = Part::bytes(bytes)
+            .file_name(name.clone())
+            .mime_str(content_type);
         self.add(name, part.map_err(|error| error.to_string()));
     }
 
@@ -86,7 +91,7 @@ impl MultipartBody {
     /// objects and arrays as JSON), of type `content_type` when the spec sets one.
     pub fn field(
         &mut self,
-        name: &'static str,
+        name: impl Into<Cow<'static, str>>,
         value: &impl Serialize,
         content_type: Option<&str>,
     ) {
@@ -98,16 +103,27 @@ impl MultipartBody {
                     .map_err(|error| error.to_string()),
                 None => Ok(Part::text(text)),
             });
-        self.add(name, part);
+        self.add(name.into(), part);
     }
 
-    fn add(&mut self, name: &'static str, part: Result<Part, String>) {
+    fn add(&mut self, name: Cow<'static, str>, part: Result<Part, String>) {
         if self.error.is_some() {
             return;
         }
         match part {
             Ok(part) => self.form = std::mem::take(&mut self.form).part(name, part),
             Err(error) => self.error = Some(format!("multipart part `{name}`: {error}")),
+        }
+    }
+
+    /// The form the parts make, or the error of the first part that could not be made.
+    ///
+    /// # Errors
+    /// The message naming that part.
+    pub fn into_form(self) -> Result<Form, String> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(self.form),
         }
     }
 

@@ -1,4 +1,5 @@
-//! Parameter values → text, as OpenAPI's `style` and `explode` say.
+//! Parameter values → text, as OpenAPI's `style` and `explode` say. The conformance suite sends
+//! its requests through these same functions, and the mock reads them back by the same rules.
 //!
 //! Values arrive as anything `Serialize` and are read through `serde_json::Value`, so enums,
 //! identifiers, numbers and lists all encode the same way they appear in JSON bodies.
@@ -14,15 +15,88 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// A path parameter, as one percent-encoded path segment (`style: simple`).
+/// A path parameter, as one percent-encoded path segment (`style: simple`): list items and
+/// object members are percent-encoded one by one and joined with literal commas.
 pub fn path_segment(value: &(impl Serialize + ?Sized)) -> String {
-    let text = text(&to_value(value), ",").unwrap_or_default();
-    utf8_percent_encode(&text, PATH_SEGMENT).to_string()
+    path_param("", value, PathStyle::Simple, false)
+}
+
+/// OpenAPI path parameter styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `blue`, `blue,black`, `R,100,G,200` (exploded: `R=100,G=200`).
+    Simple,
+    /// `.blue`, `.blue,black` (exploded: `.blue.black`, `.R=100.G=200`).
+    Label,
+    /// `;color=blue`, `;color=blue,black` (exploded: `;color=blue;color=black`, `;R=100;G=200`).
+    Matrix,
+}
+
+/// Path parameter `name` in `style`, each value percent-encoded, the delimiters literal; a null
+/// value is the empty string (simple), `.` (label) or `;name` (matrix).
+pub fn path_param(
+    name: &str,
+    value: &(impl Serialize + ?Sized),
+    style: PathStyle,
+    explode: bool,
+) -> String {
+    let value = to_value(value);
+    let encode = |text: &str| utf8_percent_encode(text, PATH_SEGMENT).to_string();
+    let name = encode(name);
+    // The items of a list, or the `key, value` (or, exploded, `key=value`) of an object.
+    let items: Vec<String> = match &value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| text(item, ","))
+            .map(|item| encode(&item))
+            .collect(),
+        Value::Object(map) => map
+            .iter()
+            .filter_map(|(key, value)| Some((encode(key), encode(&text(value, ",")?))))
+            .flat_map(|(key, value)| {
+                if explode {
+                    vec![format!("{key}={value}")]
+                } else {
+                    vec![key, value]
+                }
+            })
+            .collect(),
+        scalar => text(scalar, ",").map(|t| encode(&t)).into_iter().collect(),
+    };
+    match (style, &value, explode) {
+        (PathStyle::Simple, _, _) => items.join(","),
+        (PathStyle::Label, Value::Array(_) | Value::Object(_), true) => {
+            format!(".{}", items.join("."))
+        }
+        (PathStyle::Label, _, _) => format!(".{}", items.join(",")),
+        (PathStyle::Matrix, Value::Object(_), true) => {
+            items.iter().map(|item| format!(";{item}")).collect()
+        }
+        (PathStyle::Matrix, Value::Array(_), true) => {
+            items.iter().map(|item| format!(";{name}={item}")).collect()
+        }
+        (PathStyle::Matrix, Value::Null, _) => format!(";{name}"),
+        (PathStyle::Matrix, _, _) => format!(";{name}={}", items.join(",")),
+    }
 }
 
 /// A header parameter's value (`style: simple`); `None` for a null value.
 pub fn header_value(value: &(impl Serialize + ?Sized)) -> Option<String> {
-    text(&to_value(value), ",")
+    header_param(value, false)
+}
+
+/// A header parameter's value (`style: simple`), an exploded object as `key=value,…`; `None`
+/// for a null value.
+pub fn header_param(value: &(impl Serialize + ?Sized), explode: bool) -> Option<String> {
+    match (to_value(value), explode) {
+        (Value::Object(map), true) => Some(
+            map.iter()
+                .filter_map(|(key, value)| Some(format!("{key}={}", text(value, ",")?)))
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        (value, _) => text(&value, ","),
+    }
 }
 
 fn to_value(value: &(impl Serialize + ?Sized)) -> Value {
@@ -62,6 +136,11 @@ fn push_pairs(
     style: QueryStyle,
     explode: bool,
 ) {
+    let separator = match style {
+        QueryStyle::SpaceDelimited => " ",
+        QueryStyle::PipeDelimited => "|",
+        _ => ",",
+    };
     match (value, style) {
         (Value::Null, _) => {}
         (_, QueryStyle::DeepObject) => push_deep(pairs, name.to_owned(), value),
@@ -75,14 +154,6 @@ fn push_pairs(
                 }
             }
         }
-        (Value::Array(_), _) => {
-            let separator = match style {
-                QueryStyle::SpaceDelimited => " ",
-                QueryStyle::PipeDelimited => "|",
-                _ => ",",
-            };
-            pairs.extend(text(value, separator).map(|text| (name.to_owned(), text)));
-        }
         (Value::Object(map), _) if explode => {
             for (key, value) in map {
                 match value {
@@ -91,7 +162,8 @@ fn push_pairs(
                 }
             }
         }
-        _ => pairs.extend(text(value, ",").map(|text| (name.to_owned(), text))),
+        // A list, an object as `key,value,…`, or a scalar, joined by the style's separator.
+        _ => pairs.extend(text(value, separator).map(|text| (name.to_owned(), text))),
     }
 }
 
@@ -291,6 +363,10 @@ mod tests {
             pairs(&json!({"x": 1}), QueryStyle::Form, false),
             p(&[("p", "x,1")])
         );
+        assert_eq!(
+            pairs(&json!({"x": 1, "y": 2}), QueryStyle::PipeDelimited, false),
+            p(&[("p", "x|1|y|2")])
+        );
     }
 
     #[test]
@@ -369,6 +445,60 @@ mod tests {
             "Q1%20report%2Fdraft%20%232%3F.txt"
         );
         assert_eq!(path_segment(&42), "42");
-        assert_eq!(path_segment(&["a", "b"]), "a%2Cb");
+        // Each item is encoded, the delimiter is not.
+        assert_eq!(path_segment(&["a,b", "c"]), "a%2Cb,c");
+    }
+
+    #[test]
+    fn path_styles_follow_the_openapi_examples() {
+        let color = |value: &Value, style, explode| path_param("color", value, style, explode);
+        let (blue, list, object) = (
+            json!("blue"),
+            json!(["blue", "black", "brown"]),
+            json!({"R": 100, "G": 200}),
+        );
+        let cases = [
+            (PathStyle::Simple, false, &blue, "blue"),
+            (PathStyle::Simple, false, &list, "blue,black,brown"),
+            (PathStyle::Simple, false, &object, "R,100,G,200"),
+            (PathStyle::Simple, true, &object, "R=100,G=200"),
+            (PathStyle::Label, false, &blue, ".blue"),
+            (PathStyle::Label, false, &list, ".blue,black,brown"),
+            (PathStyle::Label, true, &list, ".blue.black.brown"),
+            (PathStyle::Label, false, &object, ".R,100,G,200"),
+            (PathStyle::Label, true, &object, ".R=100.G=200"),
+            (PathStyle::Matrix, false, &blue, ";color=blue"),
+            (PathStyle::Matrix, false, &list, ";color=blue,black,brown"),
+            (
+                PathStyle::Matrix,
+                true,
+                &list,
+                ";color=blue;color=black;color=brown",
+            ),
+            (PathStyle::Matrix, false, &object, ";color=R,100,G,200"),
+            (PathStyle::Matrix, true, &object, ";R=100;G=200"),
+        ];
+        for (style, explode, value, expected) in cases {
+            assert_eq!(
+                color(value, style, explode),
+                expected,
+                "{style:?} {explode} {value}"
+            );
+        }
+        assert_eq!(path_param("x", &"a b", PathStyle::Label, false), ".a%20b");
+    }
+
+    #[test]
+    fn headers_explode_objects_into_pairs() {
+        assert_eq!(
+            header_param(&json!({"R": 100, "G": 200}), true).as_deref(),
+            Some("R=100,G=200")
+        );
+        assert_eq!(
+            header_param(&json!({"R": 100}), false).as_deref(),
+            Some("R,100")
+        );
+        assert_eq!(header_param(&json!([1, 2]), true).as_deref(), Some("1,2"));
+        assert_eq!(header_param(&json!(null), true), None);
     }
 }

@@ -37,7 +37,10 @@ pub use call::Call;
 pub use constraint::ConstraintError;
 pub use credentials::{Credential, Credentials, Secret};
 pub use decoded::Decoded;
-pub use encoding::{form_urlencoded, header_value, path_segment, Cookies, Query, QueryStyle};
+pub use encoding::{
+    form_urlencoded, header_param, header_value, path_param, path_segment, Cookies, PathStyle,
+    Query, QueryStyle,
+};
 pub use error::Error;
 pub use headers::{request_id, RateLimit, RateLimitReset, REQUEST_ID_HEADERS};
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};

@@ -224,6 +224,8 @@ impl Api {
     pub fn read(spec: &Value) -> (Api, Vec<Warning>) {
         let mut reader = Reader::new(spec);
         let schemes = reader.security_schemes();
+        // The document's requirements are checked once, whether or not an operation uses them.
+        reader.security(&JsonPointer::root(), spec, &schemes);
         let mut operations = Vec::new();
         let paths_at = JsonPointer::root().join("paths");
         let paths: Vec<&String> = spec

@@ -314,7 +314,7 @@ impl Reader<'_> {
                 parameter.location == Location::Path && !names.contains(&parameter.name.as_str());
             if stray {
                 self.warn(
-                    at,
+                    &parameter.pointer,
                     format!(
                         "path parameter `{}` is not in the template {}; left out",
                         parameter.name,

@@ -147,9 +147,10 @@ impl PathTemplate {
             .sum()
     }
 
-    /// The path parameters of `path` (raw, still percent-encoded, without the query), each
-    /// percent-decoded, in the order of [`names`](Self::names); `None` when `path` does not
-    /// match, or a repeated name would hold two values.
+    /// The path parameters of `path` (without the query), as sent: still percent-encoded, since
+    /// a style's delimiters are told from encoded text only before decoding. In the order of
+    /// [`names`](Self::names); `None` when `path` does not match, or a repeated name would hold
+    /// two values.
     #[must_use]
     pub fn captures(&self, path: &str) -> Option<Vec<(String, String)>> {
         let matcher = self
@@ -174,14 +175,10 @@ impl PathTemplate {
         let mut found: Vec<(String, String)> = Vec::new();
         for (index, name) in names.enumerate() {
             let raw = captures.get(index + 1)?.as_str();
-            let decoded = percent_encoding::percent_decode_str(raw)
-                .decode_utf8()
-                .ok()?
-                .into_owned();
             match found.iter().find(|(n, _)| n == name) {
-                Some((_, earlier)) if *earlier != decoded => return None,
+                Some((_, earlier)) if earlier != raw => return None,
                 Some(_) => {}
-                None => found.push((name.clone(), decoded)),
+                None => found.push((name.clone(), raw.to_owned())),
             }
         }
         Some(found)
@@ -204,7 +201,7 @@ impl PathTemplate {
 /// What a request's method and path come to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RouteMatch {
-    /// The operation at this index, with its path parameters (percent-decoded).
+    /// The operation at this index, with its path parameters (as sent, percent-encoded).
     Found {
         operation: usize,
         path_parameters: Vec<(String, String)>,
@@ -312,12 +309,12 @@ mod tests {
     }
 
     #[test]
-    fn parameters_are_captured_and_percent_decoded() {
+    fn parameters_are_captured_as_sent() {
         assert_eq!(
             routes().find("POST", "/v1/sessions/sess%5F1/analysis"),
             RouteMatch::Found {
                 operation: 2,
-                path_parameters: vec![("session_id".into(), "sess_1".into())],
+                path_parameters: vec![("session_id".into(), "sess%5F1".into())],
             }
         );
         // Greedy, as a regular expression would read it.

@@ -115,7 +115,8 @@ impl Reader<'_> {
     }
 
     /// The requirements of the operation at `at` (its own `security`, else the document's), each
-    /// alternative without the schemes that are not supported or not declared.
+    /// alternative without the schemes that are not supported or not declared. For the document
+    /// itself (`at` the root), its own requirements.
     pub(super) fn security(
         &mut self,
         at: &JsonPointer,

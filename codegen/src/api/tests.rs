@@ -72,7 +72,7 @@ fn parameters_are_merged_typed_and_matched_to_the_template() {
             format!("{at}/parameters/4: header parameter `Host` is set by the HTTP layer from the request itself; left out"),
             format!("{at}/parameters/6: parameter location Some(\"path-ish\") is not supported; left out"),
             format!("{at}: path parameter `part` is not declared; taken as a string"),
-            format!("{at}: path parameter `stray` is not in the template /items/{{id}}/{{part}}; left out"),
+            format!("{at}/parameters/5: path parameter `stray` is not in the template /items/{{id}}/{{part}}; left out"),
         ]
     );
 }

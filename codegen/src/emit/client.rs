@@ -510,8 +510,13 @@ fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
         .filter(|(p, _)| p.location == Location::Header)
         .map(|(p, value)| {
             let wire = &p.wire_name;
+            let encoded = if p.explode {
+                quote! { callspec_runtime::header_param(#value, true) }
+            } else {
+                quote! { callspec_runtime::header_value(#value) }
+            };
             quote! {
-                if let Some(value) = callspec_runtime::header_value(#value) {
+                if let Some(value) = #encoded {
                     request = request.header(#wire, value);
                 }
             }
@@ -662,10 +667,21 @@ fn url_tokens(operation: &Operation) -> TokenStream {
                     } else {
                         quote! { #param_name }
                     };
-                    segments.push((
-                        param.name.clone(),
-                        quote! { let #param_name = callspec_runtime::path_segment(#value); },
-                    ));
+                    let encoded = match (param.style, param.explode) {
+                        (Style::Simple, false) => {
+                            quote! { callspec_runtime::path_segment(#value) }
+                        }
+                        (style, explode) => {
+                            let wire = &param.wire_name;
+                            let style = match style {
+                                Style::Label => quote! { callspec_runtime::PathStyle::Label },
+                                Style::Matrix => quote! { callspec_runtime::PathStyle::Matrix },
+                                _ => quote! { callspec_runtime::PathStyle::Simple },
+                            };
+                            quote! { callspec_runtime::path_param(#wire, #value, #style, #explode) }
+                        }
+                    };
+                    segments.push((param.name.clone(), quote! { let #param_name = #encoded; }));
                 }
             }
             None => template.push_str(&escape(&rest[start..=start + end])),

@@ -10,15 +10,16 @@
 use codegen::load::{follow, JsonPointer};
 use serde_json::Value;
 
-use super::domain::Exchange;
+use codegen::api::MediaKind;
+
+use super::domain::ValidRequest;
 use super::problem::{render, Problem};
 use super::reply::Reply;
-use crate::api::is_json;
 use crate::schema::{Direction, SchemaValidator};
 use crate::synth::{valid_value, Synthesizer};
 
 #[must_use]
-pub fn reply(exchange: &Exchange<'_>) -> Reply {
+pub fn reply(exchange: &ValidRequest<'_>) -> Reply {
     let operation = exchange.operation;
     let status = operation.success_status();
     if status < 200 {
@@ -27,7 +28,12 @@ pub fn reply(exchange: &Exchange<'_>) -> Reply {
             "not_implemented",
             format!("The mock does not serve `{status}` answers such as protocol upgrades."),
         );
-        return render(exchange.api, Some(operation), &problem, exchange.request_id);
+        return render(
+            exchange.contract,
+            Some(operation),
+            &problem,
+            exchange.request_id,
+        );
     }
     let Some(response) = operation.response_for(status) else {
         return Reply::empty(status);
@@ -35,20 +41,20 @@ pub fn reply(exchange: &Exchange<'_>) -> Reply {
     let Some(media_type) = response
         .content
         .iter()
-        .find(|media| is_json(&media.name))
+        .find(|media| media.kind == MediaKind::Json)
         .or_else(|| response.content.first())
     else {
         return Reply::empty(status);
     };
-    let spec = &exchange.api.spec;
+    let spec = &exchange.contract.spec;
     let media = &media_type.name;
     let validator = media_type
         .schema
         .as_ref()
-        .and_then(|site| site.validator(spec).ok());
+        .and_then(|at| exchange.contract.validator(at, Direction::Response));
     // An example that does not match its own schema would make the mock break the spec it
     // serves: such examples are passed over.
-    let examples: Vec<(String, &Value)> = examples(spec, &media_type.at)
+    let examples: Vec<(String, &Value)> = examples(spec, &media_type.pointer)
         .into_iter()
         .filter(|(_, value)| validator.is_none_or(|v| v.is_valid(value)))
         .collect();
@@ -56,30 +62,40 @@ pub fn reply(exchange: &Exchange<'_>) -> Reply {
         Record::Found(value) => Some((*value).clone()),
         Record::Unknown(identifier) if operation.response_for(404).is_some() => {
             let problem = Problem::new(404, "not_found", format!("No record {identifier}."));
-            return render(exchange.api, Some(operation), &problem, exchange.request_id);
+            return render(
+                exchange.contract,
+                Some(operation),
+                &problem,
+                exchange.request_id,
+            );
         }
         Record::Unknown(_) | Record::NotRecords => {
             examples.first().map(|(_, value)| (*value).clone())
         }
     };
     let value = chosen.or_else(|| {
-        let site = media_type.schema.as_ref()?;
-        Some(made_up(spec, &site.at, validator))
+        let at = media_type.schema.as_ref()?;
+        Some(made_up(spec, at, validator))
     });
     let content_type = if media.contains('*') {
         "application/json".to_owned()
     } else {
         media.clone()
     };
-    match value {
-        Some(Value::String(text)) if !is_json(media) => {
-            Reply::empty(status).with_body(&content_type, text.into_bytes())
-        }
-        Some(value) => {
-            Reply::empty(status).with_body(&content_type, value.to_string().into_bytes())
-        }
-        None => Reply::empty(status).with_body(&content_type, Vec::new()),
-    }
+    let bytes = match (media_type.kind, value) {
+        (_, None) => Vec::new(),
+        (MediaKind::Json, Some(value)) => value.to_string().into_bytes(),
+        // One document per line, from a list (or the one value).
+        (MediaKind::JsonLines, Some(Value::Array(items))) => items
+            .iter()
+            .map(|item| format!("{item}\n"))
+            .collect::<String>()
+            .into_bytes(),
+        (MediaKind::JsonLines, Some(value)) => format!("{value}\n").into_bytes(),
+        (_, Some(Value::String(text))) => text.into_bytes(),
+        (_, Some(value)) => value.to_string().into_bytes(),
+    };
+    Reply::empty(status).with_body(&content_type, bytes)
 }
 
 /// A value for the schema at `at` that passes `validator`, when a few seeds make one.
@@ -122,7 +138,7 @@ enum Record<'a> {
     NotRecords,
 }
 
-fn pick_record<'a>(examples: &'a [(String, &'a Value)], exchange: &Exchange<'_>) -> Record<'a> {
+fn pick_record<'a>(examples: &'a [(String, &'a Value)], exchange: &ValidRequest<'_>) -> Record<'a> {
     if examples.is_empty() {
         return Record::NotRecords;
     }

@@ -10,7 +10,9 @@ use super::canned;
 use super::fixtures::Fixtures;
 use super::problem::{self, Problem};
 use super::reply::Reply;
-use crate::api::{Api, Operation};
+use codegen::api::Operation;
+
+use crate::contract::Contract;
 
 /// Who sent a request, once the credentials checked out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,8 +26,8 @@ pub struct Principal {
 
 /// A request that passed routing, authentication and validation.
 #[derive(Debug)]
-pub struct Exchange<'a> {
-    pub api: &'a Api,
+pub struct ValidRequest<'a> {
+    pub contract: &'a Contract,
     pub operation: &'a Operation,
     pub principal: &'a Principal,
     /// Parameters by name, typed as their schemas say.
@@ -66,19 +68,19 @@ pub trait Domain: Send + Sync + 'static {
 
     /// The answer to a valid request; the generic answer is the spec's example for the first
     /// documented success status.
-    fn respond(&self, exchange: &Exchange<'_>) -> Reply {
-        canned::reply(exchange)
+    fn respond(&self, request: &ValidRequest<'_>) -> Reply {
+        canned::reply(request)
     }
 
     /// A refusal, written as the spec documents it for that status.
     fn render_problem(
         &self,
-        api: &Api,
+        contract: &Contract,
         operation: Option<&Operation>,
         problem: &Problem,
         request_id: &str,
     ) -> Reply {
-        problem::render(api, operation, problem, request_id)
+        problem::render(contract, operation, problem, request_id)
     }
 
     /// The last look at every reply before it is sent.

@@ -21,10 +21,8 @@ pub mod domain;
 pub mod faults;
 pub mod fixtures;
 mod kallglot;
-pub mod params;
 pub mod problem;
 pub mod reply;
-pub mod routes;
 mod server;
 
 use std::future::Future;
@@ -37,7 +35,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use crate::api::Api;
+use crate::contract::Contract;
+
 pub use domain::{Domain, Generic};
 pub use faults::{Fault, Faults, UnknownFault};
 pub use fixtures::{Fixtures, FixturesError, DEFAULT_FIXTURES};
@@ -81,13 +80,13 @@ impl Mock {
     /// A mock of `spec` (a loaded OpenAPI 3.0 document, as JSON).
     #[must_use]
     pub fn new(spec: Value, options: MockOptions) -> Self {
-        let api = Api::new(spec);
-        let domain: Box<dyn Domain> = match kallglot::Kallglot::serves(&api) {
+        let contract = Contract::new(spec);
+        let domain: Box<dyn Domain> = match kallglot::Kallglot::serves(&contract) {
             true if !options.generic_only => Box::new(kallglot::Kallglot::new(&options)),
             _ => Box::new(Generic::new(options.fixtures.clone())),
         };
         Self {
-            state: Arc::new(server::MockState::new(api, domain)),
+            state: Arc::new(server::MockState::new(contract, domain)),
         }
     }
 

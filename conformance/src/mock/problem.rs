@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::reply::Reply;
-use crate::api::{is_json, Api, Operation};
+use codegen::api::{MediaKind, Operation};
+
+use crate::contract::Contract;
 use crate::schema::Direction;
 use crate::synth::Synthesizer;
 
@@ -66,18 +68,23 @@ impl Problem {
 /// JSON object with `code` and `message`).
 #[must_use]
 pub fn render(
-    api: &Api,
+    api: &Contract,
     operation: Option<&Operation>,
     problem: &Problem,
     request_id: &str,
 ) -> Reply {
     let documented = operation
         .and_then(|op| op.response_for(problem.status))
-        .and_then(|response| response.content.iter().find(|media| is_json(&media.name)));
+        .and_then(|response| {
+            response
+                .content
+                .iter()
+                .find(|media| media.kind == MediaKind::Json)
+        });
     let body = documented
         .and_then(|media| {
-            let template = template(api, &media.at)?;
-            let validator = media.schema.as_ref()?.validator(&api.spec).ok()?;
+            let template = template(api, &media.pointer)?;
+            let validator = api.validator(media.schema.as_ref()?, Direction::Response)?;
             let mut filled = template.clone();
             fill(&mut filled, problem, request_id, 0);
             let body = if validator.is_valid(&filled) {
@@ -102,7 +109,7 @@ pub fn render(
     reply
 }
 
-fn template(api: &Api, media_at: &codegen::load::JsonPointer) -> Option<Value> {
+fn template(api: &Contract, media_at: &codegen::load::JsonPointer) -> Option<Value> {
     let media = api.spec.pointer(&media_at.to_string())?;
     if let Some(example) = media.get("example") {
         return Some(example.clone());
@@ -164,8 +171,8 @@ fn fill(value: &mut Value, problem: &Problem, request_id: &str, depth: usize) {
 mod tests {
     use super::*;
 
-    fn api() -> Api {
-        Api::new(json!({
+    fn api() -> Contract {
+        Contract::new(json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "1"},
             "paths": {"/things/{id}": {"get": {

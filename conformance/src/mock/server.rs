@@ -14,16 +14,18 @@ use axum::response::Response;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::domain::{Domain, Exchange, Principal};
-use super::params::{extract, form_body, parse_cookies, parse_query, RequestParts};
+use codegen::api::{Location, MediaKind, MediaType, Operation, RouteMatch, SchemeKind};
+
+use super::domain::{Domain, Principal, ValidRequest};
 use super::problem::Problem;
 use super::reply::Reply;
-use super::routes::RouteMatch;
-use crate::api::{is_json, media_matches, Api, Location, MediaType, Operation, SecurityScheme};
+use crate::contract::Contract;
+use crate::schema::Direction;
+use crate::wire::{extract, form_body, parse_cookies, parse_query, RequestParts};
 
 /// What every request handler shares.
 pub struct MockState {
-    pub api: Api,
+    pub contract: Contract,
     pub domain: Box<dyn Domain>,
     requests: AtomicU64,
     boot: u64,
@@ -31,10 +33,10 @@ pub struct MockState {
 
 impl MockState {
     #[must_use]
-    pub fn new(api: Api, domain: Box<dyn Domain>) -> Self {
+    pub fn new(contract: Contract, domain: Box<dyn Domain>) -> Self {
         let boot = chrono::Utc::now().timestamp_millis().unsigned_abs() & 0xFFFF_FFFF;
         Self {
-            api,
+            contract,
             domain,
             requests: AtomicU64::new(0),
             boot,
@@ -61,16 +63,17 @@ async fn answer<'s>(
     request: Request,
     request_id: &str,
 ) -> (Option<&'s Operation>, Reply) {
-    let api = &state.api;
+    let api = &state.contract;
     let domain = state.domain.as_ref();
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_ascii_uppercase();
-    let (operation, path_parameters) = match api.routes.find(&method, parts.uri.path()) {
+    let (operation, path_parameters) = match api.api.route(&method, parts.uri.path()) {
         RouteMatch::Found {
             operation,
             path_parameters,
-        } => (&api.operations[operation], path_parameters),
+        } => (&api.api.operations[operation], path_parameters),
         RouteMatch::MethodNotAllowed { allowed } => {
+            let allowed: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
             let problem = Problem::new(
                 405,
                 "method_not_allowed",
@@ -118,7 +121,15 @@ async fn answer<'s>(
     };
 
     let validation_status = operation.client_error_status(&[400, 422]).unwrap_or(400);
-    let body = match read_body(operation, &parts.headers, body, domain.max_body_bytes()).await {
+    let body = match read_body(
+        api,
+        operation,
+        &parts.headers,
+        body,
+        domain.max_body_bytes(),
+    )
+    .await
+    {
         Ok(body) => body,
         Err(problem) => return with_admission(refuse(problem)),
     };
@@ -137,8 +148,8 @@ async fn answer<'s>(
             return with_admission(refuse(problem));
         }
     }
-    let exchange = Exchange {
-        api,
+    let exchange = ValidRequest {
+        contract: api,
         operation,
         principal: &principal,
         path,
@@ -151,24 +162,24 @@ async fn answer<'s>(
 }
 
 fn authenticate(
-    api: &Api,
+    api: &Contract,
     domain: &dyn Domain,
     operation: &Operation,
     headers: &HeaderMap,
     query: &[(String, String)],
     cookies: &[(String, String)],
 ) -> Result<Principal, Problem> {
-    let anonymous = operation.security.is_empty() || operation.security.iter().any(Vec::is_empty);
-    for alternative in operation.security.iter().filter(|a| !a.is_empty()) {
+    let security = &operation.security;
+    for alternative in security.alternatives.iter().filter(|a| !a.is_empty()) {
         let secrets: Option<Vec<String>> = alternative
             .iter()
-            .map(|scheme| secret(api.scheme(scheme)?, headers, query, cookies))
+            .map(|scheme| secret(&api.api.scheme(scheme)?.kind, headers, query, cookies))
             .collect();
         if let Some(secrets) = secrets {
             return domain.authenticate(operation, &secrets);
         }
     }
-    if anonymous {
+    if security.allows_anonymous() {
         Ok(Principal::default())
     } else {
         // The domain decides what a request without credentials gets (a 401, normally).
@@ -178,7 +189,7 @@ fn authenticate(
 
 /// The secret a request presents for `scheme`, if it presents one.
 fn secret(
-    scheme: &SecurityScheme,
+    scheme: &SchemeKind,
     headers: &HeaderMap,
     query: &[(String, String)],
     cookies: &[(String, String)],
@@ -192,8 +203,8 @@ fn secret(
             .then(|| rest.trim().to_owned())
     };
     match scheme {
-        SecurityScheme::Bearer => credentials("Bearer").filter(|t| !t.is_empty()),
-        SecurityScheme::Basic => {
+        SchemeKind::Bearer => credentials("Bearer").filter(|t| !t.is_empty()),
+        SchemeKind::Basic => {
             let decoded = base64::engine::general_purpose::STANDARD
                 .decode(credentials("Basic")?)
                 .ok()?;
@@ -201,24 +212,25 @@ fn secret(
             let (_, password) = text.split_once(':')?;
             Some(password.to_owned())
         }
-        SecurityScheme::ApiKey { location, name } => match location {
+        SchemeKind::ApiKey { location, name } => match location {
             Location::Header => headers.get(name.as_str())?.to_str().ok().map(str::to_owned),
             Location::Query => query
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.clone()),
-            Location::Cookie => cookies
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone()),
+            Location::Cookie => cookies.iter().find(|(n, _)| n == name).map(|(_, v)| {
+                percent_encoding::percent_decode_str(v)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            }),
             Location::Path => None,
         },
-        SecurityScheme::Unchecked => Some(String::new()),
     }
 }
 
 /// The body, read whole and parsed, with the media type it was sent as.
 async fn read_body(
+    contract: &Contract,
     operation: &Operation,
     headers: &HeaderMap,
     body: Body,
@@ -244,16 +256,8 @@ async fn read_body(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let Some(media) = documented
-        .media_types
-        .iter()
-        .find(|media| media_matches(&media.name, content_type))
-    else {
-        let expected: Vec<&str> = documented
-            .media_types
-            .iter()
-            .map(|m| m.name.as_str())
-            .collect();
+    let Some(media) = documented.media_for(content_type) else {
+        let expected: Vec<&str> = documented.content.iter().map(|m| m.name.as_str()).collect();
         return Err(Problem::new(
             documented_or(operation, 415),
             "unsupported_media_type",
@@ -281,7 +285,7 @@ async fn read_body(
             Ok(None)
         };
     }
-    let value = parse_body(media, &bytes).map_err(|mut problem| {
+    let value = parse_body(contract, media, &bytes).map_err(|mut problem| {
         problem.status = operation.client_error_status(&[400, 422]).unwrap_or(400);
         problem
     })?;
@@ -303,9 +307,15 @@ fn body_required(operation: &Operation) -> Problem {
     Problem::new(status, "invalid_request", "The request body is required.")
 }
 
-fn parse_body(media: &MediaType, bytes: &[u8]) -> Result<Option<Value>, Problem> {
-    let essence = media.name.split(';').next().unwrap_or("").trim();
-    if is_json(essence) {
+fn parse_body(
+    contract: &Contract,
+    media: &MediaType,
+    bytes: &[u8],
+) -> Result<Option<Value>, Problem> {
+    if media.kind == MediaKind::JsonLines {
+        return json_lines(bytes).map(Some);
+    }
+    if media.kind == MediaKind::Json {
         return serde_json::from_slice(bytes).map(Some).map_err(|err| {
             Problem::new(
                 400,
@@ -320,12 +330,39 @@ fn parse_body(media: &MediaType, bytes: &[u8]) -> Result<Option<Value>, Problem>
             .at("")
         });
     }
-    if essence == "application/x-www-form-urlencoded" {
-        return Ok(Some(form_body(&media.kind, bytes)));
+    if media.kind == MediaKind::Form {
+        let kind = contract.value_kind(media.schema.as_ref());
+        return Ok(Some(form_body(&kind, &media.encoding, bytes)));
     }
-    // Multipart, binary and text bodies are accepted as they come: no schema describes their
-    // bytes the way a JSON Schema describes JSON.
+    // Multipart, binary, text and event-stream bodies are accepted as they come: no schema
+    // describes their bytes the way a JSON Schema describes JSON.
     Ok(None)
+}
+
+/// A JSON lines body: one document per non-empty line, as a list (each line is validated
+/// against the schema as an item of it).
+fn json_lines(bytes: &[u8]) -> Result<Value, Problem> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim().trim_start_matches('\u{1e}');
+        if line.is_empty() {
+            continue;
+        }
+        let value = serde_json::from_str(line).map_err(|err| {
+            Problem::new(
+                400,
+                "invalid_request",
+                format!(
+                    "Line {} of the body is not valid JSON: {}.",
+                    index + 1,
+                    describe_json_error(&err)
+                ),
+            )
+        })?;
+        lines.push(value);
+    }
+    Ok(Value::Array(lines))
 }
 
 fn describe_json_error(err: &serde_json::Error) -> String {
@@ -337,7 +374,7 @@ fn describe_json_error(err: &serde_json::Error) -> String {
 type ParameterValues = (Map<String, Value>, Map<String, Value>);
 
 fn parameters(
-    api: &Api,
+    api: &Contract,
     operation: &Operation,
     parts: &RequestParts<'_>,
     status: u16,
@@ -346,7 +383,8 @@ fn parameters(
     let mut query = Map::new();
     for parameter in &operation.parameters {
         let location = parameter.location.as_str();
-        let Some(value) = extract(parameter, parts) else {
+        let kind = api.value_kind(parameter.schema.as_ref());
+        let Some(value) = extract(parameter, &kind, parts) else {
             if parameter.required {
                 return Err(Problem::new(
                     status,
@@ -359,23 +397,21 @@ fn parameters(
             }
             continue;
         };
-        if let Some(site) = &parameter.schema {
-            if let Ok(validator) = site.validator(&api.spec) {
-                if let Some(violation) = validator.validate(&value).into_iter().next() {
-                    let within = if violation.instance_path.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" at {}", violation.instance_path)
-                    };
-                    return Err(Problem::new(
-                        status,
-                        "invalid_request",
-                        format!(
-                            "The {location} parameter `{}`{within}: {}.",
-                            parameter.name, violation.message
-                        ),
-                    ));
-                }
+        if let Some(validator) = api.parameter_validator(parameter) {
+            if let Some(violation) = validator.validate(&value).into_iter().next() {
+                let within = if violation.instance_path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", violation.instance_path)
+                };
+                return Err(Problem::new(
+                    status,
+                    "invalid_request",
+                    format!(
+                        "The {location} parameter `{}`{within}: {}.",
+                        parameter.name, violation.message
+                    ),
+                ));
             }
         }
         match parameter.location {
@@ -392,7 +428,7 @@ fn parameters(
 }
 
 fn validate_body(
-    api: &Api,
+    api: &Contract,
     operation: &Operation,
     body: Option<&(String, Value)>,
     status: u16,
@@ -400,18 +436,37 @@ fn validate_body(
     let (Some((media_name, value)), Some(documented)) = (body, &operation.body) else {
         return Ok(());
     };
-    let Some(site) = documented
-        .media_types
+    let Some(media) = documented
+        .content
         .iter()
         .find(|media| &media.name == media_name)
-        .and_then(|media| media.schema.as_ref())
     else {
         return Ok(());
     };
-    let Ok(validator) = site.validator(&api.spec) else {
+    let Some(validator) = media
+        .schema
+        .as_ref()
+        .and_then(|at| api.validator(at, Direction::Request))
+    else {
         return Ok(());
     };
-    match validator.validate(value).into_iter().next() {
+    // Each line of a JSON lines body is one value of the schema.
+    let violation = match (media.kind, value) {
+        (MediaKind::JsonLines, Value::Array(lines)) => {
+            lines.iter().enumerate().find_map(|(index, line)| {
+                validator
+                    .validate(line)
+                    .into_iter()
+                    .next()
+                    .map(|mut violation| {
+                        violation.instance_path = format!("/{index}{}", violation.instance_path);
+                        violation
+                    })
+            })
+        }
+        _ => validator.validate(value).into_iter().next(),
+    };
+    match violation {
         None => Ok(()),
         Some(violation) => {
             let at = if violation.instance_path.is_empty() {
@@ -440,7 +495,7 @@ fn finish(state: &MockState, operation: Option<&Operation>, reply: &mut Reply, r
             if reply.headers.contains_key(header.name.as_str()) {
                 continue;
             }
-            if let Some(value) = &header.default_value {
+            if let Some(value) = state.contract.header_example(header) {
                 reply.set_header(&header.name, value);
             }
         }
@@ -451,29 +506,17 @@ fn finish(state: &MockState, operation: Option<&Operation>, reply: &mut Reply, r
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ValueKind;
 
     #[test]
-    fn media_types_match_by_essence_and_range() {
-        assert!(media_matches(
-            "application/json",
-            "application/json; charset=utf-8"
-        ));
-        assert!(media_matches("application/*", "application/json"));
-        assert!(media_matches("*/*", "text/plain"));
-        assert!(!media_matches("application/json", "text/plain"));
-        assert!(!media_matches("application/json", ""));
-    }
-
-    #[test]
-    fn form_bodies_are_typed_by_their_schema() {
-        let kind = ValueKind::Object(vec![
-            ("n".into(), ValueKind::Integer),
-            ("tags".into(), ValueKind::Array(Box::new(ValueKind::String))),
-        ]);
+    fn json_lines_are_read_line_by_line() {
         assert_eq!(
-            form_body(&kind, b"n=3&tags=a&tags=b&other=x"),
-            serde_json::json!({"n": 3, "tags": ["a", "b"], "other": "x"})
+            json_lines(b"{\"a\":1}\n\n  {\"a\":2}\n").ok(),
+            Some(serde_json::json!([{"a": 1}, {"a": 2}]))
+        );
+        let problem = json_lines(b"{\"a\":1}\n{oops\n").err().map(|p| p.message);
+        assert!(
+            problem.as_deref().is_some_and(|m| m.starts_with("Line 2 ")),
+            "{problem:?}"
         );
     }
 }

@@ -27,6 +27,34 @@ impl Call {
         }
     }
 
+    /// A request as an HTTP client built it: its path and query relative to the host, its
+    /// headers as they will be sent, its body when it is in memory.
+    #[must_use]
+    pub fn from_request(request: &reqwest::Request) -> Self {
+        let url = request.url();
+        let mut path = url.path().to_owned();
+        if let Some(query) = url.query() {
+            path.push('?');
+            path.push_str(query);
+        }
+        Self {
+            method: request.method().as_str().to_owned(),
+            path,
+            headers: request
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_owned(), value)
+                })
+                .collect(),
+            body: request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(<[u8]>::to_vec),
+        }
+    }
+
     #[must_use]
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.push((name.to_owned(), value.into()));

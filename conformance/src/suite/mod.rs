@@ -18,9 +18,9 @@
 pub mod checks;
 pub mod config;
 pub mod exchange;
-pub mod generate;
 pub mod links;
 pub mod outcome;
+pub mod plan;
 pub mod report;
 pub mod target;
 
@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::api::Api;
+use crate::contract::Contract;
 use checks::{
     access_rules, client_decodes, completed_results, content_type_conformance, credit_accounting,
     ignored_auth, is_analysis_api, link_availability, long_running_lifecycle,
@@ -38,8 +38,8 @@ use checks::{
 };
 pub use config::{AnalysisFixtures, Limits, Secret, SuiteConfig, TokenAndSession};
 use exchange::Redactor;
-use generate::Intent;
 pub use outcome::{CheckResult, Finding, Verdict};
+use plan::Intent;
 pub use report::Report;
 use target::Target;
 
@@ -82,8 +82,14 @@ pub async fn run(
     let base_url = config.base_url.as_deref().ok_or(SuiteError::NoBaseUrl)?;
     let target = Target::new(base_url, config.limits.clone())?;
     reachable(base_url, config.limits.request_timeout()).await?;
-    let api = Api::new(spec.clone());
-    let context = Context::new(&api, config, &target, options.seed, options.max_examples);
+    let contract = Contract::new(spec.clone());
+    let context = Context::new(
+        &contract,
+        config,
+        &target,
+        options.seed,
+        options.max_examples,
+    );
 
     // The long-running work takes a while: it goes on while everything else is checked.
     let lifecycle = long_running_lifecycle::observe(&context);
@@ -93,7 +99,7 @@ pub async fn run(
         link_availability::run(&context, &explored).await;
         tenant_isolation::run(&context, &explored).await;
         unknown_resource_not_found::run(&context).await;
-        if is_analysis_api(&api) {
+        if is_analysis_api(&contract) {
             credit_accounting::run(&context).await;
             access_rules::run(&context).await;
         }
@@ -103,7 +109,7 @@ pub async fn run(
     for observation in &observations {
         long_running_lifecycle::judge(&context, observation);
     }
-    if is_analysis_api(&api) {
+    if is_analysis_api(&contract) {
         completed_results::judge(&context, &observations);
     }
 
@@ -119,7 +125,11 @@ pub async fn run(
     client_decodes::check_all(&context, &exchanges);
 
     let check_order: Vec<&'static str> = checks::ALL.iter().map(|c| c.name).collect();
-    let operation_order: Vec<String> = api.operations.iter().map(|op| op.id.clone()).collect();
+    let operation_order: Vec<String> = contract
+        .api
+        .served()
+        .map(|(_, op)| op.label.clone())
+        .collect();
     let results = context
         .into_ledger()
         .results(&check_order, &operation_order);
@@ -136,14 +146,14 @@ pub async fn run(
 /// Every operation, with requests made up for each purpose, each answer judged by the check of
 /// that purpose.
 async fn explore(context: &Context<'_>) {
-    for operation in &context.api.operations {
-        let Some(generator) = context.generator(&operation.id) else {
+    for (_, operation) in context.contract.api.served() {
+        let Some(planner) = context.planner(&operation.label) else {
             continue;
         };
-        let mut planned = generator.valid(context.max_examples);
-        planned.extend(generator.boundary());
-        planned.extend(generator.invalid());
-        planned.extend(generator.unauthenticated());
+        let mut planned = planner.valid(context.max_examples);
+        planned.extend(planner.boundary());
+        planned.extend(planner.invalid());
+        planned.extend(planner.unauthenticated());
         if planned.is_empty() {
             for check in [
                 positive_data_acceptance::INFO.name,
@@ -151,7 +161,7 @@ async fn explore(context: &Context<'_>) {
             ] {
                 context.ledger().skip(
                     check,
-                    &operation.id,
+                    &operation.label,
                     "no request could be made up from the spec",
                 );
             }
@@ -159,7 +169,7 @@ async fn explore(context: &Context<'_>) {
         for plan in planned {
             let exchange = context
                 .target
-                .send(&operation.id, &plan.purpose, plan.call)
+                .send(&operation.label, &plan.purpose, plan.call)
                 .await;
             match plan.intent {
                 Intent::Invalid(_) => context.mark_probe(exchange.id, Probe::Invalid),

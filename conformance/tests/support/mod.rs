@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use conformance::api::Api;
+use conformance::contract::Contract;
 use conformance::mock::{Mock, MockOptions, RunningMock};
 use conformance::schema::{Direction, SchemaValidator};
 use serde_json::Value;
@@ -153,8 +153,10 @@ impl Caller {
 /// What is wrong with `answer` as a response of `operation_id` under `spec`: an undocumented
 /// status, a body off its schema, a documented header missing or off its schema.
 pub fn spec_violations(spec: &Value, operation_id: &str, answer: &Answer) -> Vec<String> {
-    let api = Api::new(spec.clone());
-    let operation = api.operation(operation_id).expect("the operation exists");
+    let contract = Contract::new(spec.clone());
+    let operation = contract
+        .operation(operation_id)
+        .expect("the operation exists");
     let Some(response) = operation.response_for(answer.status) else {
         return vec![format!("status {} is not documented", answer.status)];
     };
@@ -164,7 +166,7 @@ pub fn spec_violations(spec: &Value, operation_id: &str, answer: &Answer) -> Vec
             None if header.required => found.push(format!("header {} is missing", header.name)),
             None => {}
             Some(text) => {
-                if let Some(schema_at) = &header.schema_at {
+                if let Some(schema_at) = &header.schema {
                     let validator =
                         SchemaValidator::new(spec, &schema_at.to_string(), Direction::Response)
                             .expect("compiles");
@@ -184,7 +186,7 @@ pub fn spec_violations(spec: &Value, operation_id: &str, answer: &Answer) -> Vec
         if !given.starts_with(media.name.as_str()) {
             found.push(format!("content type {given:?} instead of {}", media.name));
         }
-        let at = &media.at;
+        let at = &media.pointer;
         let validator =
             SchemaValidator::new(spec, &at.join("schema").to_string(), Direction::Response)
                 .expect("compiles");

@@ -11,7 +11,7 @@ use super::{
 use crate::api::{self, media::concrete_media_type, Api, Location, MediaKind, SchemeKind};
 use crate::load::{JsonPointer, Warning};
 use crate::model::types::{doc_of, TypeSpace};
-use crate::model::{Builtin, Doc, TypeKind, TypeRef};
+use crate::model::{Builtin, TypeKind, TypeRef};
 use crate::naming::{pascal_case, snake_case, Namer};
 
 /// Method names the generated `Client` defines itself, which operations and credential setters
@@ -305,7 +305,7 @@ impl<'a> Builder<'a> {
             doc: self
                 .lookup(&body.pointer)
                 .map(doc_of)
-                .unwrap_or_else(Doc::default),
+                .unwrap_or_default(),
         })
     }
 }

@@ -25,13 +25,15 @@ use self::rate_limit::RateLimiter;
 use self::record::{AnalysisRecord, RequestForm, Stage, COMPONENTS};
 use self::results::analyze;
 use self::webhook::{deliver, Delivery};
-use super::domain::{authenticate_with, unauthorized, Domain, Exchange, Principal};
+use super::domain::{authenticate_with, unauthorized, Domain, Principal, ValidRequest};
 use super::faults::{Fault, Faults};
 use super::fixtures::{Fixtures, Subscription};
 use super::problem::Problem;
 use super::reply::Reply;
 use super::MockOptions;
-use crate::api::{Api, Operation};
+use codegen::api::{Method, Operation};
+
+use crate::contract::Contract;
 
 const CREATE: &str = "createAnalysis";
 const RETRIEVE: &str = "getAnalysis";
@@ -61,9 +63,13 @@ struct Store {
 impl Kallglot {
     /// Whether `api` has the operations this behaviour implements.
     #[must_use]
-    pub fn serves(api: &Api) -> bool {
-        api.operation(CREATE).is_some_and(|op| op.method == "POST")
-            && api.operation(RETRIEVE).is_some_and(|op| op.method == "GET")
+    pub fn serves(contract: &Contract) -> bool {
+        contract
+            .operation(CREATE)
+            .is_some_and(|op| op.method == Method::Post)
+            && contract
+                .operation(RETRIEVE)
+                .is_some_and(|op| op.method == Method::Get)
     }
 
     #[must_use]
@@ -97,7 +103,7 @@ impl Kallglot {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn create(&self, exchange: &Exchange<'_>) -> Reply {
+    fn create(&self, exchange: &ValidRequest<'_>) -> Reply {
         if exchange.body.is_none() && self.faults.has(Fault::BodyRequired) {
             return self.problem(
                 exchange,
@@ -226,7 +232,7 @@ impl Kallglot {
             .with_header("X-API-Credits-Used", used.to_string())
     }
 
-    fn retrieve(&self, exchange: &Exchange<'_>) -> Reply {
+    fn retrieve(&self, exchange: &ValidRequest<'_>) -> Reply {
         let id = exchange
             .path
             .get("id")
@@ -293,9 +299,9 @@ impl Kallglot {
         });
     }
 
-    fn problem(&self, exchange: &Exchange<'_>, problem: Problem) -> Reply {
+    fn problem(&self, exchange: &ValidRequest<'_>, problem: Problem) -> Reply {
         self.render_problem(
-            exchange.api,
+            exchange.contract,
             Some(exchange.operation),
             &problem,
             exchange.request_id,
@@ -434,8 +440,8 @@ impl Domain for Kallglot {
         !self.faults.has(Fault::AcceptInvalidBody)
     }
 
-    fn respond(&self, exchange: &Exchange<'_>) -> Reply {
-        match exchange.operation.id.as_str() {
+    fn respond(&self, exchange: &ValidRequest<'_>) -> Reply {
+        match exchange.operation.label.as_str() {
             CREATE => self.create(exchange),
             RETRIEVE => self.retrieve(exchange),
             _ => super::canned::reply(exchange),
@@ -444,7 +450,7 @@ impl Domain for Kallglot {
 
     fn render_problem(
         &self,
-        _api: &Api,
+        _contract: &Contract,
         _operation: Option<&Operation>,
         problem: &Problem,
         request_id: &str,

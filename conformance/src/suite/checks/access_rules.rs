@@ -7,7 +7,6 @@
 use serde_json::json;
 
 use super::{CheckInfo, Context, CREATE};
-use crate::suite::exchange::Call;
 use crate::suite::outcome::Finding;
 
 pub const INFO: CheckInfo = CheckInfo {
@@ -20,7 +19,9 @@ type Rule<'a> = (&'a str, Option<(String, String)>, u16, &'a str);
 
 pub async fn run(context: &Context<'_>) {
     let name = INFO.name;
-    let Some(operation) = context.api.operation(CREATE) else {
+    let (Some(operation), Some(planner)) =
+        (context.contract.operation(CREATE), context.planner(CREATE))
+    else {
         return;
     };
     let fixtures = &context.config.analysis;
@@ -64,10 +65,17 @@ pub async fn run(context: &Context<'_>) {
             missing.push(rule);
             continue;
         };
-        let call = Call::new("POST", operation.path.replace("{session_id}", &session))
-            .json(&json!({"include": ["summary"]}));
+        let session = [("session_id".to_owned(), json!(session))];
+        let Some(call) = planner.request(
+            &session,
+            Some(json!({"include": ["summary"]})),
+            Some(&token),
+        ) else {
+            continue;
+        };
         let exchange = context
-            .send(CREATE, &format!("a create for {rule}"), call, Some(&token))
+            .target
+            .send(CREATE, &format!("a create for {rule}"), call)
             .await;
         let Some(answer) = exchange.answer() else {
             continue;
@@ -93,7 +101,7 @@ pub async fn run(context: &Context<'_>) {
                 )
                 .schema_path(
                     operation
-                        .at
+                        .pointer
                         .join("responses")
                         .join(status.to_string())
                         .to_string(),

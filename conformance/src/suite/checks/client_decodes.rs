@@ -35,21 +35,21 @@ const CLIENTS: [(&str, Decode); 2] = [
 fn client_for(context: &Context<'_>) -> Option<(&'static str, Decode)> {
     let probe = || RawResponse::new(StatusCode::IM_A_TEAPOT, Default::default(), Vec::new());
     CLIENTS.into_iter().find(|(_, decode)| {
-        !context.api.operations.is_empty()
+        context.contract.api.served().next().is_some()
             && context
+                .contract
                 .api
-                .operations
-                .iter()
-                .all(|operation| decode(&operation.id, probe()).is_some())
+                .served()
+                .all(|(_, operation)| decode(&operation.label, probe()).is_some())
     })
 }
 
 #[cfg(not(feature = "typed-clients"))]
 pub fn check_all(context: &Context<'_>, _exchanges: &[Exchange]) {
-    for operation in &context.api.operations {
+    for (_, operation) in context.contract.api.served() {
         context.ledger().skip(
             INFO.name,
-            &operation.id,
+            &operation.label,
             "built without the generated clients (feature typed-clients)",
         );
     }
@@ -58,10 +58,10 @@ pub fn check_all(context: &Context<'_>, _exchanges: &[Exchange]) {
 #[cfg(feature = "typed-clients")]
 pub fn check_all(context: &Context<'_>, exchanges: &[Exchange]) {
     let Some((crate_name, decode)) = client_for(context) else {
-        for operation in &context.api.operations {
+        for (_, operation) in context.contract.api.served() {
             context.ledger().skip(
                 INFO.name,
-                &operation.id,
+                &operation.label,
                 "no generated client of this spec in this build",
             );
         }

@@ -2,9 +2,9 @@
 //! `Content-Type` that is one of the documented media types.
 
 use super::{answered, CheckInfo, Context};
-use crate::api::media_matches;
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
+use codegen::api::media_matches;
 
 pub const INFO: CheckInfo = CheckInfo {
     name: "content_type_conformance",
@@ -47,7 +47,7 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
                 documented.join(", ")
             ),
         )
-        .schema_path(response.at.join("content").to_string())
+        .schema_path(response.pointer.join("content").to_string())
         .seen_in(exchange),
     );
 }

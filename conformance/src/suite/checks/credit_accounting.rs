@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::{CheckInfo, Context, CREATE};
-use crate::suite::exchange::{Call, Exchange};
+use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
 pub const INFO: CheckInfo = CheckInfo {
@@ -29,41 +29,38 @@ pub async fn run(context: &Context<'_>) {
         );
         return;
     };
-    let Some(operation) = context.api.operation(CREATE) else {
+    let Some(planner) = context.planner(CREATE) else {
         return;
     };
     let create = |session: &str| {
-        Call::new("POST", operation.path.replace("{session_id}", session))
-            .json(&json!({"include": ["summary"]}))
+        let session = [("session_id".to_owned(), json!(session))];
+        planner.request(&session, Some(json!({"include": ["summary"]})), Some(token))
+    };
+    let (Some(first_call), Some(second_call)) = (create(session), create(session)) else {
+        return;
     };
     let first = context
-        .send(
-            CREATE,
-            "first of two accepted creates",
-            create(session),
-            Some(token),
-        )
+        .target
+        .send(CREATE, "first of two accepted creates", first_call)
         .await;
-    let refused = match &context.config.analysis.no_transcript_session {
-        Some(other) => Some(
+    let refused = match context
+        .config
+        .analysis
+        .no_transcript_session
+        .as_deref()
+        .and_then(create)
+    {
+        Some(call) => Some(
             context
-                .send(
-                    CREATE,
-                    "a create refused between two accepted ones",
-                    create(other),
-                    Some(token),
-                )
+                .target
+                .send(CREATE, "a create refused between two accepted ones", call)
                 .await,
         ),
         None => None,
     };
     let second = context
-        .send(
-            CREATE,
-            "second of two accepted creates",
-            create(session),
-            Some(token),
-        )
+        .target
+        .send(CREATE, "second of two accepted creates", second_call)
         .await;
     let (Some(before), Some(after)) = (balance(&first), balance(&second)) else {
         context.ledger().skip(

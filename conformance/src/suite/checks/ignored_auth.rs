@@ -3,6 +3,8 @@
 //! operation, nothing else will do: not a 2xx, and not another refusal that tells a stranger
 //! more than "authenticate first".
 
+use codegen::api::StatusKey;
+
 use super::{answered, CheckInfo, Context};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
@@ -16,7 +18,10 @@ pub fn judge(context: &Context<'_>, exchange: &Exchange) {
     let Some((answer, operation)) = answered(context, exchange) else {
         return;
     };
-    let documents_401 = operation.responses.iter().any(|r| r.status == "401");
+    let documents_401 = operation
+        .responses
+        .iter()
+        .any(|r| r.status == StatusKey::Code(401));
     let refused = matches!(answer.status, 401 | 403);
     let mut ledger = context.ledger();
     if refused || (!documents_401 && answer.status >= 400) || answer.status >= 500 {
@@ -29,7 +34,7 @@ pub fn judge(context: &Context<'_>, exchange: &Exchange) {
             &exchange.operation,
             format!("answered {} instead of 401", answer.status),
         )
-        .schema_path(operation.at.join("security").to_string())
+        .schema_path(operation.pointer.join("security").to_string())
         .seen_in(exchange),
     );
 }

@@ -33,9 +33,9 @@ pub async fn follow_links(
     accepted: impl Fn(u16) -> bool,
 ) {
     let main = context.token();
-    for operation in &context.api.operations {
+    for (_, operation) in context.contract.api.served() {
         let successes = exchanges.iter().filter(|e| {
-            e.operation == operation.id
+            e.operation == operation.label
                 && e.bearer() == main
                 && e.answer().is_some_and(|a| (200..300).contains(&a.status))
         });
@@ -43,8 +43,9 @@ pub async fn follow_links(
             let Some(answer) = exchange.answer() else {
                 continue;
             };
-            for link in links(context.api, operation, answer.status) {
-                let Some(generator) = context.generator(&link.target) else {
+            for link in links(operation, answer.status) {
+                let target = &context.contract.api.operations[link.target].label;
+                let Some(planner) = context.planner(target) else {
                     continue;
                 };
                 let mut values = Vec::new();
@@ -59,39 +60,38 @@ pub async fn follow_links(
                     context.ledger().fail(
                         Finding::new(
                             check,
-                            &operation.id,
+                            &operation.label,
                             format!(
                                 "link {}: {expression} (for `{name}`) has no value in the {} response",
                                 link.name, answer.status
                             ),
                         )
-                        .schema_path(link.at.to_string())
+                        .schema_path(link.pointer.to_string())
                         .seen_in(exchange),
                     );
                     continue;
                 }
-                let Some(call) = generator.valid_with(&values, token) else {
+                let Some(call) = planner.valid_with(&values, token) else {
                     continue;
                 };
                 let purpose = format!("following link {} of a {} answer", link.name, answer.status);
-                let followed = context.target.send(&link.target, &purpose, call).await;
+                let followed = context.target.send(target, &purpose, call).await;
                 let mut ledger = context.ledger();
                 match followed.answer() {
                     Some(linked) if accepted(linked.status) => {
-                        ledger.examined(check, &operation.id)
+                        ledger.examined(check, &operation.label)
                     }
                     Some(linked) => ledger.fail(
                         Finding::new(
                             check,
-                            &operation.id,
+                            &operation.label,
                             format!(
-                                "{} answered {} {}",
-                                link.target,
+                                "{target} answered {} {}",
                                 linked.status,
                                 linked.body_excerpt(160)
                             ),
                         )
-                        .schema_path(link.at.to_string())
+                        .schema_path(link.pointer.to_string())
                         .seen_in(&followed),
                     ),
                     // No answer at all is not_a_server_error's finding.

@@ -4,13 +4,13 @@
 
 use std::time::{Duration, Instant};
 
+use codegen::api::{LongRunning, Malformed, Operation};
 use codegen::load::{follow, JsonPointer};
 use serde_json::Value;
 
 use super::{CheckInfo, Context};
-use crate::api::Operation;
 use crate::suite::exchange::Exchange;
-use crate::suite::links::{evaluate, links};
+use crate::suite::links::evaluate;
 use crate::suite::outcome::Finding;
 
 pub const INFO: CheckInfo = CheckInfo {
@@ -23,68 +23,11 @@ const FIRST_POLL: Duration = Duration::from_millis(50);
 /// Reads after the terminal one, to see that it stays.
 const CONFIRMATIONS: usize = 2;
 
-/// What `x-long-running` says of an operation.
-#[derive(Debug, Clone)]
-pub struct LongRunning {
-    pub at: JsonPointer,
-    pub link: String,
-    pub status: String,
-    pub succeeded: Vec<String>,
-    pub failed: Vec<String>,
-    pub poll_interval: Duration,
-    pub timeout: Duration,
-}
-
-impl LongRunning {
-    #[must_use]
-    pub fn of(context: &Context<'_>, operation: &Operation) -> Option<Self> {
-        let at = operation.at.join("x-long-running");
-        let extension = context.api.spec.pointer(&at.to_string())?;
-        let strings = |key: &str| -> Vec<String> {
-            extension
-                .get(key)
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let seconds = |key: &str, default: f64| {
-            Duration::from_secs_f64(
-                extension
-                    .get(key)
-                    .and_then(Value::as_f64)
-                    .unwrap_or(default)
-                    .max(0.0),
-            )
-        };
-        Some(Self {
-            link: extension.get("link")?.as_str()?.to_owned(),
-            status: extension.get("status")?.as_str()?.to_owned(),
-            succeeded: strings("succeeded"),
-            failed: strings("failed"),
-            poll_interval: seconds("poll-interval-seconds", 2.0),
-            timeout: seconds("timeout-seconds", 120.0),
-            at,
-        })
-    }
-
-    #[must_use]
-    pub fn is_terminal(&self, status: &str) -> bool {
-        self.succeeded
-            .iter()
-            .chain(&self.failed)
-            .any(|s| s == status)
-    }
-}
-
 /// How one long-running operation went, as the checks that judge it need it.
 #[derive(Debug, Clone)]
 pub struct Observation {
     pub operation: String,
+    /// The operation's `x-long-running`, as the reading typed it.
     pub extension: LongRunning,
     /// The request that started the work, and its answer.
     pub start: Exchange,
@@ -106,15 +49,23 @@ pub enum Ending {
     Unfollowable(String),
 }
 
-/// Starts the work of every `x-long-running` operation once and follows it to its end.
+/// Starts the work of every `x-long-running` operation once and follows it to its end. A
+/// malformed extension is skipped, saying so.
 pub async fn observe(context: &Context<'_>) -> Vec<Observation> {
     let mut observations = Vec::new();
-    for operation in &context.api.operations {
-        let Some(extension) = LongRunning::of(context, operation) else {
-            continue;
-        };
-        if let Some(observation) = observe_one(context, operation, extension).await {
-            observations.push(observation);
+    for (_, operation) in context.contract.api.served() {
+        match &operation.long_running {
+            None => {}
+            Some(Err(Malformed)) => context.ledger().skip(
+                INFO.name,
+                &operation.label,
+                "its `x-long-running` is malformed (the spec's warnings say how)",
+            ),
+            Some(Ok(extension)) => {
+                if let Some(observation) = observe_one(context, operation, extension).await {
+                    observations.push(observation);
+                }
+            }
         }
     }
     observations
@@ -123,19 +74,19 @@ pub async fn observe(context: &Context<'_>) -> Vec<Observation> {
 async fn observe_one(
     context: &Context<'_>,
     operation: &Operation,
-    extension: LongRunning,
+    extension: &LongRunning,
 ) -> Option<Observation> {
     let planned = context
-        .generator(&operation.id)?
+        .planner(&operation.label)?
         .valid(1)
         .into_iter()
         .next()?;
     let start = context
         .target
-        .send(&operation.id, "starting long-running work", planned.call)
+        .send(&operation.label, "starting long-running work", planned.call)
         .await;
     let mut observation = Observation {
-        operation: operation.id.clone(),
+        operation: operation.label.clone(),
         order: Vec::new(),
         readings: Vec::new(),
         ending: Ending::Unfollowable(String::new()),
@@ -149,29 +100,30 @@ async fn observe_one(
         observation.ending = Ending::Unfollowable(format!("the start was answered {status}"));
         return Some(observation);
     };
-    let Some(link) = links(context.api, operation, answer.status)
-        .into_iter()
-        .find(|l| l.name == extension.link)
-    else {
-        observation.ending = Ending::Unfollowable(format!(
-            "no link `{}` on the {} response",
-            extension.link, answer.status
+    let poll = &context.contract.api.operations[extension.poll];
+    observation.order = status_order(context, poll, &extension.status);
+    let mut values: Vec<(String, Value)> = Vec::new();
+    for binding in &extension.bindings {
+        let parameter = &poll.parameters[binding.param];
+        let expression = Value::String(binding.expression.clone());
+        let Some(value) = evaluate(&expression, operation, &start) else {
+            observation.ending = Ending::Unfollowable(format!(
+                "`{}` has no value in the {} answer",
+                binding.expression, answer.status
+            ));
+            return Some(observation);
+        };
+        values.push((
+            format!("{}.{}", parameter.location.as_str(), parameter.name),
+            value,
         ));
-        return Some(observation);
-    };
-    let target = context.api.operation(&link.target)?;
-    observation.order = status_order(context, target, &extension.status);
-    let values: Vec<(String, Value)> = link
-        .parameters
-        .iter()
-        .filter_map(|(name, expression)| {
-            Some((name.clone(), evaluate(expression, operation, &start)?))
-        })
-        .collect();
+    }
     let call = context
-        .generator(&link.target)?
+        .planner(&poll.label)?
         .valid_with(&values, context.token())?;
-    let limit = extension.timeout.min(Duration::from_millis(
+    let timeout = Duration::from_millis(extension.timeout_millis);
+    let interval = Duration::from_millis(extension.interval_millis);
+    let limit = timeout.min(Duration::from_millis(
         context.config.limits.finish_timeout_ms,
     ));
     let started = Instant::now();
@@ -179,10 +131,10 @@ async fn observe_one(
     let mut confirmations = 0;
     loop {
         tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(extension.poll_interval.max(FIRST_POLL));
+        wait = (wait * 2).min(interval.max(FIRST_POLL));
         let read = context
             .target
-            .send(&link.target, "reading the work's status", call.clone())
+            .send(&poll.label, "reading the work's status", call.clone())
             .await;
         if let Err(error) = &read.outcome {
             // No answer is not_a_server_error's finding; waiting longer would not judge more.
@@ -241,14 +193,13 @@ async fn observe_one(
 
 /// The values of the status the pointer names, in the order the schema lists them.
 fn status_order(context: &Context<'_>, target: &Operation, pointer: &str) -> Vec<String> {
-    let spec = &context.api.spec;
-    let Some(response) = target.response_for(target_success(target)) else {
+    let spec = &context.contract.spec;
+    let Some(response) = target.response_for(target.success_status()) else {
         return Vec::new();
     };
-    let Some(media) = response.content.iter().find(|m| m.schema.is_some()) else {
+    let Some(mut at) = response.content.iter().find_map(|m| m.schema.clone()) else {
         return Vec::new();
     };
-    let mut at = media.at.join("schema");
     for token in JsonPointer::parse(pointer)
         .map(|p| p.tokens().to_vec())
         .unwrap_or_default()
@@ -259,10 +210,6 @@ fn status_order(context: &Context<'_>, target: &Operation, pointer: &str) -> Vec
         at = next;
     }
     enum_values(spec, &at)
-}
-
-fn target_success(operation: &Operation) -> u16 {
-    operation.success_status()
 }
 
 /// The schema of property `name` of the object schema at `at`, through `$ref` and `allOf`.
@@ -303,7 +250,7 @@ pub fn judge(context: &Context<'_>, observation: &Observation) {
     let fail = |message: String, exchange: usize| {
         context.ledger().fail(
             Finding::new(name, operation, message)
-                .schema_path(extension.at.to_string())
+                .schema_path(extension.pointer.to_string())
                 .exchange(exchange),
         );
     };

@@ -27,14 +27,16 @@ pub mod unknown_resource_not_found;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::api::{Api, Location, Operation};
+use codegen::api::{Location, Method, Operation};
+
+use crate::contract::Contract;
 use crate::schema::Direction;
 use crate::synth::made_up_value;
 
 use super::config::SuiteConfig;
-use super::exchange::{Answer, Call, Exchange};
-use super::generate::Generator;
+use super::exchange::{Answer, Exchange};
 use super::outcome::Ledger;
+use super::plan::Planner;
 use super::target::Target;
 
 /// A check's name and one line on what it asserts.
@@ -67,7 +69,7 @@ pub const ALL: [CheckInfo; 17] = [
 
 /// What every check of a run shares.
 pub struct Context<'a> {
-    pub api: &'a Api,
+    pub contract: &'a Contract,
     pub config: &'a SuiteConfig,
     pub target: &'a Target,
     pub seed: u64,
@@ -101,14 +103,14 @@ impl Probe {
 impl<'a> Context<'a> {
     #[must_use]
     pub fn new(
-        api: &'a Api,
+        contract: &'a Contract,
         config: &'a SuiteConfig,
         target: &'a Target,
         seed: u64,
         max_examples: usize,
     ) -> Self {
         Self {
-            api,
+            contract,
             config,
             target,
             seed,
@@ -153,26 +155,16 @@ impl<'a> Context<'a> {
         self.config.token.as_ref().map(|t| t.expose())
     }
 
-    /// A request generator for the operation `operation_id`.
+    /// A request planner for the operation labelled `label`.
     #[must_use]
-    pub fn generator(&self, operation_id: &str) -> Option<Generator<'_>> {
-        let operation = self.api.operation(operation_id)?;
-        Some(Generator::new(self.api, operation, self.config, self.seed))
-    }
-
-    /// Sends `call`, with `token` as a bearer token when given.
-    pub async fn send(
-        &self,
-        operation: &str,
-        purpose: &str,
-        call: Call,
-        token: Option<&str>,
-    ) -> Exchange {
-        let call = match token {
-            Some(token) => call.bearer(token),
-            None => call,
-        };
-        self.target.send(operation, purpose, call).await
+    pub fn planner(&self, label: &str) -> Option<Planner<'_>> {
+        let operation = self.contract.operation(label)?;
+        Some(Planner::new(
+            self.contract,
+            operation,
+            self.config,
+            self.seed,
+        ))
     }
 }
 
@@ -184,7 +176,7 @@ pub fn answered<'c>(
 ) -> Option<(&'c Answer, &'c Operation)> {
     Some((
         exchange.answer()?,
-        context.api.operation(&exchange.operation)?,
+        context.contract.operation(&exchange.operation)?,
     ))
 }
 
@@ -195,16 +187,16 @@ pub fn made_up_path(
     context: &Context<'_>,
     operation: &Operation,
 ) -> Vec<(String, serde_json::Value)> {
-    let spec = &context.api.spec;
+    let spec = &context.contract.spec;
     operation
         .parameters
         .iter()
         .filter(|p| p.location == Location::Path)
         .filter_map(|parameter| {
-            let site = parameter.schema.as_ref()?;
-            let validator = site.validator(spec).ok()?;
+            let at = parameter.schema.as_ref()?;
+            let validator = context.contract.parameter_validator(parameter)?;
             let seed = context.seed.wrapping_add(0x5EED);
-            let value = made_up_value(spec, &site.at, Direction::Request, seed, validator)?;
+            let value = made_up_value(spec, at, Direction::Request, seed, validator)?;
             Some((parameter.name.clone(), value))
         })
         .collect()
@@ -217,9 +209,13 @@ pub const RETRIEVE: &str = "getAnalysis";
 
 /// Whether the spec is the analysis API's.
 #[must_use]
-pub fn is_analysis_api(api: &Api) -> bool {
-    api.operation(CREATE).is_some_and(|op| op.method == "POST")
-        && api.operation(RETRIEVE).is_some_and(|op| op.method == "GET")
+pub fn is_analysis_api(contract: &Contract) -> bool {
+    contract
+        .operation(CREATE)
+        .is_some_and(|op| op.method == Method::Post)
+        && contract
+            .operation(RETRIEVE)
+            .is_some_and(|op| op.method == Method::Get)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use codegen::api::{Method, StatusKey};
+
 use super::{made_up_path, CheckInfo, Context};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
@@ -87,12 +89,13 @@ pub fn judge(context: &Context<'_>, exchanges: &[Exchange]) {
 /// retrieval, and expects a 429 by the request after the limit.
 pub async fn spend_a_window(context: &Context<'_>) {
     let name = INFO.name;
-    let Some(operation) = context
-        .api
-        .operations
-        .iter()
-        .find(|op| op.method == "GET" && op.responses.iter().any(|r| r.status == "429"))
-    else {
+    let Some((_, operation)) = context.contract.api.served().find(|(_, op)| {
+        op.method == Method::Get
+            && op
+                .responses
+                .iter()
+                .any(|r| r.status == StatusKey::Code(429))
+    }) else {
         return;
     };
     let Some(token) = context
@@ -104,15 +107,15 @@ pub async fn spend_a_window(context: &Context<'_>) {
     else {
         context.ledger().skip(
             name,
-            &operation.id,
+            &operation.label,
             "needs a token with a small rate limit ([analysis] rate_limited_token) to see a 429",
         );
         return;
     };
     let values = made_up_path(context, operation);
     let Some(call) = context
-        .generator(&operation.id)
-        .and_then(|g| g.valid_with(&values, Some(&token)))
+        .planner(&operation.label)
+        .and_then(|planner| planner.valid_with(&values, Some(&token)))
     else {
         return;
     };
@@ -123,7 +126,7 @@ pub async fn spend_a_window(context: &Context<'_>) {
         let exchange = context
             .target
             .send(
-                &operation.id,
+                &operation.label,
                 "spending the rate-limited token's window",
                 call.clone(),
             )
@@ -132,7 +135,7 @@ pub async fn spend_a_window(context: &Context<'_>) {
             return;
         };
         if answer.status == 429 {
-            context.ledger().examined(name, &operation.id);
+            context.ledger().examined(name, &operation.label);
             return;
         }
         if let Some(given) = answer
@@ -145,12 +148,12 @@ pub async fn spend_a_window(context: &Context<'_>) {
             context.ledger().fail(
                 Finding::new(
                     name,
-                    &operation.id,
+                    &operation.label,
                     format!(
                         "{sent} requests in one window with X-RateLimit-Limit {limit}, and no 429"
                     ),
                 )
-                .schema_path(operation.at.join("responses").join("429").to_string())
+                .schema_path(operation.pointer.join("responses").join("429").to_string())
                 .seen_in(&exchange),
             );
             return;

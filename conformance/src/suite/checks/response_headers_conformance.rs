@@ -6,6 +6,7 @@ use codegen::load::{follow, JsonPointer};
 use serde_json::{Number, Value};
 
 use super::{answered, CheckInfo, Context};
+use crate::schema::Direction;
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
@@ -24,7 +25,7 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
     if response.headers.is_empty() {
         return;
     }
-    let spec = &context.api.spec;
+    let spec = &context.contract.spec;
     let mut findings = Vec::new();
     for header in &response.headers {
         let Some(text) = answer.header(&header.name) else {
@@ -38,15 +39,15 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
                             answer.status, header.name
                         ),
                     )
-                    .schema_path(header.at.to_string()),
+                    .schema_path(header.pointer.to_string()),
                 );
             }
             continue;
         };
-        let (Some(schema_at), Some(site)) = (&header.schema_at, &header.schema) else {
+        let Some(schema_at) = &header.schema else {
             continue;
         };
-        let Ok(validator) = site.validator(spec) else {
+        let Some(validator) = context.contract.validator(schema_at, Direction::Response) else {
             continue;
         };
         let value = typed(spec, schema_at, text);

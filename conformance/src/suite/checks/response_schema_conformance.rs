@@ -3,7 +3,9 @@
 //! `oneOf`/`allOf`/`anyOf` and discriminators, `additionalProperties`).
 
 use super::{answered, CheckInfo, Context};
-use crate::api::{is_json, media_matches};
+use codegen::api::MediaKind;
+
+use crate::schema::Direction;
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
@@ -23,38 +25,69 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
     // The media type the answer claims, else the first JSON one documented (a wrong Content-Type
     // is content_type_conformance's finding, not a reason to skip the body).
     let Some(media) = response
-        .content
-        .iter()
-        .find(|m| is_json(&m.name) && media_matches(&m.name, given))
-        .or_else(|| response.content.iter().find(|m| is_json(&m.name)))
+        .media_for(given)
+        .filter(|m| matches!(m.kind, MediaKind::Json | MediaKind::JsonLines))
     else {
         return;
     };
-    let Some(site) = &media.schema else { return };
-    let Ok(validator) = site.validator(&context.api.spec) else {
+    let Some(at) = &media.schema else { return };
+    let Some(validator) = context.contract.validator(at, Direction::Response) else {
         return;
     };
     let mut ledger = context.ledger();
-    let body = match serde_json::from_slice(&answer.body) {
-        Ok(body) => body,
-        Err(error) => {
+    // A JSON lines body is checked line by line, each line a value of the schema.
+    let documents: Result<Vec<(String, serde_json::Value)>, (usize, serde_json::Error)> =
+        match media.kind {
+            MediaKind::JsonLines => String::from_utf8_lossy(&answer.body)
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .map(|(index, line)| {
+                    serde_json::from_str(line)
+                        .map(|value| (format!("/{index}"), value))
+                        .map_err(|error| (index + 1, error))
+                })
+                .collect(),
+            _ => serde_json::from_slice(&answer.body)
+                .map(|value| vec![(String::new(), value)])
+                .map_err(|error| (0, error)),
+        };
+    let documents = match documents {
+        Ok(documents) => documents,
+        Err((line, error)) => {
+            let which = if line == 0 {
+                "body".to_owned()
+            } else {
+                format!("body's line {line}")
+            };
             ledger.fail(
                 Finding::new(
                     INFO.name,
                     &exchange.operation,
                     format!(
-                        "{} body is not JSON ({error}): {}",
+                        "{} {which} is not JSON ({error}): {}",
                         answer.status,
                         answer.body_excerpt(120)
                     ),
                 )
-                .schema_path(site.at.to_string())
+                .schema_path(at.to_string())
                 .seen_in(exchange),
             );
             return;
         }
     };
-    let violations = validator.validate(&body);
+    let violations: Vec<_> = documents
+        .iter()
+        .flat_map(|(line, body)| {
+            validator
+                .validate(body)
+                .into_iter()
+                .map(move |mut violation| {
+                    violation.instance_path = format!("{line}{}", violation.instance_path);
+                    violation
+                })
+        })
+        .collect();
     if violations.is_empty() {
         ledger.examined(INFO.name, &exchange.operation);
     }

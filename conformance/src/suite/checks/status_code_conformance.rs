@@ -28,10 +28,10 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
         ledger.examined(INFO.name, &exchange.operation);
         return;
     }
-    let documented: Vec<&str> = operation
+    let documented: Vec<String> = operation
         .responses
         .iter()
-        .map(|r| r.status.as_str())
+        .map(|r| r.status.to_string())
         .collect();
     let location = answer
         .header("location")
@@ -47,7 +47,7 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
                 documented.join(", ")
             ),
         )
-        .schema_path(operation.at.join("responses").to_string())
+        .schema_path(operation.pointer.join("responses").to_string())
         .seen_in(exchange),
     );
 }

@@ -17,11 +17,11 @@ pub async fn run(context: &Context<'_>, exchanges: &[Exchange]) {
         .as_ref()
         .map(|t| t.expose().to_owned())
     else {
-        for operation in &context.api.operations {
-            if has_links(context, &operation.id) {
+        for (_, operation) in context.contract.api.served() {
+            if has_links(context, &operation.label) {
                 context.ledger().skip(
                     INFO.name,
-                    &operation.id,
+                    &operation.label,
                     "needs a second organization's token (--other-token)",
                 );
             }
@@ -36,15 +36,7 @@ pub async fn run(context: &Context<'_>, exchanges: &[Exchange]) {
 
 fn has_links(context: &Context<'_>, operation_id: &str) -> bool {
     context
-        .api
+        .contract
         .operation(operation_id)
-        .is_some_and(|operation| {
-            operation.responses.iter().any(|r| {
-                context
-                    .api
-                    .spec
-                    .pointer(&r.at.join("links").to_string())
-                    .is_some()
-            })
-        })
+        .is_some_and(|operation| operation.responses.iter().any(|r| !r.links.is_empty()))
 }

@@ -7,10 +7,10 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{json, Value};
 
-use super::long_running_lifecycle::{Ending, LongRunning, Observation};
+use super::long_running_lifecycle::{Ending, Observation};
 use super::*;
 use crate::suite::config::{Limits, Secret};
-use crate::suite::exchange::{Answer, TransportError};
+use crate::suite::exchange::{Answer, Call, TransportError};
 use crate::suite::outcome::{CheckResult, Verdict};
 
 fn spec() -> Value {
@@ -47,14 +47,14 @@ fn spec() -> Value {
 }
 
 struct Fixture {
-    api: Api,
+    contract: Contract,
     config: SuiteConfig,
     target: Target,
 }
 
 fn fixture() -> Fixture {
     Fixture {
-        api: Api::new(spec()),
+        contract: Contract::new(spec()),
         config: SuiteConfig {
             token: Some(Secret::new("sk_main")),
             ..SuiteConfig::default()
@@ -91,7 +91,7 @@ const GOOD: &str = r#"{"id": "1", "status": "done"}"#;
 const JSON: (&str, &str) = ("content-type", "application/json");
 
 fn results(fixture: &Fixture, judge: impl Fn(&Context<'_>)) -> Vec<CheckResult> {
-    let context = Context::new(&fixture.api, &fixture.config, &fixture.target, 0, 1);
+    let context = Context::new(&fixture.contract, &fixture.config, &fixture.target, 0, 1);
     judge(&context);
     context
         .into_ledger()
@@ -252,14 +252,16 @@ fn remaining_requests_may_not_rise_within_a_window() {
 fn observation(readings: &[&str], ending: Ending) -> Observation {
     Observation {
         operation: "getThing".into(),
-        extension: LongRunning {
-            at: codegen::load::JsonPointer::root(),
-            link: "Self".into(),
+        extension: codegen::api::LongRunning {
+            pointer: codegen::load::JsonPointer::root(),
+            poll: 0,
+            link: Some("Self".into()),
+            bindings: Vec::new(),
             status: "/status".into(),
             succeeded: vec!["done".into()],
             failed: vec!["failed".into()],
-            poll_interval: Duration::from_secs(1),
-            timeout: Duration::from_secs(10),
+            interval_millis: 1_000,
+            timeout_millis: 10_000,
         },
         start: exchange(0, 200, &[JSON], r#"{"id": "1", "status": "queued"}"#),
         readings: readings
@@ -332,7 +334,7 @@ fn the_generated_client_must_read_every_documented_body() {
     .unwrap()
     .raw;
     let fixture = Fixture {
-        api: Api::new(spec),
+        contract: Contract::new(spec),
         ..fixture()
     };
     let analysis = |id: usize, body: &str| Exchange {

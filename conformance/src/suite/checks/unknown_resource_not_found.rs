@@ -1,6 +1,8 @@
 //! `unknown_resource_not_found`: a retrieval (a GET with path parameters that documents 404) of an
 //! identifier that is valid in form but exists nowhere answers 404, in the documented shape.
 
+use codegen::api::{Method, StatusKey};
+
 use super::{made_up_path, CheckInfo, Context};
 use crate::suite::outcome::Finding;
 
@@ -10,11 +12,11 @@ pub const INFO: CheckInfo = CheckInfo {
 };
 
 pub async fn run(context: &Context<'_>) {
-    for operation in &context.api.operations {
-        if operation.method != "GET"
+    for (_, operation) in context.contract.api.served() {
+        if operation.method != Method::Get
             || operation
                 .response_for(404)
-                .is_none_or(|r| r.status != "404")
+                .is_none_or(|r| r.status != StatusKey::Code(404))
         {
             continue;
         }
@@ -24,15 +26,15 @@ pub async fn run(context: &Context<'_>) {
             continue;
         }
         let Some(call) = context
-            .generator(&operation.id)
-            .and_then(|g| g.valid_with(&values, context.token()))
+            .planner(&operation.label)
+            .and_then(|planner| planner.valid_with(&values, context.token()))
         else {
             continue;
         };
         let exchange = context
             .target
             .send(
-                &operation.id,
+                &operation.label,
                 "retrieving an identifier that exists nowhere",
                 call,
             )
@@ -42,15 +44,15 @@ pub async fn run(context: &Context<'_>) {
         };
         let mut ledger = context.ledger();
         if answer.status == 404 {
-            ledger.examined(INFO.name, &operation.id);
+            ledger.examined(INFO.name, &operation.label);
         } else if answer.status < 500 {
             ledger.fail(
                 Finding::new(
                     INFO.name,
-                    &operation.id,
+                    &operation.label,
                     format!("answered {} instead of 404", answer.status),
                 )
-                .schema_path(operation.at.join("responses").join("404").to_string())
+                .schema_path(operation.pointer.join("responses").join("404").to_string())
                 .seen_in(&exchange),
             );
         }

@@ -1,0 +1,136 @@
+//! A spec as a contract a server must honour: the one reading of its operations
+//! ([`codegen::api`]) and what checking requests and responses against it needs on top, each
+//! schema's validator (compiled on first use, so a spec of a thousand operations starts at
+//! once) and the shape its parameter text is typed by.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use codegen::api::{Api, Header, Operation, Parameter};
+use codegen::load::{JsonPointer, Warning};
+use serde_json::Value;
+
+use crate::schema::{Direction, SchemaValidator};
+use crate::synth::Synthesizer;
+use crate::wire::ValueKind;
+
+/// A spec read once, with its schemas ready to check values.
+#[derive(Debug)]
+pub struct Contract {
+    /// The document, as JSON.
+    pub spec: Value,
+    pub api: Api,
+    /// What the reading left out or could not read.
+    pub warnings: Vec<Warning>,
+    schemas: HashMap<JsonPointer, Schema>,
+    headers: HashMap<JsonPointer, OnceLock<Option<String>>>,
+}
+
+/// One schema the reading names, and what is derived from it on first use.
+#[derive(Debug, Default)]
+struct Schema {
+    request: OnceLock<Option<SchemaValidator>>,
+    response: OnceLock<Option<SchemaValidator>>,
+    kind: OnceLock<ValueKind>,
+}
+
+impl Contract {
+    /// Reads `spec` (a loaded OpenAPI document, as JSON).
+    #[must_use]
+    pub fn new(spec: Value) -> Self {
+        let (api, warnings) = Api::read(&spec);
+        let mut schemas = HashMap::new();
+        let mut headers = HashMap::new();
+        for operation in &api.operations {
+            let parameters = operation.parameters.iter().map(|p| p.schema.as_ref());
+            let bodies = operation
+                .body
+                .iter()
+                .flat_map(|body| body.content.iter().map(|m| m.schema.as_ref()));
+            let responses = operation.responses.iter().flat_map(|response| {
+                let media = response.content.iter().map(|m| m.schema.as_ref());
+                media.chain(response.headers.iter().map(|h| h.schema.as_ref()))
+            });
+            for at in parameters.chain(bodies).chain(responses).flatten() {
+                schemas.entry(at.clone()).or_insert_with(Schema::default);
+            }
+            for response in &operation.responses {
+                for header in &response.headers {
+                    headers
+                        .entry(header.pointer.clone())
+                        .or_insert_with(OnceLock::new);
+                }
+            }
+        }
+        Self {
+            spec,
+            api,
+            warnings,
+            schemas,
+            headers,
+        }
+    }
+
+    /// The validator of the schema at `at` for a message travelling in `direction`; `None`
+    /// when the reading names no schema there or it does not compile.
+    #[must_use]
+    pub fn validator(&self, at: &JsonPointer, direction: Direction) -> Option<&SchemaValidator> {
+        let schema = self.schemas.get(at)?;
+        let cell = match direction {
+            Direction::Request => &schema.request,
+            Direction::Response => &schema.response,
+        };
+        cell.get_or_init(|| SchemaValidator::new(&self.spec, &at.to_string(), direction).ok())
+            .as_ref()
+    }
+
+    /// How the text of a value of the schema at `at` is typed (`Any` without a schema).
+    #[must_use]
+    pub fn value_kind(&self, at: Option<&JsonPointer>) -> ValueKind {
+        match at.and_then(|at| Some((at, self.schemas.get(at)?))) {
+            Some((at, schema)) => schema
+                .kind
+                .get_or_init(|| ValueKind::of(&self.spec, Some(at)))
+                .clone(),
+            None => ValueKind::of(&self.spec, at),
+        }
+    }
+
+    /// The validator of a parameter's schema (a request's).
+    #[must_use]
+    pub fn parameter_validator(&self, parameter: &Parameter) -> Option<&SchemaValidator> {
+        self.validator(parameter.schema.as_ref()?, Direction::Request)
+    }
+
+    /// What a server sends for a documented header nothing else sets: the spec's example, else
+    /// a value made up from its schema, as header text.
+    #[must_use]
+    pub fn header_example(&self, header: &Header) -> Option<String> {
+        let make = || {
+            let object = self.spec.pointer(&header.pointer.to_string())?;
+            let example = object.get("example").cloned().or_else(|| {
+                let examples = object.get("examples")?.as_object()?;
+                let name = examples.keys().next()?;
+                let at = header.pointer.join("examples").join(name.as_str());
+                let (_, example) = codegen::load::follow(&self.spec, &at).ok()?;
+                example.get("value").cloned()
+            });
+            let value = match example {
+                Some(value) => value,
+                None => Synthesizer::new(&self.spec, 0, Direction::Response)
+                    .value(header.schema.as_ref()?),
+            };
+            callspec_runtime::header_value(&value)
+        };
+        match self.headers.get(&header.pointer) {
+            Some(cell) => cell.get_or_init(make).clone(),
+            None => make(),
+        }
+    }
+
+    /// The operation the API serves that is labelled `label`.
+    #[must_use]
+    pub fn operation(&self, label: &str) -> Option<&Operation> {
+        self.api.operation(label)
+    }
+}

@@ -1,0 +1,191 @@
+use serde_json::json;
+
+use super::*;
+use crate::suite::config::Secret;
+
+fn contract(paths: Value) -> Contract {
+    Contract::new(json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "security": [{"key": []}],
+        "paths": paths,
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}
+    }))
+}
+
+fn config() -> SuiteConfig {
+    SuiteConfig {
+        token: Some(Secret::new("sk_main")),
+        ..SuiteConfig::default()
+    }
+}
+
+fn first_valid(contract: &Contract, label: &str) -> Call {
+    let config = config();
+    let operation = contract.operation(label).expect("the operation exists");
+    let planned = Planner::new(contract, operation, &config, 0).valid(1);
+    planned.into_iter().next().expect("a valid request").call
+}
+
+fn header<'c>(call: &'c Call, name: &str) -> Option<&'c str> {
+    call.headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn parameters_are_encoded_as_a_generated_client_encodes_them() {
+    let contract = contract(json!({"/items/{ids}": {"get": {
+        "operationId": "list",
+        "parameters": [
+            {"name": "ids", "in": "path", "required": true, "style": "label", "explode": true,
+             "schema": {"type": "array", "items": {"type": "integer"}, "example": [1, 2]}},
+            {"name": "tags", "in": "query", "required": true, "style": "pipeDelimited", "explode": false,
+             "schema": {"type": "array", "items": {"type": "string"}, "example": ["a b", "c"]}},
+            {"name": "around", "in": "query", "required": true, "style": "spaceDelimited", "explode": false,
+             "schema": {"type": "array", "items": {"type": "number"}, "example": [1.5, 2]}},
+            {"name": "X-Filter", "in": "header", "required": true, "explode": true,
+             "schema": {"type": "object", "properties": {"R": {"type": "integer"}}, "example": {"R": 1}}},
+            {"name": "session", "in": "cookie", "required": true,
+             "schema": {"type": "string", "example": "a;b"}}
+        ],
+        "responses": {"200": {"description": "ok"}}
+    }}}));
+    let call = first_valid(&contract, "list");
+    assert_eq!(call.path, "/items/.1.2?tags=a+b%7Cc&around=1.5+2");
+    assert_eq!(header(&call, "x-filter"), Some("R=1"));
+    assert_eq!(header(&call, "cookie"), Some("session=a%3Bb"));
+    assert_eq!(header(&call, "x-key"), Some("sk_main"));
+    // And a server reads back what was meant.
+    let operation = contract.operation("list").unwrap();
+    let config = config();
+    let planner = Planner::new(&contract, operation, &config, 0);
+    let read: Vec<Option<Value>> = operation
+        .parameters
+        .iter()
+        .map(|parameter| planner.received(&call, parameter))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            Some(json!([1, 2])),
+            Some(json!(["a b", "c"])),
+            Some(json!([1.5, 2.0])),
+            Some(json!({"R": 1})),
+            Some(json!("a;b")),
+        ]
+    );
+}
+
+#[test]
+fn bodies_are_encoded_by_their_media_type() {
+    let contract = contract(json!({
+        "/upload": {"post": {
+            "operationId": "upload",
+            "requestBody": {"required": true, "content": {"multipart/form-data": {
+                "schema": {"type": "object", "required": ["file", "meta"], "properties": {
+                    "file": {"type": "string", "format": "binary", "example": "PNG"},
+                    "meta": {"type": "object", "example": {"k": 1}}
+                }},
+                "encoding": {"file": {"contentType": "image/png"}}
+            }}},
+            "responses": {"204": {"description": "ok"}}
+        }},
+        "/lines": {"post": {
+            "operationId": "lines",
+            "requestBody": {"required": true, "content": {"application/x-ndjson": {
+                "schema": {"type": "array", "items": {"type": "object"}, "example": [{"a": 1}, {"a": 2}]}
+            }}},
+            "responses": {"204": {"description": "ok"}}
+        }}
+    }));
+    let upload = first_valid(&contract, "upload");
+    let content_type = header(&upload, "content-type")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let body = String::from_utf8_lossy(upload.body.as_deref().unwrap_or_default()).into_owned();
+    assert!(
+        body.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: image/png\r\n\r\nPNG"),
+        "{body}"
+    );
+    assert!(body.contains("name=\"meta\"\r\n\r\n{\"k\":1}"), "{body}");
+    let lines = first_valid(&contract, "lines");
+    assert_eq!(lines.body.as_deref(), Some(&b"{\"a\":1}\n{\"a\":2}\n"[..]));
+    assert_eq!(header(&lines, "content-type"), Some("application/x-ndjson"));
+}
+
+#[test]
+fn what_no_client_sends_is_a_mutation_of_a_request_it_would_send() {
+    let contract = contract(json!({"/things/{id}": {"put": {
+        "operationId": "put",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "example": "t1"}}],
+        "requestBody": {"required": true, "content": {"application/json": {
+            "schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+            "example": {"name": "x"}
+        }}},
+        "responses": {"204": {"description": "ok"}}
+    }}}));
+    let config = config();
+    let operation = contract.operation("put").unwrap();
+    let planner = Planner::new(&contract, operation, &config, 0);
+    let valid = planner.valid(1).remove(0).call;
+    let invalid = planner.invalid();
+    let malformed = invalid
+        .iter()
+        .find(|p| p.purpose == "malformed JSON body")
+        .expect("a malformed body");
+    assert_eq!(malformed.call.path, valid.path);
+    assert_eq!(header(&malformed.call, "x-key"), Some("sk_main"));
+    assert_eq!(
+        malformed.call.body.as_deref(),
+        Some(&b"{\"unterminated\": ["[..])
+    );
+    let text = invalid
+        .iter()
+        .find(|p| p.purpose == "body sent as text/plain")
+        .expect("a text body");
+    assert_eq!(header(&text.call, "content-type"), Some("text/plain"));
+    let unauthenticated = planner.unauthenticated();
+    assert_eq!(unauthenticated.len(), 2);
+    assert_eq!(header(&unauthenticated[0].call, "x-key"), None);
+    assert!(
+        header(&unauthenticated[1].call, "x-key").is_some_and(|k| k.starts_with("invalid-token-"))
+    );
+}
+
+#[test]
+fn mutations_change_one_place_each() {
+    let valid = json!({"include": ["summary"], "profile": "default"});
+    let found = mutations(&valid);
+    let labels: Vec<&str> = found.iter().map(|(l, _)| l.as_str()).collect();
+    assert!(labels.contains(&"(root): without `include`"), "{labels:?}");
+    assert!(labels.contains(&"/include: a repeated item"));
+    assert!(labels.contains(&"/include/0: a nonsensical string"));
+    let (_, nonsense) = found
+        .iter()
+        .find(|(l, _)| l == "/include/0: a nonsensical string")
+        .unwrap();
+    assert_eq!(
+        nonsense,
+        &json!({"include": ["!not valid!"], "profile": "default"})
+    );
+}
+
+#[test]
+fn edges_pad_and_cut_strings() {
+    let spec = json!({"s": {"type": "string", "minLength": 5, "maxLength": 9}});
+    let at = JsonPointer::parse("/s").unwrap();
+    let found = edges(&spec, &at, &json!("anl_12"));
+    assert_eq!(
+        found,
+        vec![
+            ("maximum length", json!("anl_12222")),
+            ("minimum length", json!("anl_1"))
+        ]
+    );
+}
