@@ -135,6 +135,7 @@ fixtures!(
     doc_edge_cases,
     long_running,
     callbacks,
+    agreement,
 );
 
 #[test]

@@ -10,7 +10,7 @@ use codegen::api::{Api, Header, Operation, Parameter};
 use codegen::load::{JsonPointer, Warning};
 use serde_json::Value;
 
-use crate::schema::{Direction, SchemaValidator};
+use crate::schema::{Direction, SchemaValidator, Violation};
 use crate::synth::Synthesizer;
 use crate::wire::ValueKind;
 
@@ -94,6 +94,37 @@ impl Contract {
                 .clone(),
             None => ValueKind::of(&self.spec, at),
         }
+    }
+
+    /// What is wrong with the documents of a JSON lines body against the schema at `at`: a
+    /// list schema describes the lines together (each line one item), any other describes each
+    /// line. Each violation's instance path starts with the line's index.
+    #[must_use]
+    pub fn json_lines_violations(
+        &self,
+        at: &JsonPointer,
+        direction: Direction,
+        lines: &[Value],
+    ) -> Vec<Violation> {
+        let Some(validator) = self.validator(at, direction) else {
+            return Vec::new();
+        };
+        if matches!(self.value_kind(Some(at)), ValueKind::Array(_)) {
+            return validator.validate(&Value::Array(lines.to_vec()));
+        }
+        lines
+            .iter()
+            .enumerate()
+            .flat_map(|(index, line)| {
+                validator
+                    .validate(line)
+                    .into_iter()
+                    .map(move |mut violation| {
+                        violation.instance_path = format!("/{index}{}", violation.instance_path);
+                        violation
+                    })
+            })
+            .collect()
     }
 
     /// The validator of a parameter's schema (a request's).

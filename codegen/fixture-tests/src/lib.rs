@@ -1,7 +1,9 @@
 //! The clients of the generator's fixture specs (`codegen/tests/fixtures`), generated at build
 //! time, so that tests can check what generated types do with JSON, where the snapshots show
-//! only how they read. One module per fixture, named after it.
+//! only how they read, and that a generated client, the mock and the conformance suite read a
+//! spec alike (`tests/agreement.rs`). One module per fixture, named after it.
 
+include!(concat!(env!("OUT_DIR"), "/agreement.rs"));
 include!(concat!(env!("OUT_DIR"), "/composition.rs"));
 include!(concat!(env!("OUT_DIR"), "/enums.rs"));
 include!(concat!(env!("OUT_DIR"), "/objects.rs"));

@@ -339,8 +339,7 @@ fn parse_body(
     Ok(None)
 }
 
-/// A JSON lines body: one document per non-empty line, as a list (each line is validated
-/// against the schema as an item of it).
+/// A JSON lines body: one document per non-empty line, as a list.
 fn json_lines(bytes: &[u8]) -> Result<Value, Problem> {
     let text = String::from_utf8_lossy(bytes);
     let mut lines = Vec::new();
@@ -443,28 +442,17 @@ fn validate_body(
     else {
         return Ok(());
     };
-    let Some(validator) = media
-        .schema
-        .as_ref()
-        .and_then(|at| api.validator(at, Direction::Request))
-    else {
+    let Some(at) = &media.schema else {
         return Ok(());
     };
-    // Each line of a JSON lines body is one value of the schema.
     let violation = match (media.kind, value) {
-        (MediaKind::JsonLines, Value::Array(lines)) => {
-            lines.iter().enumerate().find_map(|(index, line)| {
-                validator
-                    .validate(line)
-                    .into_iter()
-                    .next()
-                    .map(|mut violation| {
-                        violation.instance_path = format!("/{index}{}", violation.instance_path);
-                        violation
-                    })
-            })
-        }
-        _ => validator.validate(value).into_iter().next(),
+        (MediaKind::JsonLines, Value::Array(lines)) => api
+            .json_lines_violations(at, Direction::Request, lines)
+            .into_iter()
+            .next(),
+        _ => api
+            .validator(at, Direction::Request)
+            .and_then(|validator| validator.validate(value).into_iter().next()),
     };
     match violation {
         None => Ok(()),

@@ -302,10 +302,7 @@ impl<'a> Builder<'a> {
             kind,
             media_type: media.name.clone(),
             required: body.required,
-            doc: self
-                .lookup(&body.pointer)
-                .map(doc_of)
-                .unwrap_or_default(),
+            doc: self.lookup(&body.pointer).map(doc_of).unwrap_or_default(),
         })
     }
 }

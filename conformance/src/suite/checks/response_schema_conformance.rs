@@ -1,10 +1,10 @@
-//! `response_schema_conformance`: every JSON body matches the schema documented for its status
-//! and media type, with OpenAPI 3.0 semantics (`nullable`, `readOnly`/`writeOnly`, formats,
+//! `response_schema_conformance`: every JSON body (and every line of a JSON lines body) matches
+//! the schema documented for its status and media type, with OpenAPI 3.0 semantics (`nullable`, `readOnly`/`writeOnly`, formats,
 //! `oneOf`/`allOf`/`anyOf` and discriminators, `additionalProperties`).
 
-use super::{answered, CheckInfo, Context};
 use codegen::api::MediaKind;
 
+use super::{answered, CheckInfo, Context};
 use crate::schema::Direction;
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
@@ -34,60 +34,51 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
     let Some(validator) = context.contract.validator(at, Direction::Response) else {
         return;
     };
-    let mut ledger = context.ledger();
-    // A JSON lines body is checked line by line, each line a value of the schema.
-    let documents: Result<Vec<(String, serde_json::Value)>, (usize, serde_json::Error)> =
-        match media.kind {
-            MediaKind::JsonLines => String::from_utf8_lossy(&answer.body)
-                .lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .map(|(index, line)| {
-                    serde_json::from_str(line)
-                        .map(|value| (format!("/{index}"), value))
-                        .map_err(|error| (index + 1, error))
-                })
-                .collect(),
-            _ => serde_json::from_slice(&answer.body)
-                .map(|value| vec![(String::new(), value)])
-                .map_err(|error| (0, error)),
-        };
-    let documents = match documents {
-        Ok(documents) => documents,
-        Err((line, error)) => {
-            let which = if line == 0 {
-                "body".to_owned()
-            } else {
-                format!("body's line {line}")
-            };
-            ledger.fail(
-                Finding::new(
-                    INFO.name,
-                    &exchange.operation,
-                    format!(
-                        "{} {which} is not JSON ({error}): {}",
-                        answer.status,
-                        answer.body_excerpt(120)
-                    ),
-                )
-                .schema_path(at.to_string())
-                .seen_in(exchange),
-            );
-            return;
-        }
+    let not_json = |which: &str, error: &serde_json::Error| {
+        context.ledger().fail(
+            Finding::new(
+                INFO.name,
+                &exchange.operation,
+                format!(
+                    "{} {which} is not JSON ({error}): {}",
+                    answer.status,
+                    answer.body_excerpt(120)
+                ),
+            )
+            .schema_path(at.to_string())
+            .seen_in(exchange),
+        );
     };
-    let violations: Vec<_> = documents
-        .iter()
-        .flat_map(|(line, body)| {
-            validator
-                .validate(body)
-                .into_iter()
-                .map(move |mut violation| {
-                    violation.instance_path = format!("{line}{}", violation.instance_path);
-                    violation
-                })
-        })
-        .collect();
+    let violations = match media.kind {
+        // A JSON lines body is read line by line.
+        MediaKind::JsonLines => {
+            let mut lines = Vec::new();
+            let text = String::from_utf8_lossy(&answer.body);
+            for (index, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str(line) {
+                    Ok(value) => lines.push(value),
+                    Err(error) => {
+                        not_json(&format!("body's line {}", index + 1), &error);
+                        return;
+                    }
+                }
+            }
+            context
+                .contract
+                .json_lines_violations(at, Direction::Response, &lines)
+        }
+        _ => match serde_json::from_slice(&answer.body) {
+            Ok(body) => validator.validate(&body),
+            Err(error) => {
+                not_json("body", &error);
+                return;
+            }
+        },
+    };
+    let mut ledger = context.ledger();
     if violations.is_empty() {
         ledger.examined(INFO.name, &exchange.operation);
     }
