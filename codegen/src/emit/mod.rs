@@ -4,8 +4,10 @@ mod client;
 mod docs;
 mod example;
 mod long_running;
+mod newtypes;
 mod readme;
 mod types;
+mod unions;
 mod webhooks;
 
 use proc_macro2::{Ident, Span};
