@@ -9,6 +9,7 @@
 
 pub mod contract;
 pub mod examples;
+pub mod http;
 pub mod mock;
 pub mod schema;
 pub mod soundness;

@@ -66,7 +66,7 @@ async fn every_operation_of_corpus_specs_answers_a_valid_request_as_documented()
             let Some(planned) = planner.valid(1).into_iter().next() else {
                 panic!("{name} {}: no valid request made up", operation.label);
             };
-            let call = planned.call;
+            let call = planned.request;
             let path = call.path.clone();
             let url = format!("{}{path}", mock.base_url());
             let method = reqwest::Method::from_bytes(call.method.as_bytes()).unwrap();

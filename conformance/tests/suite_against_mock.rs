@@ -128,7 +128,12 @@ async fn the_same_seed_sends_the_same_requests() {
         let mut sent: Vec<String> = report
             .exchanges
             .iter()
-            .map(|e| format!("{} {} {:?}", e.call.method, e.call.path, e.call.body))
+            .map(|e| {
+                format!(
+                    "{} {} {:?}",
+                    e.request.method, e.request.path, e.request.body
+                )
+            })
             .collect();
         sent.sort();
         sent

@@ -14,12 +14,12 @@ use codegen::api::MediaKind;
 
 use super::domain::ValidRequest;
 use super::problem::{render, Problem};
-use super::reply::Reply;
+use crate::http::Response;
 use crate::schema::{Direction, SchemaValidator};
 use crate::synth::{valid_value, Synthesizer};
 
 #[must_use]
-pub fn reply(exchange: &ValidRequest<'_>) -> Reply {
+pub fn reply(exchange: &ValidRequest<'_>) -> Response {
     let operation = exchange.operation;
     let status = operation.success_status();
     if status < 200 {
@@ -36,7 +36,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Reply {
         );
     }
     let Some(response) = operation.response_for(status) else {
-        return Reply::empty(status);
+        return Response::empty(status);
     };
     let Some(media_type) = response
         .content
@@ -44,7 +44,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Reply {
         .find(|media| media.kind == MediaKind::Json)
         .or_else(|| response.content.first())
     else {
-        return Reply::empty(status);
+        return Response::empty(status);
     };
     let spec = &exchange.contract.spec;
     let media = &media_type.name;
@@ -95,7 +95,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Reply {
         (_, Some(Value::String(text))) => text.into_bytes(),
         (_, Some(value)) => value.to_string().into_bytes(),
     };
-    Reply::empty(status).with_body(&content_type, bytes)
+    Response::empty(status).with_body(&content_type, bytes)
 }
 
 /// A value for the schema at `at` that passes `validator`, when a few seeds make one.

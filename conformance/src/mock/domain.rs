@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::canned;
 use super::fixtures::Fixtures;
 use super::problem::{self, Problem};
-use super::reply::Reply;
+use crate::http::Response;
 use codegen::api::Operation;
 
 use crate::contract::Contract;
@@ -68,7 +68,7 @@ pub trait Domain: Send + Sync + 'static {
 
     /// The answer to a valid request; the generic answer is the spec's example for the first
     /// documented success status.
-    fn respond(&self, request: &ValidRequest<'_>) -> Reply {
+    fn respond(&self, request: &ValidRequest<'_>) -> Response {
         canned::reply(request)
     }
 
@@ -79,12 +79,12 @@ pub trait Domain: Send + Sync + 'static {
         operation: Option<&Operation>,
         problem: &Problem,
         request_id: &str,
-    ) -> Reply {
+    ) -> Response {
         problem::render(contract, operation, problem, request_id)
     }
 
     /// The last look at every reply before it is sent.
-    fn finish(&self, _operation: Option<&Operation>, _reply: &mut Reply) {}
+    fn finish(&self, _operation: Option<&Operation>, _reply: &mut Response) {}
 }
 
 /// The behaviour any spec allows: tokens of the fixtures are accepted, answers are the spec's

@@ -22,7 +22,6 @@ pub mod faults;
 pub mod fixtures;
 mod kallglot;
 pub mod problem;
-pub mod reply;
 mod server;
 
 use std::future::Future;

@@ -10,7 +10,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use super::reply::Reply;
+use crate::http::Response;
 use codegen::api::{MediaKind, Operation};
 
 use crate::contract::Contract;
@@ -72,7 +72,7 @@ pub fn render(
     operation: Option<&Operation>,
     problem: &Problem,
     request_id: &str,
-) -> Reply {
+) -> Response {
     let documented = operation
         .and_then(|op| op.response_for(problem.status))
         .and_then(|response| {
@@ -102,7 +102,7 @@ pub fn render(
             ("application/json".to_owned(), body)
         });
     let mut reply =
-        Reply::empty(problem.status).with_body(&body.0, body.1.to_string().into_bytes());
+        Response::empty(problem.status).with_body(&body.0, body.1.to_string().into_bytes());
     for (name, value) in &problem.headers {
         reply.set_header(name, value);
     }
@@ -227,8 +227,8 @@ mod tests {
             "req_1",
         );
         assert_eq!(
-            reply.body.as_ref().unwrap().content_type,
-            "application/problem+json"
+            reply.header("content-type"),
+            Some("application/problem+json")
         );
         let body = reply.json_body().unwrap();
         assert_eq!(body["status"], json!(404));

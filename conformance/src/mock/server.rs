@@ -7,10 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
 use axum::http::{HeaderMap, Method};
-use axum::response::Response;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
@@ -18,8 +17,8 @@ use codegen::api::{Location, MediaKind, MediaType, Operation, RouteMatch, Scheme
 
 use super::domain::{Domain, Principal, ValidRequest};
 use super::problem::Problem;
-use super::reply::Reply;
 use crate::contract::Contract;
+use crate::http::Response;
 use crate::schema::Direction;
 use crate::wire::{extract, form_body, parse_cookies, parse_query, RequestParts};
 
@@ -50,19 +49,22 @@ impl MockState {
 }
 
 /// The axum handler for every request.
-pub async fn handle(State(state): State<Arc<MockState>>, request: Request) -> Response {
+pub async fn handle(
+    State(state): State<Arc<MockState>>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
     let head_only = request.method() == Method::HEAD;
     let request_id = state.next_request_id();
     let (operation, mut reply) = answer(&state, request, &request_id).await;
     finish(&state, operation, &mut reply, &request_id);
-    reply.into_response(head_only)
+    reply.into_axum(head_only)
 }
 
 async fn answer<'s>(
     state: &'s MockState,
-    request: Request,
+    request: axum::extract::Request,
     request_id: &str,
-) -> (Option<&'s Operation>, Reply) {
+) -> (Option<&'s Operation>, Response) {
     let api = &state.contract;
     let domain = state.domain.as_ref();
     let (parts, body) = request.into_parts();
@@ -111,7 +113,7 @@ async fn answer<'s>(
         Ok(headers) => headers,
         Err(problem) => return refuse(problem),
     };
-    let with_admission = |(operation, mut reply): (Option<&'s Operation>, Reply)| {
+    let with_admission = |(operation, mut reply): (Option<&'s Operation>, Response)| {
         for (name, value) in &admitted {
             if !reply.headers.contains_key(name) {
                 reply.headers.insert(name, value.clone());
@@ -474,11 +476,16 @@ fn validate_body(
 
 /// The headers every reply carries: the request id, and each header the spec documents for the
 /// reply's status that nothing set yet (from the spec's example). Then the domain's last look.
-fn finish(state: &MockState, operation: Option<&Operation>, reply: &mut Reply, request_id: &str) {
+fn finish(
+    state: &MockState,
+    operation: Option<&Operation>,
+    reply: &mut Response,
+    request_id: &str,
+) {
     if !reply.headers.contains_key("x-request-id") {
         reply.set_header("X-Request-ID", request_id);
     }
-    if let Some(response) = operation.and_then(|op| op.response_for(reply.status.as_u16())) {
+    if let Some(response) = operation.and_then(|op| op.response_for(reply.status)) {
         for header in &response.headers {
             if reply.headers.contains_key(header.name.as_str()) {
                 continue;

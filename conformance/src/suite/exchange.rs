@@ -1,116 +1,10 @@
 //! One request the suite sent and what came back, kept whole so that a failure can be shown with
-//! the request that produced it (as a curl command) and the answer.
+//! the request that produced it (as a curl command) and the response.
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
-
-/// A request, as sent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Call {
-    pub method: String,
-    /// Path and query, as sent (percent-encoded).
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<Vec<u8>>,
-}
-
-impl Call {
-    #[must_use]
-    pub fn new(method: &str, path: impl Into<String>) -> Self {
-        Self {
-            method: method.to_owned(),
-            path: path.into(),
-            headers: Vec::new(),
-            body: None,
-        }
-    }
-
-    /// A request as an HTTP client built it: its path and query relative to the host, its
-    /// headers as they will be sent, its body when it is in memory.
-    #[must_use]
-    pub fn from_request(request: &reqwest::Request) -> Self {
-        let url = request.url();
-        let mut path = url.path().to_owned();
-        if let Some(query) = url.query() {
-            path.push('?');
-            path.push_str(query);
-        }
-        Self {
-            method: request.method().as_str().to_owned(),
-            path,
-            headers: request
-                .headers()
-                .iter()
-                .map(|(name, value)| {
-                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                    (name.as_str().to_owned(), value)
-                })
-                .collect(),
-            body: request
-                .body()
-                .and_then(reqwest::Body::as_bytes)
-                .map(<[u8]>::to_vec),
-        }
-    }
-
-    #[must_use]
-    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.headers.push((name.to_owned(), value.into()));
-        self
-    }
-
-    #[must_use]
-    pub fn bearer(self, token: &str) -> Self {
-        self.header("Authorization", format!("Bearer {token}"))
-    }
-
-    #[must_use]
-    pub fn json(self, value: &serde_json::Value) -> Self {
-        self.body("application/json", value.to_string().into_bytes())
-    }
-
-    #[must_use]
-    pub fn body(mut self, content_type: &str, bytes: Vec<u8>) -> Self {
-        self.headers
-            .push(("Content-Type".into(), content_type.to_owned()));
-        self.body = Some(bytes);
-        self
-    }
-}
-
-/// A response, read whole (up to the run's size limit).
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    #[must_use]
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    #[must_use]
-    pub fn json(&self) -> Option<serde_json::Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-
-    /// The body as text, shortened for a report.
-    #[must_use]
-    pub fn body_excerpt(&self, limit: usize) -> String {
-        let text = String::from_utf8_lossy(&self.body);
-        if text.chars().count() <= limit {
-            text.into_owned()
-        } else {
-            let cut: String = text.chars().take(limit).collect();
-            format!("{cut}… ({} bytes)", self.body.len())
-        }
-    }
-}
+use crate::http::{Request, Response};
 
 /// Why no (whole) response came back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -139,8 +33,8 @@ pub struct Exchange {
     /// What the request is for ("valid body, seed 3", "without credentials", …).
     pub purpose: String,
     pub base_url: String,
-    pub call: Call,
-    pub outcome: Result<Answer, TransportError>,
+    pub request: Request,
+    pub outcome: Result<Response, TransportError>,
     /// When the request was sent and when its answer was read whole, from the start of the run.
     pub sent_at: Duration,
     pub done_at: Duration,
@@ -148,14 +42,14 @@ pub struct Exchange {
 
 impl Exchange {
     #[must_use]
-    pub fn answer(&self) -> Option<&Answer> {
+    pub fn response(&self) -> Option<&Response> {
         self.outcome.as_ref().ok()
     }
 
     /// The bearer token the request carried.
     #[must_use]
     pub fn bearer(&self) -> Option<&str> {
-        self.call
+        self.request
             .headers
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
@@ -167,10 +61,10 @@ impl Exchange {
     pub fn curl(&self, redact: &Redactor) -> String {
         let mut command = format!(
             "curl -X {} {}",
-            self.call.method,
-            quote(&format!("{}{}", self.base_url, self.call.path))
+            self.request.method,
+            quote(&format!("{}{}", self.base_url, self.request.path))
         );
-        for (name, value) in &self.call.headers {
+        for (name, value) in &self.request.headers {
             let shown = if name.eq_ignore_ascii_case("authorization") {
                 match value.split_once(' ') {
                     Some((scheme, _)) => format!("{scheme} ***"),
@@ -181,7 +75,7 @@ impl Exchange {
             };
             let _ = write!(command, " -H {}", quote(&format!("{name}: {shown}")));
         }
-        if let Some(body) = &self.call.body {
+        if let Some(body) = &self.request.body {
             let _ = write!(
                 command,
                 " --data-raw {}",
@@ -235,7 +129,7 @@ mod tests {
             operation: "createAnalysis".into(),
             purpose: "valid".into(),
             base_url: "http://127.0.0.1:1".into(),
-            call: Call::new("POST", "/v1/sessions/s/analysis?key=sk_q")
+            request: Request::new("POST", "/v1/sessions/s/analysis?key=sk_q")
                 .bearer("sk_live_secret")
                 .json(&serde_json::json!({"profile": "it's"})),
             outcome: Err(TransportError::Timeout(Duration::from_secs(1))),

@@ -27,22 +27,22 @@ pub fn evaluate(value: &Value, operation: &Operation, exchange: &Exchange) -> Op
     if !text.starts_with('$') {
         return Some(value.clone());
     }
-    let answer = exchange.answer();
+    let answer = exchange.response();
     let body_at = |bytes: &[u8], pointer: &str| -> Option<Value> {
         let body: Value = serde_json::from_slice(bytes).ok()?;
         body.pointer(pointer).cloned()
     };
     let (path, query) = exchange
-        .call
+        .request
         .path
         .split_once('?')
-        .unwrap_or((exchange.call.path.as_str(), ""));
+        .unwrap_or((exchange.request.path.as_str(), ""));
     match Expression::parse(text)? {
         Expression::ResponseBody(pointer) => body_at(&answer?.body, &pointer),
         Expression::ResponseHeader(name) => {
             answer?.header(&name).map(|v| Value::String(v.to_owned()))
         }
-        Expression::RequestBody(pointer) => body_at(exchange.call.body.as_ref()?, &pointer),
+        Expression::RequestBody(pointer) => body_at(exchange.request.body.as_ref()?, &pointer),
         Expression::RequestParameter(Location::Path, name) => operation
             .path
             .captures(path)?
@@ -58,16 +58,16 @@ pub fn evaluate(value: &Value, operation: &Operation, exchange: &Exchange) -> Op
                 .map(|(_, v)| Value::String(v.into_owned()))
         }
         Expression::RequestParameter(_, name) => exchange
-            .call
+            .request
             .headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(&name))
             .map(|(_, v)| Value::String(v.clone())),
         Expression::StatusCode => answer.map(|a| Value::from(a.status)),
-        Expression::Method => Some(Value::String(exchange.call.method.clone())),
+        Expression::Method => Some(Value::String(exchange.request.method.clone())),
         Expression::Url => Some(Value::String(format!(
             "{}{}",
-            exchange.base_url, exchange.call.path
+            exchange.base_url, exchange.request.path
         ))),
     }
 }

@@ -169,7 +169,7 @@ async fn explore(context: &Context<'_>) {
         for plan in planned {
             let exchange = context
                 .target
-                .send(&operation.label, &plan.purpose, plan.call)
+                .send(&operation.label, &plan.purpose, plan.request)
                 .await;
             match plan.intent {
                 Intent::Invalid(_) => context.mark_probe(exchange.id, Probe::Invalid),

@@ -21,8 +21,8 @@ use codegen::load::{follow, JsonPointer};
 use serde_json::{json, Map, Value};
 
 use super::config::SuiteConfig;
-use super::exchange::Call;
 use crate::contract::Contract;
+use crate::http::Request;
 use crate::schema::Direction;
 use crate::synth::{valid_value, Synthesizer};
 use crate::wire::{extract, form_body, parse_cookies, parse_query, RequestParts};
@@ -46,7 +46,7 @@ pub enum Intent {
 pub struct Planned {
     pub purpose: String,
     pub intent: Intent,
-    pub call: Call,
+    pub request: Request,
 }
 
 /// The values of a request before they are encoded: one per parameter of the operation (by
@@ -70,7 +70,7 @@ pub enum Mutation {
 
 impl Mutation {
     #[must_use]
-    pub fn apply(&self, mut call: Call) -> Call {
+    pub fn apply(&self, mut call: Request) -> Request {
         match self {
             Mutation::Body {
                 content_type,
@@ -131,7 +131,7 @@ impl<'a> Planner<'a> {
                         format!("valid request, variant {variant}")
                     },
                     intent: Intent::Valid,
-                    call,
+                    request: call,
                 });
             }
         }
@@ -143,7 +143,7 @@ impl<'a> Planner<'a> {
                     planned.push(Planned {
                         purpose: "valid request without its optional body".into(),
                         intent: Intent::Valid,
-                        call,
+                        request: call,
                     });
                 }
             }
@@ -154,7 +154,11 @@ impl<'a> Planner<'a> {
     /// A valid request whose parameters named in `overrides` have the given values (a link's
     /// parameters, say), sent with `token` when given; `None` when no valid request can be made.
     #[must_use]
-    pub fn valid_with(&self, overrides: &[(String, Value)], token: Option<&str>) -> Option<Call> {
+    pub fn valid_with(
+        &self,
+        overrides: &[(String, Value)],
+        token: Option<&str>,
+    ) -> Option<Request> {
         self.request(overrides, None, token)
     }
 
@@ -165,7 +169,7 @@ impl<'a> Planner<'a> {
         overrides: &[(String, Value)],
         body: Option<Value>,
         token: Option<&str>,
-    ) -> Option<Call> {
+    ) -> Option<Request> {
         let mut values = self.valid_values(0)?;
         if body.is_some() {
             values.body = body;
@@ -227,7 +231,7 @@ impl<'a> Planner<'a> {
                         parameter.name
                     ),
                     intent: Intent::Boundary,
-                    call,
+                    request: call,
                 });
             }
         }
@@ -261,7 +265,7 @@ impl<'a> Planner<'a> {
                             "{location} parameter `{}` is required",
                             parameter.name
                         )),
-                        call,
+                        request: call,
                     });
                 }
             }
@@ -302,7 +306,7 @@ impl<'a> Planner<'a> {
                         "{} (#{})",
                         violation.message, violation.schema_path
                     )),
-                    call,
+                    request: call,
                 });
             }
         }
@@ -319,7 +323,7 @@ impl<'a> Planner<'a> {
                 planned.push(Planned {
                     purpose: "malformed JSON body".into(),
                     intent: Intent::Invalid("the body is not JSON".into()),
-                    call: malformed.apply(valid_call.clone()),
+                    request: malformed.apply(valid_call.clone()),
                 });
             }
             let documented: Vec<&str> = self
@@ -348,7 +352,7 @@ impl<'a> Planner<'a> {
                         "the body must be {}",
                         documented.join(" or ")
                     )),
-                    call: text.apply(valid_call),
+                    request: text.apply(valid_call),
                 });
             }
         }
@@ -374,14 +378,14 @@ impl<'a> Planner<'a> {
             planned.push(Planned {
                 purpose: "valid request without credentials".into(),
                 intent: Intent::NoCredentials,
-                call,
+                request: call,
             });
         }
         if let Some(call) = self.encode(&values, Some(&bogus)) {
             planned.push(Planned {
                 purpose: "valid request with an unknown token".into(),
                 intent: Intent::BadCredentials,
-                call,
+                request: call,
             });
         }
         planned
@@ -429,7 +433,7 @@ impl<'a> Planner<'a> {
                     "{at}: {} (#{})",
                     violation.message, violation.schema_path
                 )),
-                call,
+                request: call,
             });
         }
         planned
@@ -525,7 +529,7 @@ impl<'a> Planner<'a> {
 
     /// The request `values` make, encoded as a generated client encodes its arguments, with
     /// `token` as the credential of every scheme the operation's first alternative needs.
-    fn encode(&self, values: &Values, token: Option<&str>) -> Option<Call> {
+    fn encode(&self, values: &Values, token: Option<&str>) -> Option<Request> {
         let operation = self.operation;
         let parameters = operation.parameters.iter().zip(&values.parameters);
         let path = operation.path.expand(|name| {
@@ -594,7 +598,7 @@ impl<'a> Planner<'a> {
             let alternatives: Vec<&[&str]> = alternatives.iter().map(Vec::as_slice).collect();
             request = self.credentials(token).apply(request, &alternatives);
         }
-        let mut call = Call::from_request(&request.build().ok()?);
+        let mut call = Request::from_built(&request.build().ok()?);
         if let Some((content_type, bytes)) = multipart {
             call = Mutation::Body {
                 content_type,
@@ -730,7 +734,7 @@ impl<'a> Planner<'a> {
 
     /// The value of `parameter` as a server reads it from `call`: its text, typed by its schema,
     /// by the rules the mock reads requests with.
-    fn received(&self, call: &Call, parameter: &Parameter) -> Option<Value> {
+    fn received(&self, call: &Request, parameter: &Parameter) -> Option<Value> {
         let (path, query) = call
             .path
             .split_once('?')

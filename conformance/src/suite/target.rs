@@ -1,4 +1,4 @@
-//! The server under test: sends [`Call`]s and records every [`Exchange`], within the run's
+//! The server under test: sends [`Request`]s and records every [`Exchange`], within the run's
 //! timeouts and size limits. Redirects are not followed: an undocumented 3xx is a finding, and a
 //! redirect loop cannot make the suite hang.
 
@@ -7,7 +7,8 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use super::config::Limits;
-use super::exchange::{Answer, Call, Exchange, TransportError};
+use super::exchange::{Exchange, TransportError};
+use crate::http::{Request, Response};
 
 pub struct Target {
     base_url: String,
@@ -62,7 +63,7 @@ impl Target {
     }
 
     /// Sends `call` for `operation`, records the exchange, and returns it.
-    pub async fn send(&self, operation: &str, purpose: &str, call: Call) -> Exchange {
+    pub async fn send(&self, operation: &str, purpose: &str, call: Request) -> Exchange {
         let sent_at = self.started.elapsed();
         let outcome = if self.failures_in_a_row.load(Ordering::Relaxed) >= GIVE_UP_AFTER {
             Err(TransportError::GaveUp(GIVE_UP_AFTER))
@@ -85,7 +86,7 @@ impl Target {
             operation: operation.to_owned(),
             purpose: purpose.to_owned(),
             base_url: self.base_url.clone(),
-            call,
+            request: call,
             outcome,
             sent_at,
             done_at,
@@ -94,7 +95,7 @@ impl Target {
         exchange
     }
 
-    async fn perform(&self, call: &Call) -> Result<Answer, TransportError> {
+    async fn perform(&self, call: &Request) -> Result<Response, TransportError> {
         let method = reqwest::Method::from_bytes(call.method.as_bytes())
             .map_err(|err| TransportError::Connect(err.to_string()))?;
         let mut request = self
@@ -130,7 +131,7 @@ impl Target {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Answer {
+        Ok(Response {
             status,
             headers,
             body,

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{json, Value};
 
@@ -29,8 +30,8 @@ use super::domain::{authenticate_with, unauthorized, Domain, Principal, ValidReq
 use super::faults::{Fault, Faults};
 use super::fixtures::{Fixtures, Subscription};
 use super::problem::Problem;
-use super::reply::Reply;
 use super::MockOptions;
+use crate::http::Response;
 use codegen::api::{Method, Operation};
 
 use crate::contract::Contract;
@@ -103,7 +104,7 @@ impl Kallglot {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn create(&self, exchange: &ValidRequest<'_>) -> Reply {
+    fn create(&self, exchange: &ValidRequest<'_>) -> Response {
         if exchange.body.is_none() && self.faults.has(Fault::BodyRequired) {
             return self.problem(
                 exchange,
@@ -227,19 +228,19 @@ impl Kallglot {
         } else {
             202
         };
-        Reply::json(status, &view)
+        Response::json(status, &view)
             .with_header("X-API-Credits-Remaining", remaining.to_string())
             .with_header("X-API-Credits-Used", used.to_string())
     }
 
-    fn retrieve(&self, exchange: &ValidRequest<'_>) -> Reply {
+    fn retrieve(&self, exchange: &ValidRequest<'_>) -> Response {
         let id = exchange
             .path
             .get("id")
             .and_then(Value::as_str)
             .unwrap_or("");
         if self.faults.has(Fault::ServerErrorOnEdgeInput) && id.len() == 64 {
-            return Reply::json(500, &json!({"error": {"message": "index out of range"}}));
+            return Response::json(500, &json!({"error": {"message": "index out of range"}}));
         }
         let mut store = self.store();
         let visible = store.analyses.get_mut(id).filter(|record| {
@@ -267,7 +268,7 @@ impl Kallglot {
             }
         }
         let view = record.view(stage, self.delay, &self.faults);
-        Reply::json(200, &view)
+        Response::json(200, &view)
     }
 
     fn schedule_webhook(&self, id: &str, url: &str) {
@@ -299,7 +300,7 @@ impl Kallglot {
         });
     }
 
-    fn problem(&self, exchange: &ValidRequest<'_>, problem: Problem) -> Reply {
+    fn problem(&self, exchange: &ValidRequest<'_>, problem: Problem) -> Response {
         self.render_problem(
             exchange.contract,
             Some(exchange.operation),
@@ -440,7 +441,7 @@ impl Domain for Kallglot {
         !self.faults.has(Fault::AcceptInvalidBody)
     }
 
-    fn respond(&self, exchange: &ValidRequest<'_>) -> Reply {
+    fn respond(&self, exchange: &ValidRequest<'_>) -> Response {
         match exchange.operation.label.as_str() {
             CREATE => self.create(exchange),
             RETRIEVE => self.retrieve(exchange),
@@ -454,7 +455,7 @@ impl Domain for Kallglot {
         _operation: Option<&Operation>,
         problem: &Problem,
         request_id: &str,
-    ) -> Reply {
+    ) -> Response {
         let body = if problem.status == 404 && self.faults.has(Fault::ErrorBodyMismatch) {
             json!({"message": problem.message})
         } else {
@@ -468,23 +469,21 @@ impl Domain for Kallglot {
             detail["request_id"] = json!(request_id);
             json!({"error": detail})
         };
-        let mut reply = Reply::json(problem.status, &body);
+        let mut reply = Response::json(problem.status, &body);
         for (name, value) in &problem.headers {
             reply.set_header(name, value);
         }
         reply
     }
 
-    fn finish(&self, _operation: Option<&Operation>, reply: &mut Reply) {
-        if reply.status.as_u16() == 429 && self.faults.has(Fault::MissingRetryAfter) {
+    fn finish(&self, _operation: Option<&Operation>, reply: &mut Response) {
+        if reply.status == 429 && self.faults.has(Fault::MissingRetryAfter) {
             reply.headers.remove("retry-after");
         }
-        if self.faults.has(Fault::WrongContentType) {
-            if let Some(body) = &mut reply.body {
-                body.content_type = "text/plain".into();
-            }
+        if self.faults.has(Fault::WrongContentType) && reply.headers.contains_key(CONTENT_TYPE) {
+            reply.set_header(CONTENT_TYPE.as_str(), "text/plain");
         }
-        if reply.status.is_success() {
+        if (200..300).contains(&reply.status) {
             if self.faults.has(Fault::MissingHeader) {
                 reply.headers.remove("x-ratelimit-remaining");
             }

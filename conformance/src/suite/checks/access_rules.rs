@@ -77,10 +77,10 @@ pub async fn run(context: &Context<'_>) {
             .target
             .send(CREATE, &format!("a create for {rule}"), call)
             .await;
-        let Some(answer) = exchange.answer() else {
+        let Some(answer) = exchange.response() else {
             continue;
         };
-        let given = answer.json().and_then(|b| {
+        let given = answer.json_body().and_then(|b| {
             b.pointer("/error/code")
                 .and_then(|c| c.as_str())
                 .map(str::to_owned)

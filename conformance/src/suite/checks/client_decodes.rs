@@ -68,7 +68,7 @@ pub fn check_all(context: &Context<'_>, exchanges: &[Exchange]) {
         return;
     };
     for exchange in exchanges {
-        let Some(answer) = exchange.answer() else {
+        let Some(answer) = exchange.response() else {
             continue;
         };
         let Ok(status) = StatusCode::from_u16(answer.status) else {

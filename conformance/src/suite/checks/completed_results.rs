@@ -51,7 +51,7 @@ pub fn judge(context: &Context<'_>, observations: &[Observation]) {
     }) else {
         return;
     };
-    let Some(body) = last.answer().and_then(|a| a.json()) else {
+    let Some(body) = last.response().and_then(|a| a.json_body()) else {
         return;
     };
     let status = body
@@ -92,7 +92,7 @@ pub fn judge(context: &Context<'_>, observations: &[Observation]) {
     } else {
         let request: Value = observation
             .start
-            .call
+            .request
             .body
             .as_ref()
             .and_then(|b| serde_json::from_slice(b).ok())

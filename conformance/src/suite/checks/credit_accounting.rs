@@ -72,7 +72,7 @@ pub async fn run(context: &Context<'_>) {
     };
     if refused
         .as_ref()
-        .is_some_and(|r| r.answer().is_some_and(|a| (200..300).contains(&a.status)))
+        .is_some_and(|r| r.response().is_some_and(|a| (200..300).contains(&a.status)))
     {
         context.ledger().skip(
             name,
@@ -126,7 +126,7 @@ pub async fn run(context: &Context<'_>) {
 /// Credits remaining and used after an accepted create.
 fn balance(exchange: &Exchange) -> Option<(u64, u64)> {
     let answer = exchange
-        .answer()
+        .response()
         .filter(|a| (200..300).contains(&a.status))?;
     Some((
         answer.header(REMAINING)?.parse().ok()?,

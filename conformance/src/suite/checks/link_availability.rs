@@ -37,10 +37,10 @@ pub async fn follow_links(
         let successes = exchanges.iter().filter(|e| {
             e.operation == operation.label
                 && e.bearer() == main
-                && e.answer().is_some_and(|a| (200..300).contains(&a.status))
+                && e.response().is_some_and(|a| (200..300).contains(&a.status))
         });
         for exchange in successes.take(FOLLOWED) {
-            let Some(answer) = exchange.answer() else {
+            let Some(answer) = exchange.response() else {
                 continue;
             };
             for link in links(operation, answer.status) {
@@ -77,7 +77,7 @@ pub async fn follow_links(
                 let purpose = format!("following link {} of a {} answer", link.name, answer.status);
                 let followed = context.target.send(target, &purpose, call).await;
                 let mut ledger = context.ledger();
-                match followed.answer() {
+                match followed.response() {
                     Some(linked) if accepted(linked.status) => {
                         ledger.examined(check, &operation.label)
                     }

@@ -83,7 +83,11 @@ async fn observe_one(
         .next()?;
     let start = context
         .target
-        .send(&operation.label, "starting long-running work", planned.call)
+        .send(
+            &operation.label,
+            "starting long-running work",
+            planned.request,
+        )
         .await;
     let mut observation = Observation {
         operation: operation.label.clone(),
@@ -93,9 +97,9 @@ async fn observe_one(
         start: start.clone(),
         extension: extension.clone(),
     };
-    let Some(answer) = start.answer().filter(|a| (200..300).contains(&a.status)) else {
+    let Some(answer) = start.response().filter(|a| (200..300).contains(&a.status)) else {
         let status = start
-            .answer()
+            .response()
             .map_or_else(|| "no answer".to_owned(), |a| a.status.to_string());
         observation.ending = Ending::Unfollowable(format!("the start was answered {status}"));
         return Some(observation);
@@ -143,7 +147,7 @@ async fn observe_one(
             observation.ending = Ending::Unfollowable(reason);
             return Some(observation);
         }
-        if let Some(answer) = read.answer().filter(|a| !(200..300).contains(&a.status)) {
+        if let Some(answer) = read.response().filter(|a| !(200..300).contains(&a.status)) {
             // Reading what the start linked to fails: link_availability's finding, and nothing
             // left to follow here.
             let status = answer.status;
@@ -152,11 +156,14 @@ async fn observe_one(
                 Ending::Unfollowable(format!("reading its status answered {status}"));
             return Some(observation);
         }
-        let status = read.answer().and_then(|a| a.json()).and_then(|body| {
-            body.pointer(&extension.status)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        });
+        let status = read
+            .response()
+            .and_then(|a| a.json_body())
+            .and_then(|body| {
+                body.pointer(&extension.status)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
         observation.readings.push((read, status.clone()));
         match &status {
             Some(value) if !observation.order.is_empty() && !observation.order.contains(value) => {
@@ -264,8 +271,8 @@ pub fn judge(context: &Context<'_>, observation: &Observation) {
     }
     let first = observation
         .start
-        .answer()
-        .and_then(|a| a.json())
+        .response()
+        .and_then(|a| a.json_body())
         .and_then(|body| {
             body.pointer(&extension.status)
                 .and_then(Value::as_str)

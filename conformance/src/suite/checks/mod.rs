@@ -34,10 +34,11 @@ use crate::schema::Direction;
 use crate::synth::made_up_value;
 
 use super::config::SuiteConfig;
-use super::exchange::{Answer, Exchange};
+use super::exchange::Exchange;
 use super::outcome::Ledger;
 use super::plan::Planner;
 use super::target::Target;
+use crate::http::Response;
 
 /// A check's name and one line on what it asserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,9 +174,9 @@ impl<'a> Context<'a> {
 pub fn answered<'c>(
     context: &'c Context<'_>,
     exchange: &'c Exchange,
-) -> Option<(&'c Answer, &'c Operation)> {
+) -> Option<(&'c Response, &'c Operation)> {
     Some((
-        exchange.answer()?,
+        exchange.response()?,
         context.contract.operation(&exchange.operation)?,
     ))
 }

@@ -14,7 +14,7 @@ pub const INFO: CheckInfo = CheckInfo {
 
 /// `violation` is the constraint the request breaks, as the validator named it.
 pub fn judge(context: &Context<'_>, exchange: &Exchange, violation: &str) {
-    let Some(answer) = exchange.answer() else {
+    let Some(answer) = exchange.response() else {
         return;
     };
     let mut ledger = context.ledger();

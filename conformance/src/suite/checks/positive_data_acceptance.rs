@@ -15,7 +15,7 @@ pub const INFO: CheckInfo = CheckInfo {
 const INVALID: [u16; 4] = [400, 413, 415, 422];
 
 pub fn judge(context: &Context<'_>, exchange: &Exchange) {
-    let Some(answer) = exchange.answer() else {
+    let Some(answer) = exchange.response() else {
         return;
     };
     let mut ledger = context.ledger();

@@ -27,7 +27,7 @@ pub fn judge(context: &Context<'_>, exchanges: &[Exchange]) {
     let name = INFO.name;
     let mut by_token: BTreeMap<&str, Vec<&Exchange>> = BTreeMap::new();
     for exchange in exchanges {
-        if let (Some(token), Some(answer)) = (exchange.bearer(), exchange.answer()) {
+        if let (Some(token), Some(answer)) = (exchange.bearer(), exchange.response()) {
             if answer.header(REMAINING).is_some() {
                 by_token.entry(token).or_default().push(exchange);
             }
@@ -41,10 +41,10 @@ pub fn judge(context: &Context<'_>, exchanges: &[Exchange]) {
             if before.done_at > after.sent_at {
                 continue;
             }
-            let (Some(a), Some(b)) = (before.answer(), after.answer()) else {
+            let (Some(a), Some(b)) = (before.response(), after.response()) else {
                 continue;
             };
-            let number = |answer: &crate::suite::exchange::Answer, header: &str| {
+            let number = |answer: &crate::http::Response, header: &str| {
                 answer
                     .header(header)
                     .and_then(|v| v.trim().parse::<i64>().ok())
@@ -131,7 +131,7 @@ pub async fn spend_a_window(context: &Context<'_>) {
                 call.clone(),
             )
             .await;
-        let Some(answer) = exchange.answer() else {
+        let Some(answer) = exchange.response() else {
             return;
         };
         if answer.status == 429 {

@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 
 use super::long_running_lifecycle::{Ending, Observation};
 use super::*;
+use crate::http::{Request, Response};
 use crate::suite::config::{Limits, Secret};
-use crate::suite::exchange::{Answer, Call, TransportError};
+use crate::suite::exchange::TransportError;
 use crate::suite::outcome::{CheckResult, Verdict};
 
 fn spec() -> Value {
@@ -76,8 +77,8 @@ fn exchange(id: usize, status: u16, headers: &[(&str, &str)], body: &str) -> Exc
         operation: "getThing".into(),
         purpose: "a test".into(),
         base_url: "http://127.0.0.1:9".into(),
-        call: Call::new("GET", "/things/1").bearer("sk_main"),
-        outcome: Ok(Answer {
+        request: Request::new("GET", "/things/1").bearer("sk_main"),
+        outcome: Ok(Response {
             status,
             headers: map,
             body: body.as_bytes().to_vec(),

@@ -39,7 +39,7 @@ pub async fn run(context: &Context<'_>) {
                 call,
             )
             .await;
-        let Some(answer) = exchange.answer() else {
+        let Some(answer) = exchange.response() else {
             continue;
         };
         let mut ledger = context.ledger();

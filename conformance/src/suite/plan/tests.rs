@@ -20,18 +20,15 @@ fn config() -> SuiteConfig {
     }
 }
 
-fn first_valid(contract: &Contract, label: &str) -> Call {
+fn first_valid(contract: &Contract, label: &str) -> Request {
     let config = config();
     let operation = contract.operation(label).expect("the operation exists");
     let planned = Planner::new(contract, operation, &config, 0).valid(1);
-    planned.into_iter().next().expect("a valid request").call
+    planned.into_iter().next().expect("a valid request").request
 }
 
-fn header<'c>(call: &'c Call, name: &str) -> Option<&'c str> {
-    call.headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+fn header<'c>(request: &'c Request, name: &str) -> Option<&'c str> {
+    request.header_value(name)
 }
 
 #[test]
@@ -133,29 +130,28 @@ fn what_no_client_sends_is_a_mutation_of_a_request_it_would_send() {
     let config = config();
     let operation = contract.operation("put").unwrap();
     let planner = Planner::new(&contract, operation, &config, 0);
-    let valid = planner.valid(1).remove(0).call;
+    let valid = planner.valid(1).remove(0).request;
     let invalid = planner.invalid();
     let malformed = invalid
         .iter()
         .find(|p| p.purpose == "malformed JSON body")
         .expect("a malformed body");
-    assert_eq!(malformed.call.path, valid.path);
-    assert_eq!(header(&malformed.call, "x-key"), Some("sk_main"));
+    assert_eq!(malformed.request.path, valid.path);
+    assert_eq!(header(&malformed.request, "x-key"), Some("sk_main"));
     assert_eq!(
-        malformed.call.body.as_deref(),
+        malformed.request.body.as_deref(),
         Some(&b"{\"unterminated\": ["[..])
     );
     let text = invalid
         .iter()
         .find(|p| p.purpose == "body sent as text/plain")
         .expect("a text body");
-    assert_eq!(header(&text.call, "content-type"), Some("text/plain"));
+    assert_eq!(header(&text.request, "content-type"), Some("text/plain"));
     let unauthenticated = planner.unauthenticated();
     assert_eq!(unauthenticated.len(), 2);
-    assert_eq!(header(&unauthenticated[0].call, "x-key"), None);
-    assert!(
-        header(&unauthenticated[1].call, "x-key").is_some_and(|k| k.starts_with("invalid-token-"))
-    );
+    assert_eq!(header(&unauthenticated[0].request, "x-key"), None);
+    assert!(header(&unauthenticated[1].request, "x-key")
+        .is_some_and(|k| k.starts_with("invalid-token-")));
 }
 
 #[test]
