@@ -1,3 +1,4 @@
+use codegen::load::JsonPointer;
 use serde_json::json;
 
 use super::*;

@@ -1,0 +1,189 @@
+//! What the suite sends that no client would: a [`Mutation`] of a correctly encoded request (the
+//! one place the suite departs from the runtime's encoders), bodies changed in one place each,
+//! and parameter values at the edges of their constraints.
+
+use codegen::load::{follow, JsonPointer};
+use serde_json::{json, Map, Value};
+
+use crate::http::Request;
+
+/// What a client never sends, made of a correctly encoded request: the one place the suite
+/// departs from the runtime's encoders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// The body replaced by `bytes`, sent as `content_type`.
+    Body {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
+}
+
+impl Mutation {
+    #[must_use]
+    pub fn apply(&self, mut call: Request) -> Request {
+        match self {
+            Mutation::Body {
+                content_type,
+                bytes,
+            } => {
+                call.headers
+                    .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+                call.headers
+                    .push(("content-type".to_owned(), content_type.clone()));
+                call.body = Some(bytes.clone());
+                call
+            }
+        }
+    }
+}
+
+/// Values that differ from `valid` in one place: the root replaced, a property removed or of
+/// another type, a string emptied, made huge or nonsensical, a number far out, an array emptied,
+/// doubled or given an item of another type, an unexpected property added.
+pub(super) fn mutations(valid: &Value) -> Vec<(String, Value)> {
+    let mut found = vec![
+        ("an array instead of the body".to_owned(), json!([])),
+        ("a string instead of the body".to_owned(), json!("text")),
+        ("null instead of the body".to_owned(), Value::Null),
+    ];
+    mutate_at(valid, "", valid, &mut found, 0);
+    found
+}
+
+fn mutate_at(
+    root: &Value,
+    pointer: &str,
+    here: &Value,
+    found: &mut Vec<(String, Value)>,
+    depth: usize,
+) {
+    if depth > 3 {
+        return;
+    }
+    let mut replace = |label: String, value: Value| {
+        let mut changed = root.clone();
+        if let Some(slot) = changed.pointer_mut(pointer) {
+            *slot = value;
+            found.push((label, changed));
+        }
+    };
+    let at = if pointer.is_empty() {
+        "(root)"
+    } else {
+        pointer
+    };
+    match here {
+        Value::Object(object) => {
+            let mut extra = object.clone();
+            extra.insert("unexpected_property".into(), json!(true));
+            replace(
+                format!("{at}: an unexpected property"),
+                Value::Object(extra),
+            );
+            for key in object.keys() {
+                let mut without: Map<String, Value> = object.clone();
+                without.remove(key);
+                replace(format!("{at}: without `{key}`"), Value::Object(without));
+            }
+            if depth > 0 {
+                replace(
+                    format!("{at}: a string instead of an object"),
+                    json!("text"),
+                );
+            }
+            for (key, value) in object {
+                let token = key.replace('~', "~0").replace('/', "~1");
+                mutate_at(root, &format!("{pointer}/{token}"), value, found, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            replace(format!("{at}: an empty array"), json!([]));
+            replace(format!("{at}: an object instead of an array"), json!({}));
+            if let Some(first) = items.first() {
+                let mut doubled = items.clone();
+                doubled.push(first.clone());
+                replace(format!("{at}: a repeated item"), Value::Array(doubled));
+                mutate_at(root, &format!("{pointer}/0"), first, found, depth + 1);
+            }
+        }
+        Value::String(_) => {
+            replace(format!("{at}: a number instead of a string"), json!(12345));
+            replace(format!("{at}: an empty string"), json!(""));
+            replace(format!("{at}: a nonsensical string"), json!("!not valid!"));
+            replace(
+                format!("{at}: a 5,000-character string"),
+                json!("x".repeat(5000)),
+            );
+        }
+        Value::Number(number) => {
+            replace(format!("{at}: a string instead of a number"), json!("12"));
+            replace(format!("{at}: a huge number"), json!(1e12));
+            replace(format!("{at}: a hugely negative number"), json!(-1e12));
+            if number.is_i64() || number.is_u64() {
+                replace(format!("{at}: a fraction"), json!(0.5));
+            }
+        }
+        Value::Bool(_) => replace(
+            format!("{at}: a string instead of a boolean"),
+            json!("true"),
+        ),
+        Value::Null => replace(format!("{at}: a string instead of null"), json!("text")),
+    }
+}
+
+/// Values at the edges of the schema's constraints, derived from a valid value: strings padded
+/// to their longest or cut to their shortest, numbers at their bounds.
+pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'static str, Value)> {
+    let Ok((_, schema)) = follow(spec, at) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    match valid {
+        Value::String(text) => {
+            let length = text.chars().count();
+            if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+                let max = usize::try_from(max).unwrap_or(usize::MAX).min(10_000);
+                if let Some(last) = text.chars().last() {
+                    if max > length {
+                        let padded: String = text
+                            .chars()
+                            .chain(std::iter::repeat_n(last, max - length))
+                            .collect();
+                        found.push(("maximum length", Value::String(padded)));
+                    }
+                }
+            }
+            if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+                let min = usize::try_from(min).unwrap_or(0);
+                if min < length {
+                    found.push((
+                        "minimum length",
+                        Value::String(text.chars().take(min).collect()),
+                    ));
+                }
+            }
+        }
+        Value::Number(_) => {
+            for (edge, keyword) in [("minimum", "minimum"), ("maximum", "maximum")] {
+                if let Some(bound) = schema.get(keyword) {
+                    found.push((edge, bound.clone()));
+                }
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
+pub(super) fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 40 {
+        format!(
+            "{}… ({} characters)",
+            text.chars().take(20).collect::<String>(),
+            text.len()
+        )
+    } else {
+        text
+    }
+}
