@@ -241,7 +241,7 @@ fn retries_paragraph(out: &mut String) {
     let _ = writeln!(
         out,
         "Requests refused with `429`, and those whose connection failed, are retried as its \
-         `RetryPolicy` says (by default twice, honouring `Retry-After` and rate-limit resets; \
+         `RetryPolicy` says (its documentation gives the default; \
          `with_retry_policy(RetryPolicy::none())` turns retries off); a `503` is retried only for \
          idempotent methods. `with_timeout(duration)` bounds each attempt (on a clone, one call). \
          `request_id()` and `rate_limit()` read the usual headers of any response or error. The \

@@ -10,7 +10,16 @@ mod translate;
 mod validator;
 
 pub(crate) use translate::{discriminator_property, discriminator_values};
-pub use validator::{Direction, SchemaError, SchemaValidator, Violation};
+pub use validator::{SchemaError, SchemaValidator, Violation};
+
+/// Which way a message travels, which decides what `readOnly` and `writeOnly` mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Client to server: `readOnly` properties are not required.
+    Request,
+    /// Server to client: `writeOnly` properties are not required.
+    Response,
+}
 
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use codegen::load::{local_ref_target, resolve, JsonPointer};
 use serde_json::{json, Map, Value};
 
-use super::validator::Direction;
+use super::Direction;
 
 /// Marks the `anyOf` that translation made out of `nullable: true`.
 pub(crate) const NULLABLE_WRAPPER: &str = "x-callspec-nullable";

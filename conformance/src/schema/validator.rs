@@ -6,15 +6,7 @@ use jsonschema::ValidationError;
 use serde_json::Value;
 
 use super::translate::{translate, ADDED_BOUNDS, DISCRIMINATED, NON_NULL_PREFIX, NULLABLE_WRAPPER};
-
-/// Which way a message travels, which decides what `readOnly` and `writeOnly` mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// Client to server: `readOnly` properties are not required.
-    Request,
-    /// Server to client: `writeOnly` properties are not required.
-    Response,
-}
+use super::Direction;
 
 /// One way an instance fails its schema.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -37,9 +37,9 @@ pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
 /// A client for the Kallglot Analysis API.
 ///
 /// Cloning is cheap: clones share the connection pool. Requests refused with `429`, or
-/// whose connection failed, are retried as the [`RetryPolicy`] says (by default twice,
-/// honouring `Retry-After`; see [`with_retry_policy`](Self::with_retry_policy)).
-/// Credentials never appear in its `Debug` output.
+/// whose connection failed, are retried as the [`RetryPolicy`] says: [its
+/// default](RetryPolicy#the-default) unless [`with_retry_policy`](Self::with_retry_policy)
+/// sets another. Credentials never appear in its `Debug` output.
 ///
 /// Each operation's method builds its request when called and returns a [`Call`]: a
 /// future that sends it when awaited, which borrows the client but not the arguments.

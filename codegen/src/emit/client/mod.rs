@@ -130,9 +130,9 @@ fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme
         #[doc = #client_doc]
         ///
         /// Cloning is cheap: clones share the connection pool. Requests refused with `429`, or
-        /// whose connection failed, are retried as the [`RetryPolicy`] says (by default twice,
-        /// honouring `Retry-After`; see [`with_retry_policy`](Self::with_retry_policy)).
-        /// Credentials never appear in its `Debug` output.
+        /// whose connection failed, are retried as the [`RetryPolicy`] says: [its
+        /// default](RetryPolicy#the-default) unless [`with_retry_policy`](Self::with_retry_policy)
+        /// sets another. Credentials never appear in its `Debug` output.
         #calls_doc
         #[derive(Debug, Clone)]
         pub struct Client {
