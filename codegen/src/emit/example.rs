@@ -6,7 +6,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::ident;
-use super::types::{type_tokens, Scope};
+use super::type_ref::{type_tokens, Scope};
 use crate::api::{self, Api};
 use crate::model::{
     Body, BodyKind, LongRunning, Operation, Param, SecurityScheme, SecuritySchemeKind, TypeDef,

@@ -8,7 +8,7 @@ use quote::quote;
 use super::client::{argument_type, body_argument, passed_by_value};
 use super::docs::text_lines;
 use super::ident;
-use super::types::{type_tokens, Scope};
+use super::type_ref::{type_tokens, Scope};
 use crate::model::{LongRunning, Operation, Source, TypeDef};
 use crate::naming::Namer;
 use crate::render::Unit;

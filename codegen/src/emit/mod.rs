@@ -6,6 +6,7 @@ mod example;
 mod long_running;
 mod newtypes;
 mod readme;
+mod type_ref;
 mod types;
 mod unions;
 mod webhooks;

@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::types::{builtin_tokens, is_eq, type_tokens, Scope};
+use super::type_ref::{builtin_tokens, is_eq, type_tokens, Scope};
 use crate::model::{Builtin, Constraints, NewtypeDef, TypeDef, TypeRef};
 
 pub(super) fn newtype_def(

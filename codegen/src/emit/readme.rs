@@ -335,7 +335,7 @@ fn type_name(ty: &TypeRef, defs: &[TypeDef]) -> String {
             || "serde_json::Value".to_owned(),
             |def| format!("types::{}", def.name),
         ),
-        TypeRef::Builtin(builtin) => super::types::builtin_tokens(*builtin)
+        TypeRef::Builtin(builtin) => super::type_ref::builtin_tokens(*builtin)
             .to_string()
             .replace(' ', ""),
         TypeRef::Vec(inner) => format!("Vec<{}>", type_name(inner, defs)),

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
-use super::types::{article, type_text, type_tokens, Scope};
+use super::type_ref::{article, type_text, type_tokens, Scope};
 use crate::model::{TaggedDef, TaggedPayload, TypeDef, TypeRef, UntaggedDef};
 
 pub(super) fn tagged_def(

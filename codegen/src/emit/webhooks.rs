@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
-use super::types::{type_tokens, Scope};
+use super::type_ref::{type_tokens, Scope};
 use crate::model::{Callback, CallbackBodyKind, CallbackHeader, Doc, TypeDef, TypeRef};
 use crate::render::{Block, Unit};
 

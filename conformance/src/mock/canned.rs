@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use codegen::api::MediaKind;
 
-use super::domain::ValidRequest;
 use super::problem::{render, Problem};
+use super::valid_request::ValidRequest;
 use crate::http::Response;
 use crate::schema::{Direction, SchemaValidator};
 use crate::synth::{valid_value, Synthesizer};

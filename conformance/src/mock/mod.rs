@@ -23,6 +23,7 @@ pub mod fixtures;
 mod kallglot;
 pub mod problem;
 mod server;
+pub mod valid_request;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -39,6 +40,7 @@ use crate::contract::Contract;
 pub use domain::{Domain, Generic};
 pub use faults::{Fault, Faults, UnknownFault};
 pub use fixtures::{Fixtures, FixturesError, DEFAULT_FIXTURES};
+pub use valid_request::{Principal, ValidRequest};
 
 /// How the mock behaves beyond what the spec says.
 #[derive(Debug, Clone)]

@@ -15,8 +15,9 @@ use serde_json::{Map, Value};
 
 use codegen::api::{Location, MediaKind, MediaType, Operation, RouteMatch, SchemeKind};
 
-use super::domain::{Domain, Principal, ValidRequest};
+use super::domain::Domain;
 use super::problem::Problem;
+use super::valid_request::{Principal, ValidRequest};
 use crate::contract::Contract;
 use crate::http::Response;
 use crate::schema::Direction;

@@ -7,7 +7,7 @@ use quote::quote;
 use crate::api::{Location, Style};
 use crate::emit::docs::doc_attrs;
 use crate::emit::ident;
-use crate::emit::types::{type_tokens, Scope};
+use crate::emit::type_ref::{type_tokens, Scope};
 use crate::model::{Body, BodyKind, Doc, Operation, Param, Presence, TypeDef, TypeKind, TypeRef};
 use crate::model::{MultipartPart, PartKind};
 

@@ -18,7 +18,7 @@ use responses::response_function;
 
 use super::docs::doc_attrs;
 use super::ident;
-use super::types::{type_tokens, Scope};
+use super::type_ref::{type_tokens, Scope};
 use crate::model::HeaderField;
 use crate::model::{Builtin, Operation, SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef};
 use crate::render::Unit;

@@ -6,7 +6,7 @@ use quote::quote;
 use crate::api::StatusKey;
 use crate::emit::docs::doc_attrs;
 use crate::emit::ident;
-use crate::emit::types::{type_tokens, Scope};
+use crate::emit::type_ref::{type_tokens, Scope};
 use crate::model::HeaderField;
 use crate::model::{Operation, ResponseBody, ResponseCase, TypeDef};
 

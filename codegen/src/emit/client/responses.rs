@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::api::StatusKey;
 use crate::emit::ident;
-use crate::emit::types::{type_tokens, Scope};
+use crate::emit::type_ref::{type_tokens, Scope};
 use crate::model::{Operation, ResponseBody, ResponseCase, TypeDef};
 
 use super::{error_type, headers_type, success_type};
