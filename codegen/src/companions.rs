@@ -32,12 +32,21 @@ pub struct Companions {
 /// The name of the example every crate with a callable operation gets.
 pub const QUICKSTART: &str = "quickstart";
 
-/// Generates the README and examples of the crate [`generate`](crate::generate) makes for `spec`.
+/// Generates the README and examples of the crate [`generate`](crate::generate) makes for `spec`
+/// ([`Model::companions`](crate::Model::companions) of a model built for it alone).
 ///
 /// # Errors
 /// Only when an example's tokens do not form valid Rust, which is a bug of the generator.
 pub fn companions(
     spec: &LoadedSpec,
+    options: &CompanionOptions,
+) -> Result<Companions, RenderError> {
+    crate::Model::build(spec).companions(options)
+}
+
+pub(crate) fn from_model(
+    spec: &LoadedSpec,
+    built: &crate::BuiltModel,
     options: &CompanionOptions,
 ) -> Result<Companions, RenderError> {
     let raw = &spec.raw;
@@ -49,7 +58,7 @@ pub fn companions(
         long_running,
         callbacks,
         ..
-    } = crate::build_model(spec);
+    } = built;
     let text = |pointer: &str| raw.pointer(pointer).and_then(Value::as_str);
     let title = text("/info/title").unwrap_or("API");
     let default_base_url = text("/servers/0/url").filter(|url| {

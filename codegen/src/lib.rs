@@ -47,11 +47,60 @@ pub struct Generated {
     pub type_count: usize,
 }
 
-/// Generates the client crate's `lib.rs` for `spec`.
+/// Generates the client crate's `lib.rs` for `spec` ([`Model::generate`] of a model built for
+/// it alone).
 ///
 /// # Errors
 /// Only when the generated tokens do not form valid Rust, which is a bug of the generator.
 pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generated, RenderError> {
+    Model::build(spec).generate(options)
+}
+
+/// A spec read and modelled once: what its client, README and examples are all generated
+/// from, so that they name every type and method alike and the work is done once.
+pub struct Model<'s> {
+    spec: &'s LoadedSpec,
+    built: BuiltModel,
+}
+
+impl<'s> Model<'s> {
+    /// Reads `spec` and builds its model.
+    #[must_use]
+    pub fn build(spec: &'s LoadedSpec) -> Self {
+        Self {
+            spec,
+            built: build_model(spec),
+        }
+    }
+
+    /// What the generator tolerated, each with its JSON pointer (the loader's included).
+    #[must_use]
+    pub fn warnings(&self) -> &[Warning] {
+        &self.built.warnings
+    }
+
+    /// The client crate's `lib.rs`.
+    ///
+    /// # Errors
+    /// Only when the generated tokens do not form valid Rust, which is a bug of the generator.
+    pub fn generate(&self, options: &GenerateOptions) -> Result<Generated, RenderError> {
+        generate_from(self.spec, &self.built, options)
+    }
+
+    /// The crate's `README.md` and examples.
+    ///
+    /// # Errors
+    /// Only when an example's tokens do not form valid Rust, which is a bug of the generator.
+    pub fn companions(&self, options: &CompanionOptions) -> Result<Companions, RenderError> {
+        companions::from_model(self.spec, &self.built, options)
+    }
+}
+
+fn generate_from(
+    spec: &LoadedSpec,
+    built: &BuiltModel,
+    options: &GenerateOptions,
+) -> Result<Generated, RenderError> {
     let raw = &spec.raw;
     let BuiltModel {
         defs,
@@ -61,7 +110,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
         callbacks,
         warnings,
         ..
-    } = build_model(spec);
+    } = built;
 
     let title = raw
         .pointer("/info/title")
@@ -80,11 +129,11 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let client = emit::client_units(&emit::ClientInput {
         title,
         default_base_url,
-        operations: &operations,
-        schemes: &schemes,
-        defs: &defs,
+        operations,
+        schemes,
+        defs,
     });
-    let waits = emit::long_running_units(&long_running, &operations, &defs);
+    let waits = emit::long_running_units(long_running, operations, defs);
     let crate_doc = crate_doc(raw, title, version);
     let crate_attributes = quote! {
         #crate_doc
@@ -120,7 +169,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             use serde::{Deserialize, Serialize};
         }
     })];
-    type_items.extend(emit::type_units(&defs));
+    type_items.extend(emit::type_units(defs));
     type_items.extend(client.operation_types);
     type_items.extend(waits.types);
     let mut blocks = vec![render::Block {
@@ -146,7 +195,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
             items: type_items,
         },
     ]);
-    blocks.extend(emit::webhooks_block(&callbacks, &defs));
+    blocks.extend(emit::webhooks_block(callbacks, defs));
     let layout = render::Layout {
         crate_attributes,
         top,
@@ -155,11 +204,11 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
     let source = render::render(layout, &options.header)?;
     Ok(Generated {
         source,
-        dependencies: dependencies(&defs, &operations)
+        dependencies: dependencies(defs, operations)
             .into_iter()
-            .chain(callback_dependencies(&callbacks))
+            .chain(callback_dependencies(callbacks))
             .collect(),
-        warnings,
+        warnings: warnings.clone(),
         operation_count: operations.len(),
         type_count: defs.len(),
     })
@@ -177,8 +226,7 @@ pub(crate) struct BuiltModel {
     pub warnings: Vec<Warning>,
 }
 
-/// The one order in which the model is built: the type space names types as it meets them,
-/// so [`generate`] and [`companions`] must build it alike for their names to agree.
+/// The one order in which the model is built: the type space names types as it meets them.
 pub(crate) fn build_model(spec: &LoadedSpec) -> BuiltModel {
     let raw = &spec.raw;
     let (api, reading_warnings) = api::Api::read(raw);
