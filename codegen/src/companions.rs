@@ -68,14 +68,14 @@ pub(crate) fn from_model(
 
     let mut examples = Vec::new();
     let mut listed = Vec::new();
-    if let Some(call) = emit::example_call(raw, &api, &operations, &long_running) {
+    if let Some(call) = emit::example_call(raw, api, operations, long_running) {
         let parts = emit::example_tokens(&emit::ExampleInput {
             crate_ident: &crate_ident,
             base_url: &options.example_base_url,
             token_hint: options.token_hint.as_deref(),
             call: &call,
-            schemes: &schemes,
-            defs: &defs,
+            schemes,
+            defs,
         });
         let print = |tokens| {
             syn::parse2::<syn::File>(tokens)
@@ -90,7 +90,7 @@ pub(crate) fn from_model(
             main = fill_placeholder(&main, &emit::placeholder(index).to_string(), value);
         }
         let operation = call.operation;
-        let needs_token = emit::example_scheme(&call, &schemes).is_some();
+        let needs_token = emit::example_scheme(&call, schemes).is_some();
         let command = format!(
             "{}cargo run -p {} --example {QUICKSTART}",
             if needs_token { "API_TOKEN=… " } else { "" },
@@ -138,14 +138,14 @@ pub(crate) fn from_model(
         version: text("/info/version").unwrap_or_default(),
         description: text("/info/description"),
         default_base_url,
-        operations: &operations,
-        schemes: &schemes,
-        callbacks: &callbacks,
-        long_running: &long_running,
+        operations,
+        schemes,
+        callbacks,
+        long_running,
         examples: &listed,
         example_base_url: &options.example_base_url,
         token_hint: options.token_hint.as_deref(),
-        defs: &defs,
+        defs,
     });
     Ok(Companions { readme, examples })
 }

@@ -138,7 +138,7 @@ impl Contract {
     #[must_use]
     pub fn header_example(&self, header: &Header) -> Option<String> {
         let make = || {
-            let object = self.spec.pointer(&header.pointer.to_string())?;
+            let object = header.pointer.resolve(&self.spec)?;
             let example = object.get("example").cloned().or_else(|| {
                 let examples = object.get("examples")?.as_object()?;
                 let name = examples.keys().next()?;

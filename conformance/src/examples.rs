@@ -64,7 +64,7 @@ pub fn examples(spec: &Value) -> Vec<SpecExample<'_>> {
         "schemas",
     ] {
         let section_at = components.join(section);
-        let Some(Value::Object(entries)) = spec.pointer(&section_at.to_string()) else {
+        let Some(Value::Object(entries)) = section_at.resolve(spec) else {
             continue;
         };
         for name in entries.keys() {
@@ -164,7 +164,7 @@ impl<'a> Finder<'a> {
 
     /// Schema-level `example`s of the schema at `at` and of its inline subschemas.
     fn schema_tree(&mut self, at: &JsonPointer, direction: Direction) {
-        let Some(schema) = self.spec.pointer(&at.to_string()) else {
+        let Some(schema) = at.resolve(self.spec) else {
             return;
         };
         if schema.get("$ref").is_some() {
@@ -201,7 +201,7 @@ impl<'a> Finder<'a> {
         schema: &JsonPointer,
         direction: Direction,
     ) {
-        let Some(value) = self.spec.pointer(&at.to_string()) else {
+        let Some(value) = at.resolve(self.spec) else {
             return;
         };
         if !self.seen.insert((at.to_string(), schema.to_string())) {

@@ -108,7 +108,7 @@ impl Reader<'_> {
         start: usize,
     ) -> Option<Result<LongRunning, Malformed>> {
         let at = operations[start].pointer.join(EXTENSION);
-        let extension = self.spec.pointer(&at.to_string())?;
+        let extension = at.resolve(self.spec)?;
         let mut check = Check {
             reader: self,
             operations,
@@ -271,8 +271,9 @@ impl<'a> Check<'_, 'a> {
         let spec = self.reader.spec;
         let mut names = Vec::new();
         for response in success_responses(&self.operations[self.start]) {
-            let Some(links) = spec
-                .pointer(&response.pointer.to_string())
+            let Some(links) = response
+                .pointer
+                .resolve(spec)
                 .and_then(|r| r.get("links"))
                 .and_then(Value::as_object)
             else {

@@ -544,9 +544,9 @@ impl Reader<'_> {
         let mut all = Vec::new();
         for response in &operations[index].responses {
             let mut links = Vec::new();
-            let names: Vec<&String> = self
-                .spec
-                .pointer(&response.pointer.to_string())
+            let names: Vec<&String> = response
+                .pointer
+                .resolve(self.spec)
                 .and_then(|r| r.get("links"))
                 .and_then(Value::as_object)
                 .map(|links| links.keys().collect())

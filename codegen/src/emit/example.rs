@@ -60,7 +60,7 @@ pub(crate) fn example_call<'a>(
                     let parameter = read.parameter(param.location, &param.wire_name)?;
                     let value = parameter
                         .declared
-                        .then(|| spec.pointer(&parameter.pointer.to_string()))??;
+                        .then(|| parameter.pointer.resolve(spec))??;
                     parameter_example(spec, value)
                 })
                 .collect::<Option<Vec<Value>>>()?;
@@ -121,7 +121,7 @@ fn body_example(spec: &Value, operation: &api::Operation, body: &Body) -> Option
         .content
         .iter()
         .find(|media| media.name == body.media_type)?;
-    example_of(spec, spec.pointer(&media.pointer.to_string())?)
+    example_of(spec, media.pointer.resolve(spec)?)
 }
 
 /// A `$ref` followed (through chains), or the value itself.

@@ -15,6 +15,7 @@ pub use error::{LoadError, Warning};
 pub use pointer::{escape_token, JsonPointer};
 pub use refs::{follow, local_ref_target, resolve, unresolved_refs, ResolveError, UnresolvedRef};
 
+use serde::Deserialize as _;
 use serde_json::Value;
 
 /// A spec that parsed, is OpenAPI 3.0, and deserialized into [`openapiv3::OpenAPI`].
@@ -52,7 +53,13 @@ pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
     })?;
     check_version(source, &raw)?;
     warnings.extend(normalize::normalize(&mut raw));
-    let openapi = serde_path_to_error::deserialize(&raw).map_err(|err| {
+    // Most documents have the right shape: check it without tracking the path first (the
+    // faster way), and only for a wrong one again with the path, to say where.
+    let openapi = match openapiv3::OpenAPI::deserialize(&raw) {
+        Ok(openapi) => Ok(openapi),
+        Err(_) => serde_path_to_error::deserialize(&raw),
+    }
+    .map_err(|err| {
         let found = narrow::narrow(
             &raw,
             narrow::ShapeError {

@@ -37,7 +37,7 @@ pub(crate) fn narrow(document: &Value, mut error: ShapeError) -> ShapeError {
 /// A failure at or below `at`, found by deserializing the object at `at` (if its kind is known)
 /// or each of its children of known kind.
 fn deeper(document: &Value, at: &JsonPointer) -> Option<ShapeError> {
-    let value = document.pointer(&at.to_string())?;
+    let value = at.resolve(document)?;
     let Some(kind) = Kind::at(at.tokens()) else {
         return failing_child(value, at);
     };

@@ -8,15 +8,20 @@ use super::pointer::JsonPointer;
 
 pub(crate) fn normalize(document: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
-    walk(document, &JsonPointer::root(), &mut warnings);
+    walk(document, &mut Vec::new(), &mut warnings);
     warnings
 }
 
-fn walk(value: &mut Value, at: &JsonPointer, warnings: &mut Vec<Warning>) {
+/// Walks the document with the path to `value` as plain tokens: a pointer is only made for a
+/// repair, so the walk allocates nothing per node.
+fn walk(value: &mut Value, path: &mut Vec<String>, warnings: &mut Vec<Warning>) {
     match value {
         Value::Object(map) => {
             if map.get("type").and_then(Value::as_str) == Some("integer") {
-                integer_bounds(map, at, warnings);
+                let at = path
+                    .iter()
+                    .fold(JsonPointer::root(), |at, token| at.join(token.as_str()));
+                integer_bounds(map, &at, warnings);
             }
             for (key, child) in map.iter_mut() {
                 // Examples, defaults, enums and extensions are data, not document structure.
@@ -25,12 +30,20 @@ fn walk(value: &mut Value, at: &JsonPointer, warnings: &mut Vec<Warning>) {
                 {
                     continue;
                 }
-                walk(child, &at.join(key.as_str()), warnings);
+                if child.is_object() || child.is_array() {
+                    path.push(key.clone());
+                    walk(child, path, warnings);
+                    path.pop();
+                }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                walk(item, &at.join(index.to_string()), warnings);
+                if item.is_object() || item.is_array() {
+                    path.push(index.to_string());
+                    walk(item, path, warnings);
+                    path.pop();
+                }
             }
         }
         _ => {}

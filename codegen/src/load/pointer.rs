@@ -1,5 +1,7 @@
 use std::fmt;
 
+use serde_json::Value;
+
 /// A JSON pointer (RFC 6901) built token by token; displays as `/a/b~1c`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct JsonPointer {
@@ -15,7 +17,8 @@ impl JsonPointer {
     /// This pointer with one more reference token (unescaped; escaping happens on display).
     #[must_use]
     pub fn join(&self, token: impl Into<String>) -> Self {
-        let mut tokens = self.tokens.clone();
+        let mut tokens = Vec::with_capacity(self.tokens.len() + 1);
+        tokens.extend(self.tokens.iter().cloned());
         tokens.push(token.into());
         Self { tokens }
     }
@@ -46,6 +49,25 @@ impl JsonPointer {
         &self.tokens
     }
 
+    /// The value this pointer names in `document`, token by token (the same as
+    /// `document.pointer(&self.to_string())`, without writing the pointer out and parsing it
+    /// back).
+    #[must_use]
+    pub fn resolve<'v>(&self, document: &'v Value) -> Option<&'v Value> {
+        self.tokens
+            .iter()
+            .try_fold(document, |value, token| match value {
+                Value::Object(map) => map.get(token),
+                Value::Array(items) => {
+                    // RFC 6901: an index is `0` or digits without a leading zero.
+                    let valid = token == "0" || (!token.starts_with('0') && !token.is_empty());
+                    let index = token.parse::<usize>().ok().filter(|_| valid)?;
+                    items.get(index)
+                }
+                _ => None,
+            })
+    }
+
     pub(crate) fn from_serde_path(path: &serde_path_to_error::Path) -> Self {
         use serde_path_to_error::Segment;
         let tokens = path
@@ -64,7 +86,12 @@ impl JsonPointer {
 impl fmt::Display for JsonPointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for token in &self.tokens {
-            write!(f, "/{}", escape_token(token))?;
+            f.write_str("/")?;
+            if token.contains(['~', '/']) {
+                f.write_str(&escape_token(token))?;
+            } else {
+                f.write_str(token)?;
+            }
         }
         Ok(())
     }
@@ -73,5 +100,40 @@ impl fmt::Display for JsonPointer {
 /// Escapes one reference token: `~` → `~0`, `/` → `~1`.
 #[must_use]
 pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::JsonPointer;
+
+    #[test]
+    fn resolving_token_by_token_agrees_with_serde_json() {
+        let document = json!({
+            "paths": {"/a/{b}": {"get": {"x~y": [10, 11, {"": "empty key"}]}}},
+            "list": [0, 1]
+        });
+        let pointers = [
+            "",
+            "/paths/~1a~1{b}",
+            "/paths/~1a~1{b}/get/x~0y/1",
+            "/paths/~1a~1{b}/get/x~0y/2/",
+            "/list/01",
+            "/list/-",
+            "/list/2",
+            "/missing/x",
+            "/list/0/deeper",
+        ];
+        for text in pointers {
+            let pointer = JsonPointer::parse(text).expect("a pointer");
+            assert_eq!(pointer.resolve(&document), document.pointer(text), "{text}");
+            assert_eq!(pointer.to_string(), text, "{text}");
+        }
+    }
 }

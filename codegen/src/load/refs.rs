@@ -69,8 +69,8 @@ pub fn follow<'a>(
     let mut pointer = at.clone();
     let mut seen: Vec<String> = Vec::new();
     loop {
-        let value = document
-            .pointer(&pointer.to_string())
+        let value = pointer
+            .resolve(document)
             .ok_or_else(|| ResolveError::Dangling(format!("#{pointer}")))?;
         let Some(reference) = value.get("$ref") else {
             return Ok((pointer, value));

@@ -69,7 +69,7 @@ pub fn build_callbacks<'a>(
     let mut callbacks = Vec::new();
     let mut functions = Namer::new();
     let mut structs = Namer::new();
-    let lookup = |at: &crate::load::JsonPointer| spec.pointer(&at.to_string());
+    let lookup = |at: &crate::load::JsonPointer| at.resolve(spec);
     for operation in operations {
         // The requests of each callback of the operation, in document order.
         let mut groups: Vec<(&str, Vec<&api::Operation>)> = Vec::new();
@@ -148,7 +148,7 @@ fn callback_headers<'a>(
             let schema = param
                 .schema
                 .as_ref()
-                .and_then(|at| Some((at, spec.pointer(&at.to_string())?)));
+                .and_then(|at| Some((at, at.resolve(spec)?)));
             let ty = match schema {
                 Some((at, schema)) => header_type(
                     space
@@ -167,10 +167,7 @@ fn callback_headers<'a>(
                 name,
                 ty,
                 required: param.required,
-                doc: spec
-                    .pointer(&param.pointer.to_string())
-                    .map(doc_of)
-                    .unwrap_or_default(),
+                doc: param.pointer.resolve(spec).map(doc_of).unwrap_or_default(),
             }
         })
         .collect();
@@ -193,7 +190,7 @@ fn callback_body<'a>(
             let schema = media
                 .schema
                 .as_ref()
-                .and_then(|at| Some((at, spec.pointer(&at.to_string())?)));
+                .and_then(|at| Some((at, at.resolve(spec)?)));
             let ty = match schema {
                 Some((at, schema)) => {
                     let converted = space.convert(schema, at, &format!("{prefix}Payload"));

@@ -111,7 +111,7 @@ fn made_up(spec: &Value, at: &JsonPointer, validator: Option<&SchemaValidator>) 
 
 /// The examples of a Media Type Object, `example` first, then `examples` in order.
 fn examples<'a>(spec: &'a Value, media_at: &JsonPointer) -> Vec<(String, &'a Value)> {
-    let Some(media) = spec.pointer(&media_at.to_string()) else {
+    let Some(media) = media_at.resolve(spec) else {
         return Vec::new();
     };
     let mut found = Vec::new();

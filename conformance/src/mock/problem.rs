@@ -110,7 +110,7 @@ pub fn render(
 }
 
 fn template(api: &Contract, media_at: &codegen::load::JsonPointer) -> Option<Value> {
-    let media = api.spec.pointer(&media_at.to_string())?;
+    let media = media_at.resolve(&api.spec)?;
     if let Some(example) = media.get("example") {
         return Some(example.clone());
     }

@@ -62,7 +62,7 @@ impl<'a> Builder<'a> {
     }
 
     fn lookup(&self, at: &JsonPointer) -> Option<&'a Value> {
-        self.spec.pointer(&at.to_string())
+        at.resolve(self.spec)
     }
 
     /// The key of each operation in `decode_response`, in document order: its `operationId`,

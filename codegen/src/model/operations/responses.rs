@@ -88,7 +88,7 @@ pub(super) fn responses<'a>(
 
 /// The value at `pointer`.
 fn lookup<'a>(spec: &'a Value, pointer: &crate::load::JsonPointer) -> Option<&'a Value> {
-    spec.pointer(&pointer.to_string())
+    pointer.resolve(spec)
 }
 
 /// The headers documented by one set of responses (the successes, or the errors).

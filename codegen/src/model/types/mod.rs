@@ -142,7 +142,7 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn schema_at(&self, pointer: &JsonPointer) -> Option<&'a Value> {
-        self.spec.pointer(&pointer.to_string())
+        pointer.resolve(self.spec)
     }
 
     fn placeholder(&mut self, name: &str, origin: &JsonPointer) -> usize {
