@@ -5,10 +5,90 @@
 //! through all three independently on every core, and joining them is where the blank lines
 //! between items come from.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+
+/// Marks a doc comment held aside (see [`doc_comment`]); no doc text holds it.
+const DOC_MARK: char = '\u{1}';
+
+thread_local! {
+    /// The doc comments of the unit this thread is emitting, when it is emitting one: each
+    /// comment's lines.
+    static DOC_COMMENTS: RefCell<Option<Vec<Vec<String>>>> = const { RefCell::new(None) };
+}
+
+/// The `#[doc]` attributes of a `///` comment of `lines`. Inside a unit they are one attribute
+/// with a short marker, and [`format_unit`] puts the lines back once the unit is printed: a doc
+/// comment is opaque to formatting (prettyplease prints `///` and the text, line by line), and
+/// writing every line out as an escaped literal, parsing it back and printing it was a tenth of
+/// generation. A comment with a line prettyplease would print another way (one that starts with
+/// `/`, holds a line break, or ends in spaces) stays literal attributes.
+pub(crate) fn doc_comment(lines: Vec<String>) -> TokenStream {
+    let plain = lines.iter().all(|line| {
+        !line.starts_with('/') && !line.contains(['\n', '\r', DOC_MARK]) && !line.ends_with(' ')
+    });
+    let collecting = DOC_COMMENTS.with(|comments| comments.borrow().is_some());
+    if lines.is_empty() || !plain || !collecting {
+        return quote! { #( #[doc = #lines] )* };
+    }
+    let index = DOC_COMMENTS.with(|comments| {
+        let mut comments = comments.borrow_mut();
+        let comments = comments.get_or_insert_with(Vec::new);
+        comments.push(lines);
+        comments.len() - 1
+    });
+    let marker = Literal::string(&format!("{DOC_MARK}{index}"));
+    quote! { #[doc = #marker] }
+}
+
+/// `unit`'s tokens, and the doc comments its markers stand for.
+fn emit_unit(unit: &Unit<'_>) -> (TokenStream, Vec<Vec<String>>) {
+    DOC_COMMENTS.with(|comments| *comments.borrow_mut() = Some(Vec::new()));
+    let tokens = unit();
+    let comments = DOC_COMMENTS.with(|comments| comments.borrow_mut().take().unwrap_or_default());
+    (tokens, comments)
+}
+
+/// `text` with each doc marker replaced by its comment's lines, each after the `///` and
+/// indentation the marker's line has.
+fn restore_doc_comments(text: &str, comments: &[Vec<String>]) -> String {
+    if comments.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut rest = text;
+    while let Some(at) = rest.find(DOC_MARK) {
+        out.push_str(&rest[..at]);
+        let prefix_start = out.rfind('\n').map_or(0, |newline| newline + 1);
+        let prefix = out[prefix_start..].to_owned();
+        let after = &rest[at + DOC_MARK.len_utf8()..];
+        let digits = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        match after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| comments.get(i))
+        {
+            Some(lines) => {
+                for (index, line) in lines.iter().enumerate() {
+                    if index > 0 {
+                        out.push('\n');
+                        out.push_str(&prefix);
+                    }
+                    out.push_str(line);
+                }
+            }
+            None => out.push(DOC_MARK),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Why tokens could not become a file: the generator produced invalid Rust, which is a bug.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,7 +203,8 @@ fn format_all(jobs: &[(Nesting, &Unit<'_>)]) -> Result<Vec<Vec<String>>, RenderE
             let Some((nesting, unit)) = jobs.get(index) else {
                 return Ok(done);
             };
-            done.push((index, format_unit(*nesting, unit())?));
+            let (tokens, doc_comments) = emit_unit(unit);
+            done.push((index, format_unit(*nesting, tokens, &doc_comments)?));
         }
     };
     let mut results = vec![Vec::new(); jobs.len()];
@@ -149,7 +230,12 @@ fn format_all(jobs: &[(Nesting, &Unit<'_>)]) -> Result<Vec<Vec<String>>, RenderE
 }
 
 /// One unit's tokens → the formatted text of each of its items (indented for its nesting).
-fn format_unit(nesting: Nesting, tokens: TokenStream) -> Result<Vec<String>, RenderError> {
+fn format_unit(
+    nesting: Nesting,
+    tokens: TokenStream,
+    doc_comments: &[Vec<String>],
+) -> Result<Vec<String>, RenderError> {
+    let unparse_item = |item| unparse_item(item, doc_comments);
     match nesting {
         Nesting::Top => syn::parse2::<syn::File>(tokens)
             .map_err(render_error)?
@@ -198,15 +284,16 @@ fn inner_lines(text: &str) -> String {
     out
 }
 
-/// `item` alone, formatted as a file.
-fn unparse_item(item: syn::Item) -> Result<String, RenderError> {
+/// `item` alone, formatted as a file, with its doc comments back in place.
+fn unparse_item(item: syn::Item, doc_comments: &[Vec<String>]) -> Result<String, RenderError> {
     let file = syn::File {
         shebang: None,
         frontmatter: None,
         attrs: Vec::new(),
         items: vec![item],
     };
-    Ok(space_items(&prettyplease::unparse(&file)))
+    let printed = restore_doc_comments(&prettyplease::unparse(&file), doc_comments);
+    Ok(space_items(&printed))
 }
 
 /// What a `{` line opens, as far as blank lines go.

@@ -2,13 +2,11 @@
 //! it reads well as `///` lines and trips no lint (tabs, carriage returns, trailing spaces).
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::model::Doc;
 
 pub(crate) fn doc_attrs(doc: &Doc) -> TokenStream {
-    let lines = doc_lines(doc);
-    quote! { #( #[doc = #lines] )* }
+    crate::render::doc_comment(doc_lines(doc))
 }
 
 pub(crate) fn doc_lines(doc: &Doc) -> Vec<String> {

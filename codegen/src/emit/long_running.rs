@@ -124,7 +124,7 @@ fn doc_tokens(text: &str) -> TokenStream {
         }
         lines.push(current);
     }
-    quote! { #( #[doc = #lines] )* }
+    crate::render::doc_comment(lines)
 }
 
 /// The polled value and its headers, as the method returns them.

@@ -33,8 +33,9 @@ pub(super) fn response_function(operation: &Operation, defs: &[TypeDef]) -> Toke
         " [`decode_response`](crate::decode_response) knows the operation as `{:?}`.",
         operation.decode_key
     ));
+    let docs = crate::render::doc_comment(lines);
     quote! {
-        #(#[doc = #lines])*
+        #docs
         pub fn #name(response: RawResponse) -> Result<ResponseValue<#success #headers>, Error<#error #error_headers>> {
             #arms
         }
