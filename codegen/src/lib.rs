@@ -14,6 +14,7 @@ pub mod model;
 pub mod naming;
 mod render;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
@@ -59,7 +60,7 @@ pub fn generate(spec: &LoadedSpec, options: &GenerateOptions) -> Result<Generate
 /// A spec read and modelled once: what its client, README and examples are all generated
 /// from, so that they name every type and method alike and the work is done once.
 pub struct Model<'s> {
-    spec: &'s LoadedSpec,
+    spec: Cow<'s, LoadedSpec>,
     built: BuiltModel,
 }
 
@@ -68,9 +69,47 @@ impl<'s> Model<'s> {
     #[must_use]
     pub fn build(spec: &'s LoadedSpec) -> Self {
         Self {
-            spec,
-            built: build_model(spec),
+            built: build_model(&spec.raw, &spec.warnings),
+            spec: Cow::Borrowed(spec),
         }
+    }
+
+    /// Loads a spec from its text, as [`load`] does, and builds its model. The document's shape
+    /// is checked on another thread while the model is built (the model builder reads any
+    /// JSON), so a spec of the right shape costs about the larger of the two, not their sum.
+    ///
+    /// # Errors
+    /// What [`load`] says of the text.
+    pub fn load(source: &str, text: &str) -> Result<Model<'static>, LoadError> {
+        let (raw, warnings) = load::parse_document(source, text)?;
+        let (openapi, built) = std::thread::scope(|scope| {
+            let shape = scope.spawn(|| load::check_shape(source, &raw));
+            let built = build_model(&raw, &warnings);
+            let openapi = shape.join().unwrap_or_else(|_| {
+                Err(LoadError::Shape {
+                    source_name: source.to_owned(),
+                    pointer: String::new(),
+                    message: "checking the document's shape failed".into(),
+                })
+            });
+            (openapi, built)
+        });
+        let spec = LoadedSpec {
+            source: source.to_owned(),
+            raw,
+            openapi: openapi?,
+            warnings,
+        };
+        Ok(Model {
+            spec: Cow::Owned(spec),
+            built,
+        })
+    }
+
+    /// The spec the model stands for.
+    #[must_use]
+    pub fn spec(&self) -> &LoadedSpec {
+        &self.spec
     }
 
     /// What the generator tolerated, each with its JSON pointer (the loader's included).
@@ -84,7 +123,7 @@ impl<'s> Model<'s> {
     /// # Errors
     /// Only when the generated tokens do not form valid Rust, which is a bug of the generator.
     pub fn generate(&self, options: &GenerateOptions) -> Result<Generated, RenderError> {
-        generate_from(self.spec, &self.built, options)
+        generate_from(&self.spec, &self.built, options)
     }
 
     /// The crate's `README.md` and examples.
@@ -92,7 +131,7 @@ impl<'s> Model<'s> {
     /// # Errors
     /// Only when an example's tokens do not form valid Rust, which is a bug of the generator.
     pub fn companions(&self, options: &CompanionOptions) -> Result<Companions, RenderError> {
-        companions::from_model(self.spec, &self.built, options)
+        companions::from_model(&self.spec, &self.built, options)
     }
 }
 
@@ -227,12 +266,11 @@ pub(crate) struct BuiltModel {
 }
 
 /// The one order in which the model is built: the type space names types as it meets them.
-pub(crate) fn build_model(spec: &LoadedSpec) -> BuiltModel {
-    let raw = &spec.raw;
+pub(crate) fn build_model(raw: &Value, load_warnings: &[Warning]) -> BuiltModel {
     let (api, reading_warnings) = api::Api::read(raw);
     let mut space = model::TypeSpace::new(raw, api.multipart_schemas(raw));
     let (operations, schemes, operation_warnings) = model::build_operations(&mut space, raw, &api);
-    let mut warnings = spec.warnings.clone();
+    let mut warnings = load_warnings.to_vec();
     warnings.extend(reading_warnings);
     warnings.extend(std::mem::take(&mut space.warnings));
     warnings.extend(operation_warnings);

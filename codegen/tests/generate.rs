@@ -79,3 +79,34 @@ paths:
     assert!(source.contains("\"timeout\","), "{source}");
     assert!(source.contains("\"withRetryPolicy\","), "{source}");
 }
+
+/// `Model::load` checks the shape on another thread while the model is built: it must say what
+/// `load` says of a wrong document, and generate what `load` then `generate` do of a right one.
+#[test]
+fn loading_and_modelling_together_agrees_with_doing_it_in_turn() {
+    let right = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/responses.yaml"),
+    )
+    .expect("the fixture is readable");
+    let options = GenerateOptions {
+        header: "// test".into(),
+    };
+    let model = codegen::Model::load("responses.yaml", &right).expect("the fixture loads");
+    let loaded = codegen::load("responses.yaml", &right).expect("the fixture loads");
+    let together = model.generate(&options).expect("generates");
+    let in_turn = codegen::generate(&loaded, &options).expect("generates");
+    assert_eq!(together.source, in_turn.source);
+    assert_eq!(together.warnings, in_turn.warnings);
+    assert_eq!(model.spec().openapi, loaded.openapi);
+    let wrong = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: [1]}\n";
+    let expected = codegen::load("wrong.yaml", wrong).map(|_| ()).unwrap_err();
+    let got = codegen::Model::load("wrong.yaml", wrong)
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(got, expected);
+    assert!(
+        got.to_string()
+            .contains("/paths/~1a/get/responses/200/description"),
+        "{got}"
+    );
+}

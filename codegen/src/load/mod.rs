@@ -45,6 +45,19 @@ impl LoadedSpec {
 /// column. A document that parses but has the wrong shape yields the JSON pointer of the offending
 /// value.
 pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
+    let (raw, warnings) = parse_document(source, text)?;
+    let openapi = check_shape(source, &raw)?;
+    Ok(LoadedSpec {
+        source: source.to_owned(),
+        raw,
+        openapi,
+        warnings,
+    })
+}
+
+/// The document as JSON, its version checked and its repairs made, with their warnings: the
+/// first half of [`load`].
+pub(crate) fn parse_document(source: &str, text: &str) -> Result<(Value, Vec<Warning>), LoadError> {
     let (mut raw, mut warnings) = yaml::parse(text).map_err(|err| LoadError::Syntax {
         source_name: source.to_owned(),
         line: err.line,
@@ -53,15 +66,21 @@ pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
     })?;
     check_version(source, &raw)?;
     warnings.extend(normalize::normalize(&mut raw));
+    Ok((raw, warnings))
+}
+
+/// The typed view of a parsed document, or the JSON pointer of the value of the wrong shape:
+/// the second half of [`load`].
+pub(crate) fn check_shape(source: &str, raw: &Value) -> Result<openapiv3::OpenAPI, LoadError> {
     // Most documents have the right shape: check it without tracking the path first (the
     // faster way), and only for a wrong one again with the path, to say where.
-    let openapi = match openapiv3::OpenAPI::deserialize(&raw) {
+    match openapiv3::OpenAPI::deserialize(raw) {
         Ok(openapi) => Ok(openapi),
-        Err(_) => serde_path_to_error::deserialize(&raw),
+        Err(_) => serde_path_to_error::deserialize(raw),
     }
     .map_err(|err| {
         let found = narrow::narrow(
-            &raw,
+            raw,
             narrow::ShapeError {
                 pointer: JsonPointer::from_serde_path(err.path()),
                 message: err.into_inner().to_string(),
@@ -72,12 +91,6 @@ pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
             pointer: found.pointer.to_string(),
             message: found.message,
         }
-    })?;
-    Ok(LoadedSpec {
-        source: source.to_owned(),
-        raw,
-        openapi,
-        warnings,
     })
 }
 
