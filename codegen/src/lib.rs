@@ -258,9 +258,9 @@ fn generate_from(
 pub(crate) struct BuiltModel {
     pub api: api::Api,
     pub defs: Vec<model::TypeDef>,
-    pub operations: Vec<model::Operation>,
-    pub schemes: Vec<model::SecurityScheme>,
-    pub long_running: Vec<model::LongRunning>,
+    pub operations: Vec<model::ClientMethod>,
+    pub schemes: Vec<model::CredentialSetter>,
+    pub long_running: Vec<model::WaitHelper>,
     pub callbacks: Vec<model::Callback>,
     pub warnings: Vec<Warning>,
 }
@@ -330,7 +330,10 @@ fn check_patterns(defs: &mut [model::TypeDef], warnings: &mut Vec<Warning>) {
     }
 }
 
-fn dependencies(defs: &[model::TypeDef], operations: &[model::Operation]) -> BTreeSet<Dependency> {
+fn dependencies(
+    defs: &[model::TypeDef],
+    operations: &[model::ClientMethod],
+) -> BTreeSet<Dependency> {
     let mut found = BTreeSet::new();
     let mut visit =
         |ty: &TypeRef| visit_builtins(ty, &mut |builtin| found.extend(builtin_dependency(builtin)));

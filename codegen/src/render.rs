@@ -298,7 +298,7 @@ fn unparse_item(item: syn::Item, doc_comments: &[Vec<String>]) -> Result<String,
 
 /// What a `{` line opens, as far as blank lines go.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Scope {
+enum Opened {
     /// A module or impl: its items are separated by blank lines.
     Items,
     /// Anything else (function bodies, struct fields, expressions): left as printed.
@@ -309,12 +309,12 @@ enum Scope {
 /// Adds one between consecutive items of the file, of modules and of impls.
 fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut blocks: Vec<Scope> = Vec::new();
+    let mut blocks: Vec<Opened> = Vec::new();
     let mut previous_ended_item = false;
     let mut in_inner_attribute = false;
     for line in text.lines() {
         let trimmed = line.trim();
-        let in_item_list = blocks.last().is_none_or(|scope| *scope == Scope::Items);
+        let in_item_list = blocks.last().is_none_or(|scope| *scope == Opened::Items);
         if in_item_list && previous_ended_item && !trimmed.starts_with('}') && !trimmed.is_empty() {
             out.push('\n');
         }
@@ -333,9 +333,9 @@ fn space_items(text: &str) -> String {
                 || trimmed.starts_with("pub mod ")
                 || trimmed.starts_with("mod ");
             blocks.push(if opens_items {
-                Scope::Items
+                Opened::Items
             } else {
-                Scope::Other
+                Opened::Other
             });
         }
         let ends_inner_attribute = in_inner_attribute

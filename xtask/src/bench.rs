@@ -11,7 +11,7 @@ use crate::corpus::{corpus_specs, duplicates};
 use crate::paths::repo_root;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct BenchArgs {
     /// Only specs whose path contains this text.
     #[arg(long)]
     filter: Option<String>,
@@ -29,7 +29,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if cfg!(debug_assertions) {
         eprintln!(
             "note: a debug build; for real figures run `cargo run --release -p xtask -- bench`"

@@ -15,7 +15,7 @@ use crate::bench_mock::{self, SESSION, TOKEN};
 use crate::paths::repo_root;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct BenchClientArgs {
     /// Requests per batch; batches alternate between the two clients.
     #[arg(long, default_value_t = 2000)]
     batch: usize,
@@ -24,7 +24,7 @@ pub struct Args {
     batches: usize,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &BenchClientArgs) -> anyhow::Result<ExitCode> {
     if cfg!(debug_assertions) {
         eprintln!(
             "note: a debug build; for real figures run `cargo run --release -p xtask -- bench-client`"

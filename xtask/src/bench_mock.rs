@@ -18,7 +18,7 @@ use hyper_util::rt::TokioIo;
 use crate::paths::repo_root;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct BenchMockArgs {
     /// Concurrent connections of the load generator.
     #[arg(long, default_value_t = 32)]
     connections: usize,
@@ -64,7 +64,7 @@ struct Figures {
     latency: Histogram<u64>,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &BenchMockArgs) -> anyhow::Result<ExitCode> {
     if cfg!(debug_assertions) {
         eprintln!(
             "note: a debug build; for real figures run `cargo run --release -p xtask -- bench-mock`"

@@ -6,13 +6,13 @@ use anyhow::Context;
 use crate::paths::curated_specs;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct CheckSpecArgs {
     /// Spec files to check; default: every spec under spec/.
     specs: Vec<PathBuf>,
 }
 
 /// Exit status: 0 every spec is sound, 1 a spec has problems, 2 a spec could not be read or loaded.
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &CheckSpecArgs) -> anyhow::Result<ExitCode> {
     let specs = if args.specs.is_empty() {
         curated_specs()?
     } else {

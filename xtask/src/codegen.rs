@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use crate::paths::{curated_specs, display, repo_root};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct CodegenArgs {
     /// Compare the committed crates under generated/ with what the generator produces now;
     /// exit 1, naming the stale files, when they differ.
     #[arg(long, conflicts_with_all = ["spec", "out"])]
@@ -38,7 +38,7 @@ pub struct CrateFiles {
     pub warnings: Vec<String>,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &CodegenArgs) -> anyhow::Result<ExitCode> {
     if let (Some(spec), Some(out)) = (&args.spec, &args.out) {
         return standalone(spec, out, args.crate_name.as_deref(), args.verbose);
     }

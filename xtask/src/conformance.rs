@@ -13,7 +13,7 @@ use conformance::suite::{run as run_suite, RunOptions, Secret, SuiteConfig, Suit
 use crate::paths::{display, repo_root};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct ConformanceArgs {
     /// The spec to check against.
     #[arg(long, default_value = "spec/kallglot.yaml")]
     spec: PathBuf,
@@ -52,7 +52,7 @@ pub struct Args {
     fixtures: Option<PathBuf>,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
     match check(args) {
         Ok(code) => Ok(code),
         Err(error) => {
@@ -62,7 +62,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn check(args: &Args) -> anyhow::Result<ExitCode> {
+fn check(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
     let spec_path = if args.spec.is_relative() && !args.spec.exists() {
         repo_root().join(&args.spec)
     } else {
@@ -170,7 +170,7 @@ fn merge(embedded: SuiteConfig, file: SuiteConfig) -> SuiteConfig {
     }
 }
 
-fn apply_flags(config: &mut SuiteConfig, args: &Args) {
+fn apply_flags(config: &mut SuiteConfig, args: &ConformanceArgs) {
     if let Some(token) = &args.token {
         config.token = Some(Secret::new(token.clone()));
     }
@@ -206,8 +206,8 @@ fn random_seed() -> u64 {
 mod tests {
     use super::*;
 
-    fn args() -> Args {
-        Args {
+    fn args() -> ConformanceArgs {
+        ConformanceArgs {
             spec: PathBuf::from("spec/kallglot.yaml"),
             base_url: None,
             token: None,
@@ -226,22 +226,22 @@ mod tests {
     #[test]
     fn the_exit_status_says_passed_failed_or_unusable() {
         assert_eq!(run(&args()).unwrap(), ExitCode::SUCCESS);
-        let broken = Args {
+        let broken = ConformanceArgs {
             faults: vec!["credits-not-charged".into()],
             ..args()
         };
         assert_eq!(run(&broken).unwrap(), ExitCode::from(1));
-        let nowhere = Args {
+        let nowhere = ConformanceArgs {
             base_url: Some("http://127.0.0.1:1".into()),
             ..args()
         };
         assert_eq!(run(&nowhere).unwrap(), ExitCode::from(2));
-        let no_spec = Args {
+        let no_spec = ConformanceArgs {
             spec: PathBuf::from("spec/no-such-spec.yaml"),
             ..args()
         };
         assert_eq!(run(&no_spec).unwrap(), ExitCode::from(2));
-        let unknown_fault = Args {
+        let unknown_fault = ConformanceArgs {
             faults: vec!["no-such-fault".into()],
             ..args()
         };
@@ -252,7 +252,7 @@ mod tests {
     fn reports_are_written_where_asked() {
         let dir = tempfile::tempdir().unwrap();
         let (junit, json) = (dir.path().join("r.xml"), dir.path().join("r.json"));
-        let with_reports = Args {
+        let with_reports = ConformanceArgs {
             junit: Some(junit.clone()),
             json: Some(json.clone()),
             ..args()

@@ -13,7 +13,7 @@ use anyhow::Context;
 use crate::paths::{display, repo_root};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct CorpusArgs {
     /// Only specs whose path contains this text.
     #[arg(long)]
     filter: Option<String>,
@@ -140,7 +140,7 @@ pub fn crate_name_for(path: &Path) -> String {
     format!("corpus-{}", cleaned.trim_matches('-'))
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &CorpusArgs) -> anyhow::Result<ExitCode> {
     let root = repo_root();
     let work_dir = if args.work_dir.is_absolute() {
         args.work_dir.clone()

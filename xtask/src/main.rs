@@ -37,28 +37,28 @@ struct Cli {
 enum Command {
     /// Check that specs are sound: they load, every $ref resolves, every operation has a unique
     /// operationId, path parameters match their templates, and every example matches its schema.
-    CheckSpec(check_spec::Args),
+    CheckSpec(check_spec::CheckSpecArgs),
     /// Regenerate the client crates under generated/ from spec/ (or check they are fresh, or
     /// generate a standalone crate for any spec).
-    Codegen(codegen::Args),
+    Codegen(codegen::CodegenArgs),
     /// Generate and `cargo check` a crate for every spec of ../shared/corpus and the fixtures,
     /// and print a table.
-    Corpus(corpus::Args),
+    Corpus(corpus::CorpusArgs),
     /// Time generation (and optionally `cargo check`) per spec of the corpus; prints medians.
-    Bench(bench::Args),
+    Bench(bench::BenchArgs),
     /// What the generated client costs over a hand-written reqwest call (GET against the
     /// embedded mock on loopback); prints figures.
     #[cfg(feature = "typed-clients")]
-    BenchClient(bench_client::Args),
+    BenchClient(bench_client::BenchClientArgs),
     /// Requests per second and latency of the embedded mock (GET and POST of the analysis API),
     /// with a load generator on loopback; prints figures.
-    BenchMock(bench_mock::Args),
+    BenchMock(bench_mock::BenchMockArgs),
     /// Check a server (default: the embedded mock, started in-process) against a spec; exit 1
     /// when a check fails, 2 on a usage, spec or connection error.
-    Conformance(conformance::Args),
+    Conformance(conformance::ConformanceArgs),
     /// Serve a spec with the embedded mock server (the analysis API's behaviour for
     /// spec/kallglot.yaml) until Ctrl-C.
-    Mock(mock::Args),
+    Mock(mock::MockArgs),
 }
 
 fn main() -> ExitCode {

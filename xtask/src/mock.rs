@@ -11,7 +11,7 @@ use conformance::mock::{Fault, Faults, Fixtures, Mock, MockOptions};
 use crate::paths::{display, repo_root};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub struct MockArgs {
     /// The spec to serve.
     #[arg(long, default_value = "spec/kallglot.yaml")]
     spec: PathBuf,
@@ -53,7 +53,7 @@ pub fn read_fixtures(path: Option<&std::path::Path>) -> anyhow::Result<Fixtures>
     Ok(Fixtures::parse(&display(path), &text)?)
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
     if args.faults.iter().any(|name| name == "list") {
         for fault in Fault::ALL {
             println!("{:<30} {}", fault.name(), fault.description());

@@ -275,6 +275,62 @@ fn long_files_say_why_they_are_one_file() {
     );
 }
 
+/// The types a source file declares (`struct`, `enum`, `trait`, and `type` aliases at the top
+/// level), outside its unit-test module.
+fn declared_types(text: &str) -> BTreeSet<String> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+    let mut found = BTreeSet::new();
+    for line in code.lines() {
+        let trimmed = line.trim_start();
+        let top_level = trimmed.len() == line.len();
+        let rest = trimmed
+            .strip_prefix("pub(crate) ")
+            .or_else(|| trimmed.strip_prefix("pub(super) "))
+            .or_else(|| trimmed.strip_prefix("pub "))
+            .unwrap_or(trimmed);
+        let name = ["struct ", "enum ", "trait "]
+            .iter()
+            .find_map(|keyword| rest.strip_prefix(keyword))
+            .or_else(|| rest.strip_prefix("type ").filter(|_| top_level));
+        if let Some(name) = name {
+            let name: String = name
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                found.insert(name);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_name_means_two_types_in_a_crate() {
+    let mut clashes = Vec::new();
+    for source in SOURCES {
+        let mut files = Vec::new();
+        rust_files(&root().join(source), &mut files);
+        let mut declared: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for path in files.iter().filter(|path| !is_test_module(path)) {
+            let text = std::fs::read_to_string(root().join(path)).expect("a readable source");
+            for name in declared_types(&text) {
+                declared.entry(name).or_default().push(path.clone());
+            }
+        }
+        clashes.extend(
+            declared
+                .into_iter()
+                .filter(|(_, paths)| paths.len() > 1)
+                .map(|(name, paths)| format!("{name}: {}", paths.join(", "))),
+        );
+    }
+    assert!(
+        clashes.is_empty(),
+        "one name, one type within a crate; these name two: {clashes:#?}"
+    );
+}
+
 #[test]
 fn no_file_is_a_grab_bag() {
     let grab_bags: Vec<String> = sources()
@@ -294,7 +350,11 @@ fn no_file_is_a_grab_bag() {
 }
 
 #[test]
-fn the_map_reader_sees_files_and_cycles() {
+fn the_map_reader_sees_files_cycles_and_types() {
+    assert_eq!(
+        declared_types("pub struct A;\nenum B {}\nimpl X for A {\n    type Err = ();\n}\npub(crate) type C = u8;\n#[cfg(test)]\nstruct D;"),
+        ["A", "B", "C"].map(str::to_owned).into_iter().collect()
+    );
     // The checks above would pass vacuously if the map or the imports were not read at all.
     assert!(mapped().len() > 50, "{:?}", mapped());
     let modules: BTreeSet<Vec<String>> =

@@ -23,10 +23,10 @@ type Sending<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, reqwest::Erro
 #[must_use = "a call sends nothing until it is awaited"]
 pub struct Call<'a, T, E, EH = ()> {
     operation: &'a Operation,
-    state: State<'a, T, E, EH>,
+    stage: Stage<'a, T, E, EH>,
 }
 
-enum State<'a, T, E, EH> {
+enum Stage<'a, T, E, EH> {
     /// The request could not be built (its body did not encode): the error, once.
     NotBuilt(Error<E, EH>),
     Sending {
@@ -49,14 +49,14 @@ impl Transport {
         request: Result<reqwest::RequestBuilder, Error<E, EH>>,
         decode: fn(RawResponse) -> Result<T, Error<E, EH>>,
     ) -> Call<'a, T, E, EH> {
-        let state = match request {
-            Ok(request) => State::Sending {
+        let stage = match request {
+            Ok(request) => Stage::Sending {
                 response: Box::pin(self.send(operation, request)),
                 decode,
             },
-            Err(error) => State::NotBuilt(error),
+            Err(error) => Stage::NotBuilt(error),
         };
-        Call { operation, state }
+        Call { operation, stage }
     }
 }
 
@@ -65,20 +65,20 @@ impl<T, E, EH> Future for Call<'_, T, E, EH> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        match std::mem::replace(&mut this.state, State::Done) {
-            State::Sending {
+        match std::mem::replace(&mut this.stage, Stage::Done) {
+            Stage::Sending {
                 mut response,
                 decode,
             } => match response.as_mut().poll(cx) {
                 Poll::Pending => {
-                    this.state = State::Sending { response, decode };
+                    this.stage = Stage::Sending { response, decode };
                     Poll::Pending
                 }
                 Poll::Ready(Ok(raw)) => Poll::Ready(decode(raw)),
                 Poll::Ready(Err(error)) => Poll::Ready(Err(Error::Communication(error))),
             },
-            State::NotBuilt(error) => Poll::Ready(Err(error)),
-            State::Done => panic!(
+            Stage::NotBuilt(error) => Poll::Ready(Err(error)),
+            Stage::Done => panic!(
                 "the call to `{}` was polled after it completed",
                 this.operation.id()
             ),
@@ -88,14 +88,14 @@ impl<T, E, EH> Future for Call<'_, T, E, EH> {
 
 impl<T, E, EH> fmt::Debug for Call<'_, T, E, EH> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match self.state {
-            State::NotBuilt(_) => "not built",
-            State::Sending { .. } => "sending",
-            State::Done => "done",
+        let stage = match self.stage {
+            Stage::NotBuilt(_) => "not built",
+            Stage::Sending { .. } => "sending",
+            Stage::Done => "done",
         };
         f.debug_struct("Call")
             .field("operation", &self.operation.id())
-            .field("state", &state)
+            .field("state", &stage)
             .finish()
     }
 }

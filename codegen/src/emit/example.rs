@@ -9,14 +9,14 @@ use super::ident;
 use super::type_ref::{type_tokens, Scope};
 use crate::api::{self, Api};
 use crate::model::{
-    Body, BodyKind, LongRunning, Operation, Param, SecurityScheme, SecuritySchemeKind, TypeDef,
-    TypeRef,
+    Body, BodyKind, ClientMethod, CredentialKind, CredentialSetter, Param, TypeDef, TypeRef,
+    WaitHelper,
 };
 
 /// The call an example makes: an operation and, from the spec's examples, a value for each of
 /// its arguments (and its body, when it has an example).
 pub(crate) struct ExampleCall<'a> {
-    pub operation: &'a Operation,
+    pub operation: &'a ClientMethod,
     pub arguments: Vec<Value>,
     pub body: Option<Value>,
     /// The operation's `…_and_wait` method, when it starts long-running work (`x-long-running`):
@@ -31,8 +31,8 @@ pub(crate) struct ExampleCall<'a> {
 pub(crate) fn example_call<'a>(
     spec: &Value,
     api: &Api,
-    operations: &'a [Operation],
-    long_running: &'a [LongRunning],
+    operations: &'a [ClientMethod],
+    long_running: &'a [WaitHelper],
 ) -> Option<ExampleCall<'a>> {
     let and_wait = |index: usize| {
         long_running
@@ -146,15 +146,15 @@ pub(crate) struct ExampleInput<'a> {
     pub base_url: &'a str,
     pub token_hint: Option<&'a str>,
     pub call: &'a ExampleCall<'a>,
-    pub schemes: &'a [SecurityScheme],
+    pub schemes: &'a [CredentialSetter],
     pub defs: &'a [TypeDef],
 }
 
 /// The scheme whose credential the example sets: the first of the call's first requirement.
 pub(crate) fn example_scheme<'a>(
     call: &ExampleCall<'_>,
-    schemes: &'a [SecurityScheme],
-) -> Option<&'a SecurityScheme> {
+    schemes: &'a [CredentialSetter],
+) -> Option<&'a CredentialSetter> {
     let key = call
         .operation
         .security
@@ -185,7 +185,7 @@ pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
             );
             let setter = ident(&scheme.method_name);
             let set = match scheme.kind {
-                SecuritySchemeKind::Basic => quote! {
+                CredentialKind::Basic => quote! {
                     let (username, password) = token.split_once(':').unwrap_or((token.as_str(), ""));
                     let client = Client::new(base_url).#setter(username, password);
                 },

@@ -1,4 +1,4 @@
-//! Long-running operations ([`LongRunning`]) → a `wait_for_…` and an `…_and_wait` method of the
+//! Long-running operations ([`WaitHelper`]) → a `wait_for_…` and an `…_and_wait` method of the
 //! `Client` (in an `impl` block of their own), and their error types in `types`. The polling
 //! loop is `callspec_runtime::wait_until`; these methods only say what to poll and with what.
 
@@ -9,7 +9,7 @@ use super::client::{argument_type, body_argument, passed_by_value};
 use super::docs::text_lines;
 use super::ident;
 use super::type_ref::{type_tokens, Scope};
-use crate::model::{LongRunning, Operation, Source, TypeDef};
+use crate::model::{ClientMethod, TypeDef, WaitHelper, WaitSource};
 use crate::naming::Namer;
 use crate::render::Unit;
 
@@ -23,8 +23,8 @@ pub(crate) struct LongRunningParts<'a> {
 }
 
 pub(crate) fn long_running_units<'a>(
-    items: &'a [LongRunning],
-    operations: &'a [Operation],
+    items: &'a [WaitHelper],
+    operations: &'a [ClientMethod],
     defs: &'a [TypeDef],
 ) -> LongRunningParts<'a> {
     let mut methods: Vec<Unit<'a>> = Vec::new();
@@ -128,7 +128,7 @@ fn doc_tokens(text: &str) -> TokenStream {
 }
 
 /// The polled value and its headers, as the method returns them.
-fn polled_value(poll: &Operation, defs: &[TypeDef]) -> TokenStream {
+fn polled_value(poll: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     let value = poll_body(poll, defs, Scope::Root);
     match &poll.responses.headers {
         Some((name, _)) => {
@@ -139,7 +139,7 @@ fn polled_value(poll: &Operation, defs: &[TypeDef]) -> TokenStream {
     }
 }
 
-fn poll_body(poll: &Operation, defs: &[TypeDef], scope: Scope) -> TokenStream {
+fn poll_body(poll: &ClientMethod, defs: &[TypeDef], scope: Scope) -> TokenStream {
     match poll.responses.success.first() {
         Some(case) => type_tokens(&case.body.ty(), defs, scope),
         None => quote! { () },
@@ -158,7 +158,7 @@ fn headers_in_types(headers: Option<&(String, Vec<crate::model::HeaderField>)>) 
 }
 
 /// Inside `types`: an operation's error body type.
-fn error_in_types(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+fn error_in_types(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     match (
         &operation.responses.error_enum,
         operation.responses.errors.first(),
@@ -174,7 +174,7 @@ fn error_in_types(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
 
 /// `T, H, E, EH` of the polling operation, inside `types`.
 /// Trailing `()`s are left out (the parameters' default) unless `keep_all`.
-fn wait_error_params(poll: &Operation, defs: &[TypeDef], keep_all: bool) -> TokenStream {
+fn wait_error_params(poll: &ClientMethod, defs: &[TypeDef], keep_all: bool) -> TokenStream {
     let mut params = vec![
         poll_body(poll, defs, Scope::Types),
         headers_in_types(poll.responses.headers.as_ref()),
@@ -188,7 +188,7 @@ fn wait_error_params(poll: &Operation, defs: &[TypeDef], keep_all: bool) -> Toke
     quote! { #(#params),* }
 }
 
-fn wait_error(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) -> TokenStream {
+fn wait_error(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDef]) -> TokenStream {
     let poll = &operations[item.poll];
     let name = ident(&item.wait_error);
     let params = wait_error_params(poll, defs, false);
@@ -202,7 +202,7 @@ fn wait_error(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) ->
     }
 }
 
-fn and_wait_error(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) -> TokenStream {
+fn and_wait_error(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDef]) -> TokenStream {
     let (start, poll) = (&operations[item.start], &operations[item.poll]);
     let name = ident(&item.and_wait_error);
     let params = wait_error_params(poll, defs, true);
@@ -220,7 +220,7 @@ fn and_wait_error(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]
 }
 
 /// What the docs of both methods say about the wait itself.
-fn wait_terms(item: &LongRunning, start: &Operation, after_start: bool) -> String {
+fn wait_terms(item: &WaitHelper, start: &ClientMethod, after_start: bool) -> String {
     let first_poll = if after_start {
         "Polls one interval after the call's response"
     } else {
@@ -246,7 +246,7 @@ fn wait_terms(item: &LongRunning, start: &Operation, after_start: bool) -> Strin
 }
 
 /// The outcomes of a wait, as a list; `more` are added before its end.
-fn outcomes(item: &LongRunning, poll: &Operation, more: &[&str]) -> String {
+fn outcomes(item: &WaitHelper, poll: &ClientMethod, more: &[&str]) -> String {
     let mut lines = vec![format!(
         "- `{}` reads {}: that response;",
         item.status,
@@ -277,7 +277,7 @@ fn outcomes(item: &LongRunning, poll: &Operation, more: &[&str]) -> String {
     lines.join("\n")
 }
 
-fn wait_method(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) -> TokenStream {
+fn wait_method(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDef]) -> TokenStream {
     let (start, poll) = (&operations[item.start], &operations[item.poll]);
     let name = ident(&item.wait_method);
     let poll_name = ident(&poll.method_name);
@@ -329,7 +329,11 @@ fn wait_method(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) -
     }
 }
 
-fn and_wait_method(item: &LongRunning, operations: &[Operation], defs: &[TypeDef]) -> TokenStream {
+fn and_wait_method(
+    item: &WaitHelper,
+    operations: &[ClientMethod],
+    defs: &[TypeDef],
+) -> TokenStream {
     let (start, poll) = (&operations[item.start], &operations[item.poll]);
     let name = ident(&item.and_wait_method);
     let start_name = ident(&start.method_name);
@@ -374,8 +378,8 @@ fn and_wait_method(item: &LongRunning, operations: &[Operation], defs: &[TypeDef
         let expression = &binding.expression;
         let ty = type_tokens(&param.ty, defs, Scope::Root);
         let (source, direct) = match &binding.source {
-            Source::ResponseBody(_) => (quote! { &*created }, None),
-            Source::RequestParam(index) => match start.params.get(*index) {
+            WaitSource::ResponseBody(_) => (quote! { &*created }, None),
+            WaitSource::RequestParam(index) => match start.params.get(*index) {
                 Some(from) if from.ty == param.ty => (quote! {}, Some(ident(&from.name))),
                 Some(from) => {
                     let from_name = ident(&from.name);
@@ -408,7 +412,7 @@ fn and_wait_method(item: &LongRunning, operations: &[Operation], defs: &[TypeDef
     let reads_body = item
         .bindings
         .iter()
-        .any(|binding| matches!(binding.source, Source::ResponseBody(_)));
+        .any(|binding| matches!(binding.source, WaitSource::ResponseBody(_)));
     let create = quote! { self.#start_name(#(#start_args),*).await.map_err(WaitError::Create)? };
     let create = if reads_body {
         quote! { let created = #create; }

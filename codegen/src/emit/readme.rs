@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    Callback, CallbackBodyKind, LongRunning, Operation, SecurityScheme, SecuritySchemeKind,
-    TypeDef, TypeRef,
+    Callback, CallbackBodyKind, ClientMethod, CredentialKind, CredentialSetter, TypeDef, TypeRef,
+    WaitHelper,
 };
 
 /// An example the README lists.
@@ -23,10 +23,10 @@ pub(crate) struct ReadmeInput<'a> {
     pub version: &'a str,
     pub description: Option<&'a str>,
     pub default_base_url: Option<&'a str>,
-    pub operations: &'a [Operation],
-    pub schemes: &'a [SecurityScheme],
+    pub operations: &'a [ClientMethod],
+    pub schemes: &'a [CredentialSetter],
     pub callbacks: &'a [Callback],
-    pub long_running: &'a [LongRunning],
+    pub long_running: &'a [WaitHelper],
     pub examples: &'a [ReadmeExample],
     /// Where the examples send requests unless `BASE_URL` is set.
     pub example_base_url: &'a str,
@@ -74,7 +74,7 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
     let credential = used
         .or(input.schemes.first())
         .map(|scheme| match scheme.kind {
-            SecuritySchemeKind::Basic => {
+            CredentialKind::Basic => {
                 format!("\n    .{}(\"username\", \"password\")", scheme.method_name)
             }
             _ => format!("\n    .{}(\"your token\")", scheme.method_name),
@@ -99,17 +99,15 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
         let _ = writeln!(out, "| security scheme | method | sends |\n|---|---|---|");
         for scheme in input.schemes {
             let (arguments, sends) = match &scheme.kind {
-                SecuritySchemeKind::Bearer => {
-                    ("token", "`Authorization: Bearer <token>`".to_owned())
-                }
-                SecuritySchemeKind::Basic => {
+                CredentialKind::Bearer => ("token", "`Authorization: Bearer <token>`".to_owned()),
+                CredentialKind::Basic => {
                     ("username, password", "`Authorization: Basic …`".to_owned())
                 }
-                SecuritySchemeKind::ApiKeyHeader(name) => ("key", format!("the `{name}` header")),
-                SecuritySchemeKind::ApiKeyQuery(name) => {
+                CredentialKind::ApiKeyHeader(name) => ("key", format!("the `{name}` header")),
+                CredentialKind::ApiKeyQuery(name) => {
                     ("key", format!("the `{name}` query parameter"))
                 }
-                SecuritySchemeKind::ApiKeyCookie(name) => ("key", format!("the `{name}` cookie")),
+                CredentialKind::ApiKeyCookie(name) => ("key", format!("the `{name}` cookie")),
             };
             let _ = writeln!(
                 out,
@@ -346,7 +344,7 @@ fn type_name(ty: &TypeRef, defs: &[TypeDef]) -> String {
 }
 
 /// The operation's summary, else the first sentence of its description.
-fn summary(operation: &Operation) -> String {
+fn summary(operation: &ClientMethod) -> String {
     if let Some(title) = &operation.doc.title {
         return title.clone();
     }

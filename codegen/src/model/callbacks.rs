@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::operations::{header_field_names, header_type};
 use super::types::{doc_of, TypeSpace};
-use super::{Builtin, Doc, Operation, TypeKind, TypeRef};
+use super::{Builtin, ClientMethod, Doc, TypeKind, TypeRef};
 use crate::api::{self, Api, Location, MediaKind, Site};
 use crate::naming::{pascal_case, snake_case, Namer};
 
@@ -64,7 +64,7 @@ pub fn build_callbacks<'a>(
     space: &mut TypeSpace<'a>,
     spec: &'a Value,
     api: &Api,
-    operations: &[Operation],
+    operations: &[ClientMethod],
 ) -> Vec<Callback> {
     let mut callbacks = Vec::new();
     let mut functions = Namer::new();

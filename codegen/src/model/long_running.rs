@@ -1,5 +1,5 @@
 //! Long-running operations: an operation's `x-long-running`, as the reading typed it
-//! ([`crate::api::long_running`]), → a [`LongRunning`], which the client emits as a `wait_for_…`
+//! ([`crate::api::long_running`]), → a [`WaitHelper`], which the client emits as a `wait_for_…`
 //! method (poll until a terminal status) and an `…_and_wait` method (start, then wait).
 //!
 //! The extension is documented in README.md ("Long-running operations") and read in
@@ -8,7 +8,7 @@
 
 use super::operations::RESERVED_METHODS;
 use super::types::TypeSpace;
-use super::{Operation, ResponseBody, SecurityScheme, TypeRef};
+use super::{ClientMethod, CredentialSetter, ResponseBody, TypeRef};
 use crate::api::{self, Api};
 use crate::load::Warning;
 use crate::naming::{pascal_case, Namer};
@@ -16,9 +16,9 @@ use crate::naming::{pascal_case, Namer};
 /// Verbs a polling method's name drops in its `wait_for_…` name (`get_job` → `wait_for_job`).
 const READ_VERBS: [&str; 6] = ["get_", "retrieve_", "read_", "fetch_", "describe_", "show_"];
 
-/// One operation whose work continues after it answers, and how to wait for it.
+/// The helpers of one operation whose work continues after it answers: how to wait for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LongRunning {
+pub struct WaitHelper {
     /// The operation that starts the work (index into the operations).
     pub start: usize,
     /// The operation that reads its state.
@@ -34,7 +34,7 @@ pub struct LongRunning {
     /// terminal rules and defaults): only `and_wait_method` is emitted for this one.
     pub shares_wait: bool,
     /// Where each argument of the polling operation comes from, in its order.
-    pub bindings: Vec<Binding>,
+    pub bindings: Vec<WaitBinding>,
     /// The name of the response link used, when there is one.
     pub link: Option<String>,
     pub status: String,
@@ -48,16 +48,16 @@ pub struct LongRunning {
 
 /// One argument of the polling operation and the runtime expression that gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Binding {
+pub struct WaitBinding {
     /// Index into the polling operation's `params`.
     pub param: usize,
     /// As written, such as `$response.body#/id`.
     pub expression: String,
-    pub source: Source,
+    pub source: WaitSource,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum WaitSource {
     /// `$response.body#<pointer>`: in the starting operation's success body.
     ResponseBody(String),
     /// `$request.<in>.<name>`: one of the starting operation's arguments (index into its
@@ -69,12 +69,12 @@ pub enum Source {
 /// helpers take, and a warning for each that gets no helper.
 pub fn build_long_running(
     api: &Api,
-    operations: &[Operation],
-    schemes: &[SecurityScheme],
+    operations: &[ClientMethod],
+    schemes: &[CredentialSetter],
     space: &mut TypeSpace<'_>,
-) -> (Vec<LongRunning>, Vec<Warning>) {
+) -> (Vec<WaitHelper>, Vec<Warning>) {
     let mut warnings = Vec::new();
-    let mut found: Vec<LongRunning> = Vec::new();
+    let mut found: Vec<WaitHelper> = Vec::new();
     // The helpers share the one namespace of `Client` methods.
     let mut methods = Namer::with_reserved(RESERVED_METHODS);
     for name in schemes
@@ -147,10 +147,10 @@ pub fn build_long_running(
 /// client cannot follow it (a polled value of several types, say).
 fn client_view(
     api: &Api,
-    operations: &[Operation],
+    operations: &[ClientMethod],
     start: usize,
     read: &api::LongRunning,
-) -> Result<LongRunning, String> {
+) -> Result<WaitHelper, String> {
     let poll = operations
         .iter()
         .position(|op| op.source == read.poll)
@@ -161,7 +161,7 @@ fn client_view(
         return Err(format!("the polling operation `{}` must answer one JSON body type on success, whose status can be read", poll_op.method_name));
     }
     // An argument of the client's method, by the reading's parameter it stands for.
-    let argument = |operation: &Operation, parameter: &api::Parameter| {
+    let argument = |operation: &ClientMethod, parameter: &api::Parameter| {
         operation
             .params
             .iter()
@@ -178,16 +178,16 @@ fn client_view(
                         binding.expression
                     ));
                 }
-                Source::ResponseBody(pointer.clone())
+                WaitSource::ResponseBody(pointer.clone())
             }
             api::Source::RequestParameter(index) => {
                 let parameter = &api.operations[start_op.source].parameters[*index];
-                Source::RequestParam(argument(start_op, parameter).ok_or_else(|| {
+                WaitSource::RequestParam(argument(start_op, parameter).ok_or_else(|| {
                     format!("`{}` names no argument of the method", binding.expression)
                 })?)
             }
         };
-        bindings.push(Binding {
+        bindings.push(WaitBinding {
             param: argument(poll_op, parameter).ok_or_else(|| {
                 format!("`{}` is no argument of the polling method", parameter.name)
             })?,
@@ -196,7 +196,7 @@ fn client_view(
         });
     }
     bindings.sort_by_key(|binding| binding.param);
-    Ok(LongRunning {
+    Ok(WaitHelper {
         start,
         poll,
         // Named by the caller.
@@ -218,7 +218,7 @@ fn client_view(
 
 /// Whether every success of `operation` is one JSON body type (so its value serializes back to
 /// the JSON a pointer reads).
-fn single_json_success(operation: &Operation) -> bool {
+fn single_json_success(operation: &ClientMethod) -> bool {
     let responses = &operation.responses;
     let mut types = responses.success.iter().map(|case| match &case.body {
         ResponseBody::Json(ty) => Some(ty),

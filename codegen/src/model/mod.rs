@@ -2,7 +2,7 @@
 //!
 //! It stands on the spec's one reading ([`crate::api`]) and adds Rust names and types:
 //! [`TypeSpace`] turns schemas into [`TypeDef`]s and owns their names; `operations` turns the
-//! reading's operations into [`Operation`]s that refer to those types. Emission reads only this
+//! reading's operations into [`ClientMethod`]s that refer to those types. Emission reads only this
 //! model.
 
 mod callbacks;
@@ -16,10 +16,10 @@ mod types;
 pub use callbacks::{build_callbacks, Callback, CallbackBody, CallbackBodyKind, CallbackHeader};
 pub(crate) use defaults::apply_defaults;
 pub(crate) use describe::describe_undocumented;
-pub use long_running::{build_long_running, Binding, LongRunning, Source};
+pub use long_running::{build_long_running, WaitBinding, WaitHelper, WaitSource};
 pub use operations::{
-    build_operations, Body, BodyKind, Operation, Param, ResponseBody, ResponseCase, Responses,
-    SecurityScheme, SecuritySchemeKind,
+    build_operations, Body, BodyKind, ClientMethod, CredentialKind, CredentialSetter, Param,
+    ResponseBody, ResponseCase, Responses,
 };
 pub use operations::{FormEncoding, HeaderField, MultipartPart, PartKind};
 pub(crate) use recursion::break_cycles;

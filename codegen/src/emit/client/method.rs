@@ -8,12 +8,14 @@ use crate::api::{Location, Style};
 use crate::emit::docs::doc_attrs;
 use crate::emit::ident;
 use crate::emit::type_ref::{type_tokens, Scope};
-use crate::model::{Body, BodyKind, Doc, Operation, Param, Presence, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    Body, BodyKind, ClientMethod, Doc, Param, Presence, TypeDef, TypeKind, TypeRef,
+};
 use crate::model::{MultipartPart, PartKind};
 
 use super::{argument_type, error_type, headers_type, passed_by_value, success_type};
 
-pub(super) fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+pub(super) fn method(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     let name = ident(&operation.method_name);
     let docs = doc_attrs(&method_doc(operation));
     let deprecated = operation.doc.deprecated.then(|| quote! { #[deprecated] });
@@ -155,7 +157,7 @@ pub(super) fn method(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
     }
 }
 
-fn method_doc(operation: &Operation) -> Doc {
+fn method_doc(operation: &ClientMethod) -> Doc {
     let mut doc = operation.doc.clone();
     if doc.title.is_none() && doc.description.is_none() {
         doc.title = Some(format!("`{} {}`", operation.http_method, operation.path));
@@ -211,7 +213,7 @@ fn method_doc(operation: &Operation) -> Doc {
 
 /// The request URL: each path parameter percent-encoded into a local of its name, then
 /// `format!("{}/pets/{pet_id}", self.base_url)`, which reads like the path it builds.
-fn url_tokens(operation: &Operation) -> TokenStream {
+fn url_tokens(operation: &ClientMethod) -> TokenStream {
     let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
     let mut template = String::from("{}");
     let mut segments = Vec::new();

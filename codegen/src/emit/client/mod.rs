@@ -20,14 +20,14 @@ use super::docs::doc_attrs;
 use super::ident;
 use super::type_ref::{type_tokens, Scope};
 use crate::model::HeaderField;
-use crate::model::{Builtin, Operation, SecurityScheme, SecuritySchemeKind, TypeDef, TypeRef};
+use crate::model::{Builtin, ClientMethod, CredentialKind, CredentialSetter, TypeDef, TypeRef};
 use crate::render::Unit;
 
 pub(crate) struct ClientInput<'a> {
     pub title: &'a str,
     pub default_base_url: Option<&'a str>,
-    pub operations: &'a [Operation],
-    pub schemes: &'a [SecurityScheme],
+    pub operations: &'a [ClientMethod],
+    pub schemes: &'a [CredentialSetter],
     pub defs: &'a [TypeDef],
 }
 
@@ -60,7 +60,7 @@ pub(crate) fn client_units<'a>(input: &ClientInput<'a>) -> ClientParts<'a> {
             }
         }));
     }
-    let per_operation = |emit: fn(&Operation, &[TypeDef]) -> TokenStream| {
+    let per_operation = |emit: fn(&ClientMethod, &[TypeDef]) -> TokenStream| {
         operations
             .iter()
             .map(move |operation| Box::new(move || emit(operation, defs)) as Unit<'a>)
@@ -107,12 +107,16 @@ pub(crate) fn client_units<'a>(input: &ClientInput<'a>) -> ClientParts<'a> {
 
 /// The `Client` struct and its setup `impl`: constructors, accessors, and a `with_<scheme>`
 /// method per security scheme.
-fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme]) -> TokenStream {
+fn client_setup(
+    title: &str,
+    operations: &[ClientMethod],
+    schemes: &[CredentialSetter],
+) -> TokenStream {
     // Without an operation that needs them, credentials would be dead weight.
     let uses_auth = operations
         .iter()
         .any(|operation| !operation.security.is_empty());
-    let schemes: &[SecurityScheme] = if uses_auth { schemes } else { &[] };
+    let schemes: &[CredentialSetter] = if uses_auth { schemes } else { &[] };
     let scheme_methods = schemes.iter().map(scheme_method);
     let credentials_field =
         uses_auth.then(|| quote! { credentials: callspec_runtime::Credentials, });
@@ -205,7 +209,7 @@ fn client_setup(title: &str, operations: &[Operation], schemes: &[SecurityScheme
 }
 
 /// `decode_response`: every operation's response function, by operation id, for tools.
-fn decode_response(operations: &[Operation]) -> TokenStream {
+fn decode_response(operations: &[ClientMethod]) -> TokenStream {
     let docs = quote! {
         /// Decodes `response` as the operation known as `operation_id` documents it, with the code
         /// its method uses (the function of [`responses`](crate::responses) of the same name), and
@@ -245,32 +249,32 @@ fn decode_response(operations: &[Operation]) -> TokenStream {
     }
 }
 
-fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
+fn scheme_method(scheme: &CredentialSetter) -> TokenStream {
     let name = ident(&scheme.method_name);
     let key = &scheme.key;
     let mut doc = scheme.doc.clone();
     let (params, credential, what) = match &scheme.kind {
-        SecuritySchemeKind::Bearer => (
+        CredentialKind::Bearer => (
             quote! { token: impl Into<String> },
             quote! { callspec_runtime::Credential::Bearer(callspec_runtime::Secret::new(token)) },
             "a bearer token (`Authorization: Bearer <token>`)".to_owned(),
         ),
-        SecuritySchemeKind::Basic => (
+        CredentialKind::Basic => (
             quote! { username: impl Into<String>, password: impl Into<String> },
             quote! { callspec_runtime::Credential::Basic { username: username.into(), password: callspec_runtime::Secret::new(password) } },
             "HTTP basic credentials".to_owned(),
         ),
-        SecuritySchemeKind::ApiKeyHeader(header) => (
+        CredentialKind::ApiKeyHeader(header) => (
             quote! { key: impl Into<String> },
             quote! { callspec_runtime::Credential::ApiKeyHeader { name: #header.to_owned(), key: callspec_runtime::Secret::new(key) } },
             format!("an API key sent in the `{header}` header"),
         ),
-        SecuritySchemeKind::ApiKeyQuery(param) => (
+        CredentialKind::ApiKeyQuery(param) => (
             quote! { key: impl Into<String> },
             quote! { callspec_runtime::Credential::ApiKeyQuery { name: #param.to_owned(), key: callspec_runtime::Secret::new(key) } },
             format!("an API key sent as the `{param}` query parameter"),
         ),
-        SecuritySchemeKind::ApiKeyCookie(cookie) => (
+        CredentialKind::ApiKeyCookie(cookie) => (
             quote! { key: impl Into<String> },
             quote! { callspec_runtime::Credential::ApiKeyCookie { name: #cookie.to_owned(), key: callspec_runtime::Secret::new(key) } },
             format!("an API key sent in the `{cookie}` cookie"),
@@ -288,7 +292,7 @@ fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
     }
 }
 
-pub(super) fn success_type(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+pub(super) fn success_type(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     match &operation.responses.success_enum {
         Some(name) => {
             let name = ident(name);
@@ -301,7 +305,7 @@ pub(super) fn success_type(operation: &Operation, defs: &[TypeDef]) -> TokenStre
     }
 }
 
-pub(super) fn error_type(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+pub(super) fn error_type(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     match &operation.responses.error_enum {
         Some(name) => {
             let name = ident(name);

@@ -8,10 +8,10 @@ use crate::emit::docs::doc_attrs;
 use crate::emit::ident;
 use crate::emit::type_ref::{type_tokens, Scope};
 use crate::model::HeaderField;
-use crate::model::{Operation, ResponseBody, ResponseCase, TypeDef};
+use crate::model::{ClientMethod, ResponseBody, ResponseCase, TypeDef};
 
 /// What one operation adds to `types`: its options struct, typed headers and response enums.
-pub(super) fn operation_types_tokens(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+pub(super) fn operation_types_tokens(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     let mut items = Vec::new();
     let op_ref = format!(
         "[`Client::{}`](crate::Client::{})",

@@ -7,12 +7,12 @@ use quote::quote;
 use crate::api::StatusKey;
 use crate::emit::ident;
 use crate::emit::type_ref::{type_tokens, Scope};
-use crate::model::{Operation, ResponseBody, ResponseCase, TypeDef};
+use crate::model::{ClientMethod, ResponseBody, ResponseCase, TypeDef};
 
 use super::{error_type, headers_type, success_type};
 
 /// The function of `responses` that reads a response to `operation`, as its method does.
-pub(super) fn response_function(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+pub(super) fn response_function(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     let name = ident(&operation.method_name);
     let success = success_type(operation, defs);
     let error = error_type(operation, defs);
@@ -132,7 +132,7 @@ fn decode(case: &ResponseCase, typed: Option<&[TypeDef]>) -> (TokenStream, bool)
     }
 }
 
-fn response_arms(operation: &Operation, defs: &[TypeDef]) -> TokenStream {
+fn response_arms(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     let responses = &operation.responses;
     let mut arms = Vec::new();
     // Exact codes first, then ranges, then `default`, as OpenAPI orders their precedence.

@@ -1,12 +1,12 @@
-//! Operations of the reading → [`Operation`]s: method names, parameters in the order methods take
+//! Operations of the reading → [`ClientMethod`]s: method names, parameters in the order methods take
 //! them, bodies typed by the media type the client sends, and security schemes with setters.
 
 use serde_json::Value;
 
 use super::responses::responses;
 use super::{
-    Body, BodyKind, FormEncoding, MultipartPart, Operation, Param, PartKind, SecurityScheme,
-    SecuritySchemeKind,
+    Body, BodyKind, ClientMethod, CredentialKind, CredentialSetter, FormEncoding, MultipartPart,
+    Param, PartKind,
 };
 use crate::api::{self, media::concrete_media_type, Api, Location, MediaKind, SchemeKind};
 use crate::load::{JsonPointer, Warning};
@@ -32,7 +32,7 @@ pub fn build_operations<'a>(
     space: &mut TypeSpace<'a>,
     spec: &'a Value,
     api: &Api,
-) -> (Vec<Operation>, Vec<SecurityScheme>, Vec<Warning>) {
+) -> (Vec<ClientMethod>, Vec<CredentialSetter>, Vec<Warning>) {
     let mut builder = Builder {
         spec,
         warnings: Vec::new(),
@@ -67,7 +67,7 @@ impl<'a> Builder<'a> {
 
     /// The key of each operation in `decode_response`, in document order: its `operationId`,
     /// else its method name (unique among methods, but it may spell another's `operationId`).
-    fn decode_keys(&mut self, operations: &mut [Operation]) {
+    fn decode_keys(&mut self, operations: &mut [ClientMethod]) {
         let mut keys = Namer::new();
         for operation in operations {
             let wanted = operation
@@ -89,18 +89,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn security_schemes(&mut self, api: &Api) -> Vec<SecurityScheme> {
+    fn security_schemes(&mut self, api: &Api) -> Vec<CredentialSetter> {
         api.schemes
             .iter()
             .map(|scheme| {
                 let kind = match &scheme.kind {
-                    SchemeKind::Bearer => SecuritySchemeKind::Bearer,
-                    SchemeKind::Basic => SecuritySchemeKind::Basic,
+                    SchemeKind::Bearer => CredentialKind::Bearer,
+                    SchemeKind::Basic => CredentialKind::Basic,
                     SchemeKind::ApiKey { location, name } => match location {
-                        Location::Query => SecuritySchemeKind::ApiKeyQuery(name.clone()),
-                        Location::Cookie => SecuritySchemeKind::ApiKeyCookie(name.clone()),
+                        Location::Query => CredentialKind::ApiKeyQuery(name.clone()),
+                        Location::Cookie => CredentialKind::ApiKeyCookie(name.clone()),
                         Location::Header | Location::Path => {
-                            SecuritySchemeKind::ApiKeyHeader(name.clone())
+                            CredentialKind::ApiKeyHeader(name.clone())
                         }
                     },
                 };
@@ -110,7 +110,7 @@ impl<'a> Builder<'a> {
                     "with_{}",
                     snake_case(&scheme.key, "auth").trim_end_matches('_')
                 ));
-                SecurityScheme {
+                CredentialSetter {
                     key: scheme.key.clone(),
                     method_name,
                     kind,
@@ -125,7 +125,7 @@ impl<'a> Builder<'a> {
         space: &mut TypeSpace<'a>,
         source: usize,
         operation: &api::Operation,
-    ) -> Operation {
+    ) -> ClientMethod {
         let at = &operation.pointer;
         let path = operation.path.text();
         let wanted = match &operation.id {
@@ -139,7 +139,7 @@ impl<'a> Builder<'a> {
                 format!("no operationId; the method is named `{method_name}`, and `decode_response` knows the operation by that name"),
             );
         }
-        let type_prefix = pascal_case(&method_name, "Operation");
+        let type_prefix = pascal_case(&method_name, "ClientMethod");
         let raw = self.lookup(at).unwrap_or(&Value::Null);
         let mut doc = doc_of(raw);
         if let Some(summary) = raw.get("summary").and_then(Value::as_str) {
@@ -183,7 +183,7 @@ impl<'a> Builder<'a> {
             .as_ref()
             .and_then(|body| self.body(space, at, body, &type_prefix));
         let responses = responses(space, self.spec, operation, &type_prefix);
-        Operation {
+        ClientMethod {
             source,
             method_name,
             operation_id: operation.id.clone(),

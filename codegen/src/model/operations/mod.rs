@@ -13,8 +13,10 @@ pub(super) use responses::{header_field_names, header_type};
 use super::{Builtin, Doc, TypeRef};
 use crate::api::{Location, StatusKey, Style};
 
+/// What the client does for one operation of the spec: the method that calls it, with its
+/// arguments, body, responses and headers typed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation {
+pub struct ClientMethod {
     /// The index of the operation in the spec's reading.
     pub source: usize,
     pub method_name: String,
@@ -156,18 +158,19 @@ pub struct HeaderField {
     pub doc: Doc,
 }
 
+/// A supported security scheme as the client sets its credential: a `with_…` method.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SecurityScheme {
+pub struct CredentialSetter {
     /// The key in `components/securitySchemes`.
     pub key: String,
     /// The `with_…` method that sets its credential.
     pub method_name: String,
-    pub kind: SecuritySchemeKind,
+    pub kind: CredentialKind,
     pub doc: Doc,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecuritySchemeKind {
+pub enum CredentialKind {
     Bearer,
     Basic,
     ApiKeyHeader(String),
