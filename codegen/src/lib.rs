@@ -1,8 +1,9 @@
 //! Turns an OpenAPI 3.0 document into the source of a typed async Rust client.
 //!
-//! The pipeline is [`load`] (text → checked document) → [`model`] (types and operations, with
-//! names) → emit (tokens) → render (formatted text); see `ARCHITECTURE.md` at the repository
-//! root. Nothing here reads or writes files: callers hand in text and receive text, so the same
+//! The pipeline is [`load`](mod@load) (text → checked document) → [`api`] (the one reading of its
+//! operations, which the mock and the conformance suite share) → [`model`] (types and the
+//! client's methods, with names; [`Model`] holds one spec's) → emit (tokens) → render (formatted
+//! text); see `ARCHITECTURE.md` at the repository root. Nothing here reads or writes files: callers hand in text and receive text, so the same
 //! library serves `cargo xtask`, tests and other tools.
 
 pub mod api;
@@ -74,12 +75,12 @@ impl<'s> Model<'s> {
         }
     }
 
-    /// Loads a spec from its text, as [`load`] does, and builds its model. The document's shape
+    /// Loads a spec from its text, as [`load()`](fn@load) does, and builds its model. The document's shape
     /// is checked on another thread while the model is built (the model builder reads any
     /// JSON), so a spec of the right shape costs about the larger of the two, not their sum.
     ///
     /// # Errors
-    /// What [`load`] says of the text.
+    /// What [`load()`](fn@load) says of the text.
     pub fn load(source: &str, text: &str) -> Result<Model<'static>, LoadError> {
         let (raw, warnings) = load::parse_document(source, text)?;
         let (openapi, built) = std::thread::scope(|scope| {

@@ -3,9 +3,10 @@
 //! [`schema`] is the project's one answer to "does this JSON match this schema" under OpenAPI 3.0
 //! semantics; the mock server and every check use it. [`examples`] finds every example a spec
 //! carries, with the schema it must match; [`soundness`] checks a spec is consistent;
-//! [`synth`] makes up values from schemas; [`api`] is a spec read into operations, parameters,
-//! bodies and responses; [`mock`] is the embedded mock server; [`suite`] checks a server against
-//! its spec.
+//! [`synth`] makes up values from schemas; [`contract`] is a spec's one reading
+//! ([`codegen::api`]) with what checking values against it needs; [`wire`] reads requests back
+//! by the rules the runtime writes them with; [`http`] holds a request and a response as they
+//! travel; [`mock`] is the embedded mock server; [`suite`] checks a server against its spec.
 
 pub mod contract;
 pub mod examples;

@@ -117,7 +117,7 @@ fn check_crate_name(name: &str) -> anyhow::Result<()> {
     }
 }
 
-/// The crates `cargo xtask codegen` maintains: one per spec under spec/, in generated/<stem>/.
+/// The crates `cargo xtask codegen` maintains: one per spec under spec/, in `generated/<stem>/`.
 pub fn committed_crates() -> anyhow::Result<Vec<CrateFiles>> {
     let root = repo_root();
     let runtime = root.join("codegen").join("runtime");

@@ -11,7 +11,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! A request goes through the same steps for every spec ([`server`]): routing (404, 405),
+//! A request goes through the same steps for every spec (`server.rs`): routing (404, 405),
 //! credentials (401), admission (429), media type (415), size (413), parameters and body against
 //! their schemas (400), then the answer. Which [`Domain`] answers is chosen from the spec: the
 //! analysis API's behaviour when the spec has its operations, the generic one otherwise.

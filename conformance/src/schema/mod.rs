@@ -2,8 +2,8 @@
 //!
 //! OpenAPI 3.0 schemas are almost JSON Schema, but not quite: `nullable`, boolean
 //! `exclusiveMinimum`/`exclusiveMaximum`, `readOnly`/`writeOnly` changing what `required` means,
-//! and `$ref` siblings being ignored. [`translate`] turns a schema and everything it references
-//! into one JSON Schema 2020-12 document, which the `jsonschema` crate compiles; [`validator`]
+//! and `$ref` siblings being ignored. `translate` turns a schema and everything it references
+//! into one JSON Schema 2020-12 document, which the `jsonschema` crate compiles; `validator`
 //! maps each error back to the JSON pointer of the keyword in the original spec.
 
 mod translate;

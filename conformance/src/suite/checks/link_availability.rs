@@ -23,7 +23,7 @@ pub async fn run(context: &Context<'_>, exchanges: &[Exchange]) {
     .await;
 }
 
-/// Follows the links of up to [`FOLLOWED`] successful responses per operation with `token`,
+/// Follows the links of up to `FOLLOWED` successful responses per operation with `token`,
 /// recording under `check` whether `accepted(status)` holds for the linked operation's answer.
 pub async fn follow_links(
     context: &Context<'_>,
