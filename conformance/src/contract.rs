@@ -3,6 +3,7 @@
 //! schema's validator (compiled on first use, so a spec of a thousand operations starts at
 //! once) and the shape its parameter text is typed by.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -84,15 +85,16 @@ impl Contract {
             .as_ref()
     }
 
-    /// How the text of a value of the schema at `at` is typed (`Any` without a schema).
+    /// How the text of a value of the schema at `at` is typed (`Any` without a schema): worked
+    /// out once per schema the reading names, since the mock asks for every parameter of every
+    /// request.
     #[must_use]
-    pub fn value_kind(&self, at: Option<&JsonPointer>) -> ValueKind {
+    pub fn value_kind(&self, at: Option<&JsonPointer>) -> Cow<'_, ValueKind> {
         match at.and_then(|at| Some((at, self.schemas.get(at)?))) {
-            Some((at, schema)) => schema
-                .kind
-                .get_or_init(|| ValueKind::of(&self.spec, Some(at)))
-                .clone(),
-            None => ValueKind::of(&self.spec, at),
+            Some((at, schema)) => {
+                Cow::Borrowed(schema.kind.get_or_init(|| ValueKind::of(&self.spec, Some(at))))
+            }
+            None => Cow::Owned(ValueKind::of(&self.spec, at)),
         }
     }
 
@@ -109,7 +111,7 @@ impl Contract {
         let Some(validator) = self.validator(at, direction) else {
             return Vec::new();
         };
-        if matches!(self.value_kind(Some(at)), ValueKind::Array(_)) {
+        if matches!(*self.value_kind(Some(at)), ValueKind::Array(_)) {
             return validator.validate(&Value::Array(lines.to_vec()));
         }
         lines
