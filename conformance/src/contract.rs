@@ -91,9 +91,11 @@ impl Contract {
     #[must_use]
     pub fn value_kind(&self, at: Option<&JsonPointer>) -> Cow<'_, ValueKind> {
         match at.and_then(|at| Some((at, self.schemas.get(at)?))) {
-            Some((at, schema)) => {
-                Cow::Borrowed(schema.kind.get_or_init(|| ValueKind::of(&self.spec, Some(at))))
-            }
+            Some((at, schema)) => Cow::Borrowed(
+                schema
+                    .kind
+                    .get_or_init(|| ValueKind::of(&self.spec, Some(at))),
+            ),
             None => Cow::Owned(ValueKind::of(&self.spec, at)),
         }
     }

@@ -156,14 +156,7 @@ async fn observe_one(
                 Ending::Unfollowable(format!("reading its status answered {status}"));
             return Some(observation);
         }
-        let status = read
-            .response()
-            .and_then(|a| a.json_body())
-            .and_then(|body| {
-                body.pointer(&extension.status)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            });
+        let status = status_in(&read, &extension.status);
         observation.readings.push((read, status.clone()));
         match &status {
             Some(value) if !observation.order.is_empty() && !observation.order.contains(value) => {
@@ -196,6 +189,12 @@ async fn observe_one(
             return Some(observation);
         }
     }
+}
+
+/// The status a response's body holds at `pointer`, when it is a string.
+fn status_in(exchange: &Exchange, pointer: &str) -> Option<String> {
+    let body = exchange.response()?.json_body()?;
+    body.pointer(pointer)?.as_str().map(str::to_owned)
 }
 
 /// The values of the status the pointer names, in the order the schema lists them.
@@ -269,15 +268,7 @@ pub fn judge(context: &Context<'_>, observation: &Observation) {
         );
         return;
     }
-    let first = observation
-        .start
-        .response()
-        .and_then(|a| a.json_body())
-        .and_then(|body| {
-            body.pointer(&extension.status)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        });
+    let first = status_in(&observation.start, &extension.status);
     let rank = |status: &str| -> usize {
         if extension.is_terminal(status) {
             usize::MAX
