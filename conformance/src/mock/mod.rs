@@ -40,6 +40,7 @@ use crate::contract::Contract;
 pub use domain::{Domain, Generic};
 pub use faults::{Fault, Faults, UnknownFault};
 pub use fixtures::{Fixtures, FixturesError, DEFAULT_FIXTURES};
+pub(crate) use kallglot::{is_analysis_api, CREATE};
 pub use valid_request::{Principal, ValidRequest};
 
 /// How the mock behaves beyond what the spec says.
@@ -82,7 +83,7 @@ impl Mock {
     #[must_use]
     pub fn new(spec: Value, options: MockOptions) -> Self {
         let contract = Contract::new(spec);
-        let domain: Box<dyn Domain> = match kallglot::Kallglot::serves(&contract) {
+        let domain: Box<dyn Domain> = match kallglot::is_analysis_api(&contract) {
             true if !options.generic_only => Box::new(kallglot::Kallglot::new(&options)),
             _ => Box::new(Generic::new(options.fixtures.clone())),
         };

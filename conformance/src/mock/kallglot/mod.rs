@@ -37,8 +37,21 @@ use codegen::api::{Method, Operation};
 
 use crate::contract::Contract;
 
-const CREATE: &str = "createAnalysis";
-const RETRIEVE: &str = "getAnalysis";
+/// The analysis API's operations, by id. This behaviour, and the suite's checks of the analysis
+/// API, apply to a spec that has them (see [`is_analysis_api`]).
+pub(crate) const CREATE: &str = "createAnalysis";
+pub(crate) const RETRIEVE: &str = "getAnalysis";
+
+/// Whether the spec is the analysis API's: it creates analyses by `POST` and reads them by `GET`.
+#[must_use]
+pub(crate) fn is_analysis_api(contract: &Contract) -> bool {
+    contract
+        .operation(CREATE)
+        .is_some_and(|op| op.method == Method::Post)
+        && contract
+            .operation(RETRIEVE)
+            .is_some_and(|op| op.method == Method::Get)
+}
 /// The documented body limit (`PayloadTooLarge`).
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -63,17 +76,6 @@ struct Store {
 }
 
 impl Kallglot {
-    /// Whether `api` has the operations this behaviour implements.
-    #[must_use]
-    pub fn serves(contract: &Contract) -> bool {
-        contract
-            .operation(CREATE)
-            .is_some_and(|op| op.method == Method::Post)
-            && contract
-                .operation(RETRIEVE)
-                .is_some_and(|op| op.method == Method::Get)
-    }
-
     #[must_use]
     pub fn new(options: &MockOptions) -> Self {
         let balances = options

@@ -27,7 +27,7 @@ pub mod unknown_resource_not_found;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use codegen::api::{Location, Method, Operation};
+use codegen::api::{Location, Operation};
 
 use crate::contract::Contract;
 use crate::schema::Direction;
@@ -203,21 +203,8 @@ pub fn made_up_path(
         .collect()
 }
 
-/// The analysis API's operations, when the spec has them (the checks that need them are skipped
-/// otherwise).
-pub const CREATE: &str = "createAnalysis";
-pub const RETRIEVE: &str = "getAnalysis";
-
-/// Whether the spec is the analysis API's.
-#[must_use]
-pub fn is_analysis_api(contract: &Contract) -> bool {
-    contract
-        .operation(CREATE)
-        .is_some_and(|op| op.method == Method::Post)
-        && contract
-            .operation(RETRIEVE)
-            .is_some_and(|op| op.method == Method::Get)
-}
+// The checks that need the analysis API's operations are skipped when the spec lacks them.
+pub(crate) use crate::mock::{is_analysis_api, CREATE};
 
 #[cfg(test)]
 mod tests;
