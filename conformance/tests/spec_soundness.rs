@@ -151,9 +151,9 @@ fn is_placeholder_example(value: &Value) -> bool {
 
 #[test]
 fn every_seed_example_is_a_spec_example() {
-    let seeds = repo_root().join("../shared/seeds");
+    let seeds = repo_root().join("spec/sources");
     let mut seed_files: Vec<PathBuf> = std::fs::read_dir(&seeds)
-        .unwrap_or_else(|err| panic!("{} must sit beside the repository: {err}", seeds.display()))
+        .unwrap_or_else(|err| panic!("{} cannot be read: {err}", seeds.display()))
         .map(|entry| entry.expect("readable directory entry").path())
         .collect();
     seed_files.sort();

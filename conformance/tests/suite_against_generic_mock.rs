@@ -1,21 +1,25 @@
-//! The suite against the generic mock serving real-world specs of the shared corpus: the mock
-//! answers from the specs alone, so any finding other than what a mock without state cannot know
-//! is a false positive of the suite (or a mock bug), and fails this test.
+//! The suite against the generic mock serving real-world specs: the mock answers from the specs
+//! alone, so any finding other than what a mock without state cannot know is a false positive of
+//! the suite (or a mock bug), and fails this test.
 
 mod support;
 
-use std::path::Path;
-
 use conformance::mock::{Fixtures, Mock, MockOptions};
 use conformance::suite::{run, RunOptions, SuiteConfig, Verdict};
+use support::real_specs;
 
-const SPECS: [&str; 6] = [
-    "real/swagger_petstore3.yaml",
-    "real/oxide_keeper.json",
-    "real/typesense.yml",
-    "real/xero_bankfeeds.yaml",
-    "real/pagerduty_events_v2.json",
-    "real/twilio_messaging_v1.json",
+/// Committed under `tests/fixtures/real/`.
+const COMMITTED: [&str; 3] = [
+    "swagger_petstore3.yaml",
+    "oxide_keeper.json",
+    "xero_bankfeeds.yaml",
+];
+
+/// Read from the corpus when it is given (see `support::real_specs`).
+const CORPUS: [&str; 3] = [
+    "typesense.yml",
+    "pagerduty_events_v2.json",
+    "twilio_messaging_v1.json",
 ];
 
 /// A mock without state says any identifier exists unless the spec's examples are records.
@@ -24,13 +28,7 @@ const STATELESS: &str = "unknown_resource_not_found";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_suite_finds_nothing_wrong_with_a_mock_that_answers_as_the_spec_says() {
     let mut problems = Vec::new();
-    for name in SPECS {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/corpus")
-            .join(name);
-        let text =
-            std::fs::read_to_string(&path).expect("../shared/corpus sits beside the repository");
-        let spec = codegen::load(name, &text).expect("corpus specs load").raw;
+    for (name, spec) in real_specs(&COMMITTED, &CORPUS) {
         let fixtures = Fixtures::default();
         let mock = Mock::new(spec.clone(), MockOptions::default())
             .start("127.0.0.1:0")

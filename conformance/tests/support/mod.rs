@@ -28,6 +28,39 @@ pub fn spec(path: &str) -> Value {
     codegen::load(path, &text).expect("the spec loads").raw
 }
 
+/// Where the larger real-world specs are, when they are: the corpus folder named by this variable
+/// (CI sets it; a clone runs without).
+pub const CORPUS_VARIABLE: &str = "CALLSPEC_CORPUS";
+
+/// Real-world specs by file name, loaded: the `committed` ones from `tests/fixtures/real/`, and
+/// the `corpus` ones from the `real/` folder of [`CORPUS_VARIABLE`] when it is set. A named spec
+/// that is missing fails the test, naming the file.
+pub fn real_specs(committed: &[&str], corpus: &[&str]) -> Vec<(String, Value)> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut paths: Vec<_> = committed.iter().map(|name| fixtures.join(name)).collect();
+    if let Some(folder) = std::env::var_os(CORPUS_VARIABLE) {
+        let real = Path::new(&folder).join("real");
+        paths.extend(corpus.iter().map(|name| real.join(name)));
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|err| panic!("{name} cannot be read: {err}"));
+            let spec = codegen::load(&name, &text)
+                .unwrap_or_else(|err| panic!("{name} does not load: {err}"))
+                .raw;
+            (name, spec)
+        })
+        .collect()
+}
+
+/// Whether the larger real-world specs are read too (see [`real_specs`]).
+pub fn corpus_is_given() -> bool {
+    std::env::var_os(CORPUS_VARIABLE).is_some()
+}
+
 pub fn fast_options() -> MockOptions {
     MockOptions {
         processing_delay: Duration::from_millis(150),
