@@ -33,6 +33,7 @@ pub use media::{essence, media_matches, Encoding, MediaKind, MediaType};
 pub use method::Method;
 pub use parameter::{Location, Parameter, Style};
 pub use path::{PathTemplate, RouteMatch, Routes};
+use security::DeclaredSecurity;
 pub use security::{SchemeKind, Security, SecurityScheme};
 pub use status::StatusKey;
 
@@ -223,9 +224,8 @@ impl Api {
     #[must_use]
     pub fn read(spec: &Value) -> (Api, Vec<Warning>) {
         let mut reader = Reader::new(spec);
-        let schemes = reader.security_schemes();
-        // The document's requirements are checked once, whether or not an operation uses them.
-        reader.security(&JsonPointer::root(), spec, &schemes);
+        // The document's requirements are read once, whether or not an operation uses them.
+        let declared = reader.declared_security();
         let mut operations = Vec::new();
         let paths_at = JsonPointer::root().join("paths");
         let paths: Vec<&String> = spec
@@ -252,7 +252,7 @@ impl Api {
                 );
                 continue;
             };
-            reader.path_item(&template, Site::Paths, item, &schemes, &mut operations);
+            reader.path_item(&template, Site::Paths, item, &declared, &mut operations);
         }
         let webhooks_at = JsonPointer::root().join("webhooks");
         let webhooks: Vec<&String> = spec
@@ -269,7 +269,7 @@ impl Api {
             // A webhook has no URL of the API's: its name stands in the path's place.
             let template = PathTemplate::literal(name);
             let site = Site::Webhook { name: name.clone() };
-            reader.path_item(&template, site, item, &schemes, &mut operations);
+            reader.path_item(&template, site, item, &declared, &mut operations);
         }
         for index in 0..operations.len() {
             let links = reader.links(&operations, index);
@@ -290,7 +290,7 @@ impl Api {
         }
         let api = Api {
             operations,
-            schemes,
+            schemes: declared.schemes,
             routes,
         };
         (api, reader.warnings)
@@ -352,7 +352,7 @@ impl Reader<'_> {
         template: &PathTemplate,
         site: Site,
         (item_at, item): (JsonPointer, &Value),
-        schemes: &[SecurityScheme],
+        declared: &DeclaredSecurity,
         operations: &mut Vec<Operation>,
     ) {
         for method in Method::ALL {
@@ -366,12 +366,12 @@ impl Reader<'_> {
                 method,
                 (&item_at, item),
                 (&at, value),
-                schemes,
+                declared,
             );
             let owner = operations.len();
             operations.push(operation);
             if site == Site::Paths {
-                self.callbacks(owner, &at, value, schemes, operations);
+                self.callbacks(owner, &at, value, declared, operations);
             }
         }
     }
@@ -383,7 +383,7 @@ impl Reader<'_> {
         method: Method,
         item: (&JsonPointer, &Value),
         (at, value): (&JsonPointer, &Value),
-        schemes: &[SecurityScheme],
+        declared: &DeclaredSecurity,
     ) -> Operation {
         let id = value
             .get("operationId")
@@ -399,12 +399,10 @@ impl Reader<'_> {
             .and_then(|_| self.request_body(&at.join("requestBody")));
         let responses = self.responses(at, value);
         // The API sends callbacks and webhooks: the document's requirements are for calls to it.
-        let security = match site {
-            Site::Paths => self.security(at, value, schemes),
-            Site::Callback { .. } | Site::Webhook { .. } if value.get("security").is_some() => {
-                self.security(at, value, schemes)
-            }
-            Site::Callback { .. } | Site::Webhook { .. } => Security::default(),
+        let security = match (value.get("security"), &site) {
+            (Some(own), _) => self.requirements(&at.join("security"), own, &declared.schemes),
+            (None, Site::Paths) => declared.document.clone(),
+            (None, Site::Callback { .. } | Site::Webhook { .. }) => Security::default(),
         };
         Operation {
             id,
@@ -428,7 +426,7 @@ impl Reader<'_> {
         owner: usize,
         at: &JsonPointer,
         operation: &Value,
-        schemes: &[SecurityScheme],
+        declared: &DeclaredSecurity,
         operations: &mut Vec<Operation>,
     ) {
         let names: Vec<&String> = operation
@@ -463,7 +461,7 @@ impl Reader<'_> {
                     owner,
                     name: name.clone(),
                 };
-                self.path_item(&template, site, item, schemes, operations);
+                self.path_item(&template, site, item, declared, operations);
             }
         }
     }

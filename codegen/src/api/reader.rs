@@ -1,7 +1,5 @@
 //! The state of one reading: the document, and the warnings met so far.
 
-use std::collections::HashSet;
-
 use serde_json::Value;
 
 use crate::load::{follow, JsonPointer, Warning};
@@ -9,8 +7,6 @@ use crate::load::{follow, JsonPointer, Warning};
 pub(super) struct Reader<'a> {
     pub spec: &'a Value,
     pub warnings: Vec<Warning>,
-    /// Warnings that a document-wide setting would repeat per operation, said once.
-    said: HashSet<(String, String)>,
 }
 
 impl<'a> Reader<'a> {
@@ -18,7 +14,6 @@ impl<'a> Reader<'a> {
         Self {
             spec,
             warnings: Vec::new(),
-            said: HashSet::new(),
         }
     }
 
@@ -32,12 +27,5 @@ impl<'a> Reader<'a> {
             pointer: at.to_string(),
             message: message.into(),
         });
-    }
-
-    pub fn warn_once(&mut self, at: &JsonPointer, message: String) {
-        let pointer = at.to_string();
-        if self.said.insert((pointer.clone(), message.clone())) {
-            self.warnings.push(Warning { pointer, message });
-        }
     }
 }

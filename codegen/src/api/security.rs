@@ -19,6 +19,13 @@ pub struct SecurityScheme {
     pub pointer: JsonPointer,
 }
 
+/// What the document says about security for every operation: its supported schemes, and the
+/// requirements of operations that state none of their own.
+pub(super) struct DeclaredSecurity {
+    pub schemes: Vec<SecurityScheme>,
+    pub document: Security,
+}
+
 /// What a request carries to satisfy a scheme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemeKind {
@@ -58,7 +65,7 @@ impl Security {
 
 impl Reader<'_> {
     /// The supported schemes of `components/securitySchemes`, in document order.
-    pub(super) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let declared_at = JsonPointer::root()
             .join("components")
             .join("securitySchemes");
@@ -114,22 +121,29 @@ impl Reader<'_> {
         schemes
     }
 
-    /// The requirements of the operation at `at` (its own `security`, else the document's), each
-    /// alternative without the schemes that are not supported or not declared. For the document
-    /// itself (`at` the root), its own requirements.
-    pub(super) fn security(
+    /// The supported schemes and the document's own requirements, each read once: an operation
+    /// without `security` of its own shares the document's.
+    pub(super) fn declared_security(&mut self) -> DeclaredSecurity {
+        let schemes = self.security_schemes();
+        let document = match self.spec.get("security") {
+            Some(requirements) => self.requirements(
+                &JsonPointer::root().join("security"),
+                requirements,
+                &schemes,
+            ),
+            None => Security::default(),
+        };
+        DeclaredSecurity { schemes, document }
+    }
+
+    /// The requirements at `at`, each alternative without the schemes that are not supported or
+    /// not declared.
+    pub(super) fn requirements(
         &mut self,
         at: &JsonPointer,
-        operation: &Value,
+        requirements: &Value,
         schemes: &[SecurityScheme],
     ) -> Security {
-        let (holder_at, requirements) = match operation.get("security") {
-            Some(own) => (at.join("security"), own),
-            None => match self.spec.get("security") {
-                Some(global) => (JsonPointer::root().join("security"), global),
-                None => return Security::default(),
-            },
-        };
         let Some(requirements) = requirements.as_array() else {
             return Security::default();
         };
@@ -143,8 +157,8 @@ impl Reader<'_> {
                 if schemes.iter().any(|scheme| scheme.key == *key) {
                     alternative.push(key.clone());
                 } else if !self.is_declared_scheme(key) {
-                    self.warn_once(
-                        &holder_at.join(index.to_string()).join(key.as_str()),
+                    self.warn(
+                        &at.join(index.to_string()).join(key.as_str()),
                         format!("security scheme `{key}` is not declared in `components/securitySchemes`; requests are sent without it"),
                     );
                 }
