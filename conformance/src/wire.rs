@@ -2,7 +2,7 @@
 //! with (`callspec_runtime::{path_param, Query, header_param, Cookies, form_urlencoded}`):
 //! parameter text by `style` and `explode`, and form bodies by their `encoding`. The mock reads
 //! requests with it; the suite reads its own requests back with it, to know what a server will
-//! see.
+//! see. JSON lines bodies, which no runtime encoder writes, are written and read here for both.
 //!
 //! Text that does not parse as the schema's type is kept as a string, so that validation then
 //! reports the schema keyword it breaks instead of a guess.
@@ -410,6 +410,49 @@ fn from_delimited(
         }
         scalar_kind => scalar(&decode(raw), scalar_kind),
     }
+}
+
+/// A JSON lines body (`application/x-ndjson`, `application/jsonl`, `application/json-seq`…):
+/// a list's items one per line, or the one value on its line. The suite and the mock both write
+/// them so.
+#[must_use]
+pub fn write_json_lines(value: &Value) -> Vec<u8> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| format!("{item}\n"))
+            .collect::<String>()
+            .into_bytes(),
+        other => format!("{other}\n").into_bytes(),
+    }
+}
+
+/// A line of a JSON lines body that is not JSON.
+#[derive(Debug)]
+pub struct JsonLineError {
+    /// Its number, from 1.
+    pub line: usize,
+    pub error: serde_json::Error,
+}
+
+/// The documents of a JSON lines body, one per non-empty line, in order. A line may start with
+/// the record separator (U+001E) that `application/json-seq` puts before each document. The
+/// mock reads request bodies with it, and the suite response bodies.
+pub fn read_json_lines(bytes: &[u8]) -> Result<Vec<Value>, JsonLineError> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut documents = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim().trim_start_matches('\u{1e}');
+        if line.is_empty() {
+            continue;
+        }
+        let document = serde_json::from_str(line).map_err(|error| JsonLineError {
+            line: index + 1,
+            error,
+        })?;
+        documents.push(document);
+    }
+    Ok(documents)
 }
 
 /// One value of a scalar type; text that is not of the type stays a string.

@@ -17,6 +17,7 @@ use super::valid_request::ValidRequest;
 use crate::http::Response;
 use crate::schema::{Direction, SchemaValidator};
 use crate::synth::{valid_value, Synthesizer};
+use crate::wire::write_json_lines;
 
 #[must_use]
 pub fn reply(exchange: &ValidRequest<'_>) -> Response {
@@ -85,13 +86,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
     let bytes = match (media_type.kind, value) {
         (_, None) => Vec::new(),
         (MediaKind::Json, Some(value)) => value.to_string().into_bytes(),
-        // One document per line, from a list (or the one value).
-        (MediaKind::JsonLines, Some(Value::Array(items))) => items
-            .iter()
-            .map(|item| format!("{item}\n"))
-            .collect::<String>()
-            .into_bytes(),
-        (MediaKind::JsonLines, Some(value)) => format!("{value}\n").into_bytes(),
+        (MediaKind::JsonLines, Some(value)) => write_json_lines(&value),
         (_, Some(Value::String(text))) => text.into_bytes(),
         (_, Some(value)) => value.to_string().into_bytes(),
     };

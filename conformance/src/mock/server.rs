@@ -21,7 +21,7 @@ use super::valid_request::{Principal, ValidRequest};
 use crate::contract::Contract;
 use crate::http::Response;
 use crate::schema::Direction;
-use crate::wire::{extract, form_body, parse_cookies, parse_query, RequestParts};
+use crate::wire::{extract, form_body, parse_cookies, parse_query, read_json_lines, RequestParts};
 
 /// What every request handler shares.
 pub struct MockState {
@@ -344,27 +344,17 @@ fn parse_body(
 
 /// A JSON lines body: one document per non-empty line, as a list.
 fn json_lines(bytes: &[u8]) -> Result<Value, Problem> {
-    let text = String::from_utf8_lossy(bytes);
-    let mut lines = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim().trim_start_matches('\u{1e}');
-        if line.is_empty() {
-            continue;
-        }
-        let value = serde_json::from_str(line).map_err(|err| {
-            Problem::new(
-                400,
-                "invalid_request",
-                format!(
-                    "Line {} of the body is not valid JSON: {}.",
-                    index + 1,
-                    describe_json_error(&err)
-                ),
-            )
-        })?;
-        lines.push(value);
-    }
-    Ok(Value::Array(lines))
+    read_json_lines(bytes).map(Value::Array).map_err(|wrong| {
+        Problem::new(
+            400,
+            "invalid_request",
+            format!(
+                "Line {} of the body is not valid JSON: {}.",
+                wrong.line,
+                describe_json_error(&wrong.error)
+            ),
+        )
+    })
 }
 
 fn describe_json_error(err: &serde_json::Error) -> String {

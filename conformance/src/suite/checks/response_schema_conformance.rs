@@ -8,6 +8,7 @@ use super::{answered, CheckInfo, Context};
 use crate::schema::Direction;
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
+use crate::wire::read_json_lines;
 
 pub const INFO: CheckInfo = CheckInfo {
     name: "response_schema_conformance",
@@ -51,25 +52,15 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
     };
     let violations = match media.kind {
         // A JSON lines body is read line by line.
-        MediaKind::JsonLines => {
-            let mut lines = Vec::new();
-            let text = String::from_utf8_lossy(&answer.body);
-            for (index, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                match serde_json::from_str(line) {
-                    Ok(value) => lines.push(value),
-                    Err(error) => {
-                        not_json(&format!("body's line {}", index + 1), &error);
-                        return;
-                    }
-                }
-            }
-            context
+        MediaKind::JsonLines => match read_json_lines(&answer.body) {
+            Ok(lines) => context
                 .contract
-                .json_lines_violations(at, Direction::Response, &lines)
-        }
+                .json_lines_violations(at, Direction::Response, &lines),
+            Err(wrong) => {
+                not_json(&format!("body's line {}", wrong.line), &wrong.error);
+                return;
+            }
+        },
         _ => match serde_json::from_slice(&answer.body) {
             Ok(body) => validator.validate(&body),
             Err(error) => {

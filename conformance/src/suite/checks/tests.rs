@@ -179,6 +179,39 @@ fn each_response_check_names_what_is_wrong() {
     );
 }
 
+/// `application/json-seq` (RFC 7464) starts each record with the record separator U+001E.
+#[test]
+fn a_json_seq_body_is_read_record_by_record() {
+    let mut spec = spec();
+    spec["paths"]["/things/{id}"]["get"]["responses"]["200"]["content"] = json!({
+        "application/json-seq": {"schema": {"$ref": "#/components/schemas/Thing"}}
+    });
+    let fixture = Fixture {
+        contract: Contract::new(spec),
+        ..fixture()
+    };
+    let seq = ("content-type", "application/json-seq");
+    let good = format!("\u{1e}{GOOD}\n\u{1e}{{\"id\": \"2\", \"status\": \"queued\"}}\n");
+    let bad = format!("\u{1e}{GOOD}\n\u{1e}{{\"id\": \"2\", \"status\": \"lost\"}}\n");
+    let found = results(&fixture, |context| {
+        response_schema_conformance::check(context, &exchange(0, 200, &[seq], &good));
+    });
+    assert_eq!(
+        verdict(&found, "response_schema_conformance"),
+        Some(Verdict::Passed),
+        "{found:#?}"
+    );
+    let found = results(&fixture, |context| {
+        response_schema_conformance::check(context, &exchange(0, 200, &[seq], &bad));
+    });
+    let schema = results_for(&found, "response_schema_conformance");
+    assert_eq!(schema.findings.len(), 1, "{schema:#?}");
+    assert_eq!(
+        schema.findings[0].instance_path.as_deref(),
+        Some("/1/status")
+    );
+}
+
 fn results_for<'a>(results: &'a [CheckResult], check: &str) -> &'a CheckResult {
     results.iter().find(|r| r.check == check).unwrap()
 }

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::{Mutation, Planner, Values};
 use crate::http::Request;
-use crate::wire::{extract, parse_cookies, parse_query, RequestParts};
+use crate::wire::{extract, parse_cookies, parse_query, write_json_lines, RequestParts};
 
 impl Planner<'_> {
     /// The request `values` make, encoded as a generated client encodes its arguments, with
@@ -126,14 +126,7 @@ impl Planner<'_> {
                 let (content_type, bytes) = self.multipart(media, value)?;
                 Some(Encoded::Multipart(request, content_type, bytes))
             }
-            // One document per line: a list's items, or the one value.
-            MediaKind::JsonLines => {
-                let lines: String = match value {
-                    Value::Array(items) => items.iter().map(|item| format!("{item}\n")).collect(),
-                    other => format!("{other}\n"),
-                };
-                raw(request, lines.into_bytes())
-            }
+            MediaKind::JsonLines => raw(request, write_json_lines(value)),
             MediaKind::Text | MediaKind::EventStream | MediaKind::Binary => {
                 let text = match value {
                     Value::String(text) => text.clone(),
