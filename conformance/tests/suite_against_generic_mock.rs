@@ -61,3 +61,65 @@ async fn the_suite_finds_nothing_wrong_with_a_mock_that_answers_as_the_spec_says
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// `x-long-running` allows terminal values that are booleans or numbers (`succeeded: [true]`):
+/// a server that reports `done: true` has finished its work.
+#[tokio::test]
+async fn a_boolean_terminal_status_ends_the_lifecycle() {
+    let job = |done: bool| serde_json::json!({"id": "job_1", "done": done});
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "jobs", "version": "1"},
+        "paths": {
+            "/jobs": {"post": {
+                "operationId": "startJob",
+                "x-long-running": {
+                    "operationId": "getJob",
+                    "parameters": {"id": "$response.body#/id"},
+                    "status": "/done",
+                    "succeeded": [true],
+                    "poll-interval-seconds": 1,
+                    "timeout-seconds": 2
+                },
+                "responses": {"202": {"description": "started", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Job"},
+                    "example": job(false)
+                }}}}
+            }},
+            "/jobs/{id}": {"get": {
+                "operationId": "getJob",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "the job", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Job"},
+                        "example": job(true)
+                    }}},
+                    "404": {"description": "no such job"}
+                }
+            }}
+        },
+        "components": {"schemas": {"Job": {
+            "type": "object",
+            "required": ["id", "done"],
+            "properties": {"id": {"type": "string"}, "done": {"type": "boolean"}}
+        }}}
+    });
+    let mock = Mock::new(spec.clone(), MockOptions::default())
+        .start("127.0.0.1:0")
+        .await
+        .expect("the mock starts");
+    let config = SuiteConfig {
+        base_url: Some(mock.base_url()),
+        ..SuiteConfig::default()
+    };
+    let report = run(&spec, &config, &RunOptions::default())
+        .await
+        .expect("the mock is reachable");
+    mock.stop().await;
+    let lifecycle = report
+        .results
+        .iter()
+        .find(|r| r.check == "long_running_lifecycle" && r.operation == "startJob")
+        .expect("the lifecycle was judged");
+    assert_eq!(lifecycle.verdict, Verdict::Passed, "{}", report.terminal());
+}

@@ -46,7 +46,7 @@ pub use headers::{request_id, RateLimit, RateLimitReset, REQUEST_ID_HEADERS};
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};
 pub use retry::RetryPolicy;
 pub use transport::{Operation, Transport};
-pub use wait::{link_value, wait_until, LinkError, Polling, WaitError, WaitOptions};
+pub use wait::{link_value, status_text, wait_until, LinkError, Polling, WaitError, WaitOptions};
 pub use webhook::{Webhook, WebhookError};
 
 /// Re-exported so generated crates name one version of each.

@@ -60,12 +60,8 @@ impl Polling {
         let Ok(json) = serde_json::to_value(value) else {
             return State::Pending;
         };
-        let text = match json.pointer(self.status) {
-            Some(serde_json::Value::String(text)) => text.clone(),
-            Some(scalar @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))) => {
-                scalar.to_string()
-            }
-            _ => return State::Pending,
+        let Some(text) = status_text(&json, self.status) else {
+            return State::Pending;
         };
         if self.succeeded.contains(&text.as_str()) {
             State::Succeeded
@@ -74,6 +70,21 @@ impl Polling {
         } else {
             State::Pending
         }
+    }
+}
+
+/// The status at `pointer` (RFC 6901) in `value`, as `x-long-running`'s terminal values are
+/// written: a string as is, a boolean or number as its JSON text (`true`, `3`); `None` when
+/// there is nothing there or it is not a scalar. The conformance suite reads statuses with it
+/// too, so that both agree on what a server reported.
+#[must_use]
+pub fn status_text(value: &serde_json::Value, pointer: &str) -> Option<String> {
+    match value.pointer(pointer)? {
+        serde_json::Value::String(text) => Some(text.clone()),
+        scalar @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_)) => {
+            Some(scalar.to_string())
+        }
+        _ => None,
     }
 }
 
@@ -426,6 +437,16 @@ mod tests {
             ..POLLING
         };
         assert_eq!(missing.state(&job("done")), State::Pending);
+    }
+
+    #[test]
+    fn a_status_is_a_scalar_as_its_json_text() {
+        let value = serde_json::json!({"a": {"s": "done", "b": true, "n": 3, "o": {}}});
+        assert_eq!(status_text(&value, "/a/s").as_deref(), Some("done"));
+        assert_eq!(status_text(&value, "/a/b").as_deref(), Some("true"));
+        assert_eq!(status_text(&value, "/a/n").as_deref(), Some("3"));
+        assert_eq!(status_text(&value, "/a/o"), None);
+        assert_eq!(status_text(&value, "/nowhere"), None);
     }
 
     #[test]

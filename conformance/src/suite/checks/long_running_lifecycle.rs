@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use callspec_runtime::status_text;
 use codegen::api::{LongRunning, Malformed, Operation};
 use codegen::load::{follow, JsonPointer};
 use serde_json::Value;
@@ -191,10 +192,11 @@ async fn observe_one(
     }
 }
 
-/// The status a response's body holds at `pointer`, when it is a string.
+/// The status a response's body holds at `pointer`, as a generated client reads it: a string as
+/// is, a boolean or number as its JSON text.
 fn status_in(exchange: &Exchange, pointer: &str) -> Option<String> {
     let body = exchange.response()?.json_body()?;
-    body.pointer(pointer)?.as_str().map(str::to_owned)
+    status_text(&body, pointer)
 }
 
 /// The values of the status the pointer names, in the order the schema lists them.
@@ -234,10 +236,10 @@ fn enum_values(spec: &Value, at: &JsonPointer) -> Vec<String> {
         return Vec::new();
     };
     if let Some(Value::Array(values)) = schema.get("enum") {
+        // As statuses are read: `true` and `3` as their JSON text.
         return values
             .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
+            .filter_map(|value| status_text(value, ""))
             .collect();
     }
     match schema.get("allOf").and_then(Value::as_array) {
