@@ -18,8 +18,6 @@ pub struct Link {
     /// Each parameter of the target and the value the link gives it: a runtime expression or a
     /// constant. A name may be qualified by its location (`path.id`).
     pub parameters: Vec<(String, Value)>,
-    /// The link's `requestBody`, when it gives one.
-    pub request_body: Option<Value>,
 }
 
 /// How a Link Object names its target, before operations are known.

@@ -32,7 +32,7 @@ pub use long_running::{Binding, LongRunning, Malformed, Source};
 pub use media::{essence, media_matches, Encoding, MediaKind, MediaType};
 pub use method::Method;
 pub use parameter::{Location, Parameter, Style};
-pub use path::{PathTemplate, RouteMatch, Routes};
+pub use path::{Part, PathTemplate, RouteMatch, Routes};
 use security::DeclaredSecurity;
 pub use security::{SchemeKind, Security, SecurityScheme};
 pub use status::StatusKey;
@@ -76,15 +76,12 @@ pub struct Operation {
     pub site: Site,
     /// JSON pointer of the Operation Object (inside the path item its `$ref` led to).
     pub pointer: JsonPointer,
-    /// JSON pointer of the Path Item Object.
-    pub path_item: JsonPointer,
     /// The path item's parameters and its own, merged; path parameters match the template.
     pub parameters: Vec<Parameter>,
     pub body: Option<RequestBody>,
     /// In document order; keys that are no status are left out.
     pub responses: Vec<Response>,
     pub security: Security,
-    pub deprecated: bool,
     /// Its `x-long-running`, when it has one.
     pub long_running: Option<Result<LongRunning, Malformed>>,
 }
@@ -213,7 +210,6 @@ pub struct Header {
     /// As the spec writes it.
     pub name: String,
     pub required: bool,
-    pub deprecated: bool,
     /// JSON pointer of the Header Object (where its `$ref` led).
     pub pointer: JsonPointer,
     pub schema: Option<JsonPointer>,
@@ -411,12 +407,10 @@ impl Reader<'_> {
             path: template.clone(),
             site,
             pointer: at.clone(),
-            path_item: item.0.clone(),
             parameters,
             body,
             responses,
             security,
-            deprecated: value.get("deprecated").and_then(Value::as_bool) == Some(true),
             long_running: None,
         }
     }
@@ -529,7 +523,6 @@ impl Reader<'_> {
             headers.push(Header {
                 name: name.clone(),
                 required: header.get("required").and_then(Value::as_bool) == Some(true),
-                deprecated: header.get("deprecated").and_then(Value::as_bool) == Some(true),
                 schema: header.get("schema").map(|_| pointer.join("schema")),
                 pointer,
             });
@@ -575,7 +568,6 @@ impl Reader<'_> {
                         .and_then(Value::as_object)
                         .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                         .unwrap_or_default(),
-                    request_body: link.get("requestBody").cloned(),
                     pointer,
                 });
             }

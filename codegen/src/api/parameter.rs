@@ -129,7 +129,6 @@ pub struct Parameter {
     pub schema: Option<JsonPointer>,
     /// The media type of `content`, for a parameter given that way.
     pub media_type: Option<String>,
-    pub deprecated: bool,
     /// JSON pointer of the Parameter Object (where its `$ref` led); for a template name nobody
     /// declared, the operation's.
     pub pointer: JsonPointer,
@@ -271,7 +270,6 @@ impl Reader<'_> {
             explode,
             schema,
             media_type,
-            deprecated: object.get("deprecated").and_then(Value::as_bool) == Some(true),
             pointer: at,
             declared: true,
         })
@@ -303,7 +301,6 @@ impl Reader<'_> {
                     explode: false,
                     schema: None,
                     media_type: None,
-                    deprecated: false,
                     pointer: at.clone(),
                     declared: false,
                 });

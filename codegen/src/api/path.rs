@@ -41,6 +41,13 @@ impl PartialEq for PathTemplate {
 
 impl Eq for PathTemplate {}
 
+/// The template as the spec writes it.
+impl fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// Why a template cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
@@ -213,42 +220,43 @@ pub enum RouteMatch {
     NotFound,
 }
 
-/// Every path template of the spec with the operations under it.
+/// Every path template of the spec with the operations under it, the most concrete first: the
+/// first template that matches a path is the one OpenAPI picks.
 #[derive(Debug, Clone, Default)]
 pub struct Routes {
+    /// By literal length, longest first; among equals, in the order they were added.
     paths: Vec<(PathTemplate, Vec<(Method, usize)>)>,
 }
 
 impl Routes {
     /// Adds operation `index` for `method` at `template`.
     pub fn add(&mut self, template: &PathTemplate, method: Method, index: usize) {
-        match self
+        if let Some((_, methods)) = self
             .paths
             .iter_mut()
             .find(|(known, _)| known.text == template.text)
         {
-            Some((_, methods)) => methods.push((method, index)),
-            None => self.paths.push((template.clone(), vec![(method, index)])),
+            methods.push((method, index));
+            return;
         }
+        let literal_len = template.literal_len();
+        let at = self
+            .paths
+            .partition_point(|(known, _)| known.literal_len() >= literal_len);
+        self.paths
+            .insert(at, (template.clone(), vec![(method, index)]));
     }
 
     /// The operation `method` and `path` (raw, without the query) address. `HEAD` is answered
     /// like `GET` where only `GET` is documented, as HTTP servers do.
     #[must_use]
     pub fn find(&self, method: &str, path: &str) -> RouteMatch {
-        let mut best: Option<(usize, Vec<(String, String)>)> = None;
-        for (index, (template, _)) in self.paths.iter().enumerate() {
-            let better = best.as_ref().is_none_or(|(current, _)| {
-                template.literal_len() > self.paths[*current].0.literal_len()
-            });
-            if !better {
-                continue;
-            }
-            if let Some(parameters) = template.captures(path) {
-                best = Some((index, parameters));
-            }
-        }
-        let Some((index, path_parameters)) = best else {
+        let found = self
+            .paths
+            .iter()
+            .enumerate()
+            .find_map(|(index, (template, _))| Some((index, template.captures(path)?)));
+        let Some((index, path_parameters)) = found else {
             return RouteMatch::NotFound;
         };
         let methods = &self.paths[index].1;
@@ -353,6 +361,24 @@ mod tests {
                 path_parameters: vec![],
             }
         );
+    }
+
+    #[test]
+    fn of_equally_concrete_templates_the_first_added_wins() {
+        for (first, second) in [("/a/{x}", "/{y}/b"), ("/{y}/b", "/a/{x}")] {
+            let mut routes = Routes::default();
+            routes.add(&template("/{p}/{q}"), Method::Get, 0);
+            routes.add(&template(first), Method::Get, 1);
+            routes.add(&template(second), Method::Get, 2);
+            routes.add(&template("/a/{x}/c"), Method::Get, 3);
+            assert!(
+                matches!(
+                    routes.find("GET", "/a/b"),
+                    RouteMatch::Found { operation: 1, .. }
+                ),
+                "{first} before {second}"
+            );
+        }
     }
 
     #[test]

@@ -52,15 +52,6 @@ impl Security {
     pub fn allows_anonymous(&self) -> bool {
         self.alternatives.is_empty() || self.alternatives.iter().any(Vec::is_empty)
     }
-
-    /// The first alternative that needs credentials.
-    #[must_use]
-    pub fn first_with_credentials(&self) -> Option<&[String]> {
-        self.alternatives
-            .iter()
-            .find(|alternative| !alternative.is_empty())
-            .map(Vec::as_slice)
-    }
 }
 
 impl Reader<'_> {

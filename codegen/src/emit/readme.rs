@@ -147,7 +147,7 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
                 "| `{}` | `{} {}` | {summary} |",
                 operation.method_name,
                 operation.http_method,
-                cell(&operation.path),
+                cell(operation.path.text()),
             );
         }
         out.push('\n');
@@ -295,7 +295,7 @@ fn long_running_section(out: &mut String, input: &ReadmeInput<'_>) {
             item.and_wait_method,
             item.wait_method,
             poll.http_method,
-            cell(&poll.path),
+            cell(poll.path.text()),
             values(&item.succeeded),
             values(&item.failed),
             seconds(item.interval_millis),

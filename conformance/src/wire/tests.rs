@@ -18,7 +18,6 @@ fn parameter(location: Location, style: Style, explode: bool) -> Parameter {
         explode,
         schema: None,
         media_type: None,
-        deprecated: false,
         pointer: JsonPointer::root(),
         declared: true,
     }

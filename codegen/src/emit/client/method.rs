@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::api::{Location, Style};
+use crate::api::{Location, Part, Style};
 use crate::emit::docs::doc_attrs;
 use crate::emit::ident;
 use crate::emit::type_ref::{type_tokens, Scope};
@@ -38,7 +38,7 @@ pub(super) fn method(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream 
     let error_headers = headers_type(operation.responses.error_headers.as_ref());
     let url = url_tokens(operation);
     let http_method = ident(&operation.http_method);
-    let (key, path) = (&operation.decode_key, &operation.path);
+    let (key, path) = (&operation.decode_key, operation.path.text());
 
     // Arguments taken by reference are passed on as they are; the runtime borrows the rest.
     let all_params: Vec<(&Param, TokenStream)> = operation
@@ -175,12 +175,7 @@ fn method_doc(operation: &ClientMethod) -> Doc {
             .as_deref()
             .map(|d| d.lines().next().unwrap_or_default().to_owned())
             .unwrap_or_default();
-        let place = match param.location {
-            Location::Path => "path",
-            Location::Query => "query",
-            Location::Header => "header",
-            Location::Cookie => "cookie",
-        };
+        let place = param.location.as_str();
         let prefix = if operation.params.contains(param) {
             String::new()
         } else {
@@ -217,49 +212,48 @@ fn url_tokens(operation: &ClientMethod) -> TokenStream {
     let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
     let mut template = String::from("{}");
     let mut segments = Vec::new();
-    let mut rest = operation.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else {
-            break;
+    for part in operation.path.parts() {
+        let name = match part {
+            Part::Literal(text) => {
+                template.push_str(&escape(text));
+                continue;
+            }
+            Part::Param(name) => name,
         };
-        template.push_str(&escape(&rest[..start]));
-        let name = &rest[start + 1..start + end];
-        match operation
+        let Some(param) = operation
             .params
             .iter()
-            .find(|p| p.location == Location::Path && p.wire_name == name)
-        {
-            Some(param) => {
-                template.push_str(&format!("{{{}}}", ident(&param.name)));
-                if !segments.iter().any(|(n, _)| *n == param.name) {
-                    let param_name = ident(&param.name);
-                    let value = if passed_by_value(&param.ty) {
-                        quote! { &#param_name }
-                    } else {
-                        quote! { #param_name }
-                    };
-                    let encoded = match (param.style, param.explode) {
-                        (Style::Simple, false) => {
-                            quote! { callspec_runtime::path_segment(#value) }
-                        }
-                        (style, explode) => {
-                            let wire = &param.wire_name;
-                            let style = match style {
-                                Style::Label => quote! { callspec_runtime::PathStyle::Label },
-                                Style::Matrix => quote! { callspec_runtime::PathStyle::Matrix },
-                                _ => quote! { callspec_runtime::PathStyle::Simple },
-                            };
-                            quote! { callspec_runtime::path_param(#wire, #value, #style, #explode) }
-                        }
-                    };
-                    segments.push((param.name.clone(), quote! { let #param_name = #encoded; }));
-                }
-            }
-            None => template.push_str(&escape(&rest[start..=start + end])),
+            .find(|p| p.location == Location::Path && p.wire_name == *name)
+        else {
+            template.push_str(&escape(&format!("{{{name}}}")));
+            continue;
+        };
+        template.push_str(&format!("{{{}}}", ident(&param.name)));
+        if segments.iter().any(|(n, _)| *n == param.name) {
+            continue;
         }
-        rest = &rest[start + end + 1..];
+        let param_name = ident(&param.name);
+        let value = if passed_by_value(&param.ty) {
+            quote! { &#param_name }
+        } else {
+            quote! { #param_name }
+        };
+        let encoded = match (param.style, param.explode) {
+            (Style::Simple, false) => {
+                quote! { callspec_runtime::path_segment(#value) }
+            }
+            (style, explode) => {
+                let wire = &param.wire_name;
+                let style = match style {
+                    Style::Label => quote! { callspec_runtime::PathStyle::Label },
+                    Style::Matrix => quote! { callspec_runtime::PathStyle::Matrix },
+                    _ => quote! { callspec_runtime::PathStyle::Simple },
+                };
+                quote! { callspec_runtime::path_param(#wire, #value, #style, #explode) }
+            }
+        };
+        segments.push((param.name.clone(), quote! { let #param_name = #encoded; }));
     }
-    template.push_str(&escape(rest));
     let segments = segments.iter().map(|(_, tokens)| tokens);
     quote! {
         #(#segments)*

@@ -48,11 +48,7 @@ fn statuses_doc(responses: &crate::model::Responses) -> Vec<String> {
     let list = |cases: &[ResponseCase], success: bool| {
         let mut cases: Vec<&ResponseCase> = cases.iter().collect();
         // As the match reads them: codes, then ranges, then `default`.
-        cases.sort_by_key(|case| match case.status {
-            StatusKey::Code(_) => 0,
-            StatusKey::Range(_) => 1,
-            StatusKey::Default => 2,
-        });
+        cases.sort_by_key(|case| case.status.precedence());
         cases
             .iter()
             .map(|case| match case.status {
@@ -136,11 +132,7 @@ fn response_arms(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     let responses = &operation.responses;
     let mut arms = Vec::new();
     // Exact codes first, then ranges, then `default`, as OpenAPI orders their precedence.
-    let order = |case: &&ResponseCase| match case.status {
-        StatusKey::Code(_) => 0,
-        StatusKey::Range(_) => 1,
-        StatusKey::Default => 2,
-    };
+    let order = |case: &&ResponseCase| case.status.precedence();
     let mut successes: Vec<&ResponseCase> = responses.success.iter().collect();
     successes.sort_by_key(order);
     let mut errors: Vec<&ResponseCase> = responses.errors.iter().collect();
@@ -248,9 +240,10 @@ fn patterns(group: &[&ResponseCase], success: bool) -> TokenStream {
     };
     // A code that a range of the same arm covers adds nothing (and clippy says so).
     let covered = |code: u16| {
-        group.iter().any(
-            |case| matches!(status_of(case), StatusKey::Range(hundreds) if code / 100 == hundreds),
-        )
+        group.iter().any(|case| {
+            let status = status_of(case);
+            matches!(status, StatusKey::Range(_)) && status.covers(code)
+        })
     };
     let mut codes: Vec<u16> = group
         .iter()

@@ -190,7 +190,7 @@ impl<'a> Builder<'a> {
             // Settled once every operation is known.
             decode_key: String::new(),
             http_method: operation.method.as_str().to_owned(),
-            path: path.to_owned(),
+            path: operation.path.clone(),
             doc,
             params: ordered,
             options,

@@ -11,7 +11,7 @@ pub(super) use build::RESERVED_METHODS;
 pub(super) use responses::{header_field_names, header_type};
 
 use super::{Builtin, Doc, TypeRef};
-use crate::api::{Location, StatusKey, Style};
+use crate::api::{Location, PathTemplate, StatusKey, Style};
 
 /// What the client does for one operation of the spec: the method that calls it, with its
 /// arguments, body, responses and headers typed.
@@ -28,7 +28,7 @@ pub struct ClientMethod {
     pub decode_key: String,
     /// `GET`, `POST`, …
     pub http_method: String,
-    pub path: String,
+    pub path: PathTemplate,
     pub doc: Doc,
     /// Parameters in the order the method takes them: path, then required query/header/cookie.
     pub params: Vec<Param>,
