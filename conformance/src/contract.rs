@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use codegen::api::{Api, Header, Operation, Parameter};
-use codegen::load::{JsonPointer, Warning};
+use codegen::load::{follow, JsonPointer, Warning};
 use serde_json::Value;
 
+use crate::examples::examples_at;
 use crate::schema::{Direction, SchemaValidator, Violation};
 use crate::synth::Synthesizer;
 use crate::wire::ValueKind;
@@ -142,14 +143,9 @@ impl Contract {
     #[must_use]
     pub fn header_example(&self, header: &Header) -> Option<String> {
         let make = || {
-            let object = header.pointer.resolve(&self.spec)?;
-            let example = object.get("example").cloned().or_else(|| {
-                let examples = object.get("examples")?.as_object()?;
-                let name = examples.keys().next()?;
-                let at = header.pointer.join("examples").join(name.as_str());
-                let (_, example) = codegen::load::follow(&self.spec, &at).ok()?;
-                example.get("value").cloned()
-            });
+            let example = examples_at(&self.spec, &header.pointer)
+                .first()
+                .map(|(_, value)| (*value).clone());
             let value = match example {
                 Some(value) => value,
                 None => Synthesizer::new(&self.spec, 0, Direction::Response)
@@ -161,6 +157,18 @@ impl Contract {
             Some(cell) => cell.get_or_init(make).clone(),
             None => make(),
         }
+    }
+
+    /// The schema of property `name` of the object schema at `at`, through `$ref` and `allOf`.
+    #[must_use]
+    pub fn property_schema(&self, at: &JsonPointer, name: &str) -> Option<JsonPointer> {
+        let (at, schema) = follow(&self.spec, at).ok()?;
+        if schema.get("properties").and_then(|p| p.get(name)).is_some() {
+            return Some(at.join("properties").join(name));
+        }
+        let members = schema.get("allOf")?.as_array()?;
+        (0..members.len())
+            .find_map(|index| self.property_schema(&at.join("allOf").join(index.to_string()), name))
     }
 
     /// The operation the API serves that is labelled `label`.

@@ -81,6 +81,31 @@ pub fn examples(spec: &Value) -> Vec<SpecExample<'_>> {
     finder.found
 }
 
+/// The examples of the Parameter, Header or Media Type Object at `at`: its `example` first, then
+/// the `value` of each of its `examples` (a `$ref` followed to where it leads) in order; an
+/// entry without a `value` is passed over. What the mock serves and sends is picked from these.
+#[must_use]
+pub fn examples_at<'a>(spec: &'a Value, at: &JsonPointer) -> Vec<(String, &'a Value)> {
+    let Some(holder) = at.resolve(spec) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if let Some(example) = holder.get("example") {
+        found.push(("example".to_owned(), example));
+    }
+    if let Some(Value::Object(named)) = holder.get("examples") {
+        for name in named.keys() {
+            let entry = at.join("examples").join(name.as_str());
+            if let Ok((_, example)) = follow(spec, &entry) {
+                if let Some(value) = example.get("value") {
+                    found.push((name.clone(), value));
+                }
+            }
+        }
+    }
+    found
+}
+
 struct Finder<'a> {
     spec: &'a Value,
     found: Vec<SpecExample<'a>>,

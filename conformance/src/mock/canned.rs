@@ -7,13 +7,14 @@
 //! state of a resource (queued, completed, failed…) is served as that many records, and a
 //! retrieval documented with one example serves that one resource.
 
-use codegen::load::{follow, JsonPointer};
+use codegen::load::JsonPointer;
 use serde_json::Value;
 
 use codegen::api::MediaKind;
 
 use super::problem::{render, Problem};
 use super::valid_request::ValidRequest;
+use crate::examples::examples_at;
 use crate::http::Response;
 use crate::schema::{Direction, SchemaValidator};
 use crate::synth::{valid_value, Synthesizer};
@@ -55,7 +56,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
         .and_then(|at| exchange.contract.validator(at, Direction::Response));
     // An example that does not match its own schema would make the mock break the spec it
     // serves: such examples are passed over.
-    let examples: Vec<(String, &Value)> = examples(spec, &media_type.pointer)
+    let examples: Vec<(String, &Value)> = examples_at(spec, &media_type.pointer)
         .into_iter()
         .filter(|(_, value)| validator.is_none_or(|v| v.is_valid(value)))
         .collect();
@@ -102,28 +103,6 @@ fn made_up(spec: &Value, at: &JsonPointer, validator: Option<&SchemaValidator>) 
         }
         None => fallback(),
     }
-}
-
-/// The examples of a Media Type Object, `example` first, then `examples` in order.
-fn examples<'a>(spec: &'a Value, media_at: &JsonPointer) -> Vec<(String, &'a Value)> {
-    let Some(media) = media_at.resolve(spec) else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    if let Some(example) = media.get("example") {
-        found.push(("example".to_owned(), example));
-    }
-    if let Some(Value::Object(named)) = media.get("examples") {
-        for name in named.keys() {
-            let at = media_at.join("examples").join(name.as_str());
-            if let Ok((_, example)) = follow(spec, &at) {
-                if let Some(value) = example.get("value") {
-                    found.push((name.clone(), value));
-                }
-            }
-        }
-    }
-    found
 }
 
 enum Record<'a> {

@@ -14,6 +14,7 @@ use crate::http::Response;
 use codegen::api::{MediaKind, Operation};
 
 use crate::contract::Contract;
+use crate::examples::examples_at;
 use crate::schema::Direction;
 use crate::synth::Synthesizer;
 
@@ -110,21 +111,10 @@ pub fn render(
 }
 
 fn template(api: &Contract, media_at: &codegen::load::JsonPointer) -> Option<Value> {
-    let media = media_at.resolve(&api.spec)?;
-    if let Some(example) = media.get("example") {
-        return Some(example.clone());
+    if let Some((_, example)) = examples_at(&api.spec, media_at).first() {
+        return Some((*example).clone());
     }
-    if let Some(Value::Object(examples)) = media.get("examples") {
-        for name in examples.keys() {
-            let at = media_at.join("examples").join(name.as_str());
-            if let Ok((_, example)) = codegen::load::follow(&api.spec, &at) {
-                if let Some(value) = example.get("value") {
-                    return Some(value.clone());
-                }
-            }
-        }
-    }
-    media.get("schema")?;
+    media_at.resolve(&api.spec)?.get("schema")?;
     Some(Synthesizer::new(&api.spec, 0, Direction::Response).value(&media_at.join("schema")))
 }
 

@@ -212,23 +212,12 @@ fn status_order(context: &Context<'_>, target: &Operation, pointer: &str) -> Vec
         .map(|p| p.tokens().to_vec())
         .unwrap_or_default()
     {
-        let Some(next) = property(spec, &at, &token) else {
+        let Some(next) = context.contract.property_schema(&at, &token) else {
             return Vec::new();
         };
         at = next;
     }
     enum_values(spec, &at)
-}
-
-/// The schema of property `name` of the object schema at `at`, through `$ref` and `allOf`.
-fn property(spec: &Value, at: &JsonPointer, name: &str) -> Option<JsonPointer> {
-    let (at, schema) = follow(spec, at).ok()?;
-    if schema.get("properties").and_then(|p| p.get(name)).is_some() {
-        return Some(at.join("properties").join(name));
-    }
-    let members = schema.get("allOf")?.as_array()?;
-    (0..members.len())
-        .find_map(|index| property(spec, &at.join("allOf").join(index.to_string()), name))
 }
 
 fn enum_values(spec: &Value, at: &JsonPointer) -> Vec<String> {

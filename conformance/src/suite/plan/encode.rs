@@ -155,7 +155,7 @@ impl Planner<'_> {
             let property = media
                 .schema
                 .as_ref()
-                .and_then(|at| property_schema(spec, at, name));
+                .and_then(|at| self.contract.property_schema(at, name));
             match (property.as_ref().map(|p| binary_shape(spec, p)), item) {
                 (Some(Binary::File), Value::String(text)) => body.file(
                     name.clone(),
@@ -308,15 +308,4 @@ fn binary_shape(spec: &Value, at: &JsonPointer) -> Binary {
         return Binary::Files;
     }
     Binary::Field
-}
-
-/// The schema of property `name` of the object schema at `at` (through `$ref` and `allOf`).
-fn property_schema(spec: &Value, at: &JsonPointer, name: &str) -> Option<JsonPointer> {
-    let (at, schema) = follow(spec, at).ok()?;
-    if schema.get("properties").and_then(|p| p.get(name)).is_some() {
-        return Some(at.join("properties").join(name));
-    }
-    let members = schema.get("allOf")?.as_array()?;
-    (0..members.len())
-        .find_map(|index| property_schema(spec, &at.join("allOf").join(index.to_string()), name))
 }
