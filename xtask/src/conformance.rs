@@ -20,13 +20,19 @@ pub struct ConformanceArgs {
     /// The server to check; without it, the embedded mock is started and checked.
     #[arg(long)]
     base_url: Option<String>,
-    /// A bearer token of the organization whose data the checks use.
+    /// The credential of the identity whose data the checks use, for every security scheme of
+    /// the spec (bearer token, API key, or a basic scheme's `user:password`).
     #[arg(long)]
     token: Option<String>,
-    /// A bearer token of a second organization, for isolation checks.
+    /// The credential of a second identity, for isolation checks.
     #[arg(long)]
     other_token: Option<String>,
-    /// A session of the first organization that has a transcript.
+    /// A value for a parameter, `NAME=VALUE` for every operation or `OPERATION_ID.NAME=VALUE`
+    /// for one, sent instead of the spec's examples (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+    /// The analysis API's shorthand for `--param session_id=ID`: a session of the first
+    /// organization that has a transcript.
     #[arg(long)]
     session_id: Option<String>,
     /// Further inputs and limits (TOML; see the README).
@@ -163,6 +169,7 @@ fn merge(embedded: SuiteConfig, file: SuiteConfig) -> SuiteConfig {
         token: file.token.or(embedded.token),
         other_token: file.other_token.or(embedded.other_token),
         parameters,
+        auth: file.auth,
         analysis: embedded.analysis,
         limits: embedded.limits,
         seed: file.seed,
@@ -177,10 +184,20 @@ fn apply_flags(config: &mut SuiteConfig, args: &ConformanceArgs) {
     if let Some(token) = &args.other_token {
         config.other_token = Some(Secret::new(token.clone()));
     }
+    config.parameters.extend(args.params.iter().cloned());
     if let Some(session) = &args.session_id {
         config
             .parameters
             .insert("session_id".into(), session.clone());
+    }
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!(
+            "expected NAME=VALUE or OPERATION_ID.NAME=VALUE, got `{text}`"
+        )),
     }
 }
 
@@ -212,6 +229,7 @@ mod tests {
             base_url: None,
             token: None,
             other_token: None,
+            params: Vec::new(),
             session_id: None,
             config: None,
             seed: Some(3),

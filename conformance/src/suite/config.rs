@@ -37,6 +37,19 @@ pub struct AnalysisFixtures {
     pub rate_limited_token: Option<Secret>,
 }
 
+/// The credentials of one security scheme, for the main identity and the other one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeAuth {
+    /// The bearer token, API key, or a basic scheme's password.
+    pub token: Option<Secret>,
+    /// The same, of the second identity (for isolation checks).
+    pub other_token: Option<Secret>,
+    /// A basic scheme's username (`token` is then the password).
+    pub username: Option<String>,
+    pub other_username: Option<String>,
+}
+
 /// Bounds of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -75,10 +88,16 @@ pub struct SuiteConfig {
     pub token: Option<Secret>,
     /// A token of a second organization, for isolation checks.
     pub other_token: Option<Secret>,
-    /// Values for parameters, by name, used in valid requests instead of made-up ones (a session
-    /// id that exists on the target, say).
-    #[serde(default)]
+    /// Values for parameters used in valid requests instead of the spec's examples or made-up
+    /// values (an id that exists on the target, say): by name for every operation, or as
+    /// `OPERATION_ID.NAME` for one operation (in TOML also a table per operation id).
+    #[serde(default, deserialize_with = "parameter_table")]
     pub parameters: BTreeMap<String, String>,
+    /// Credentials per security scheme (by its name in `components/securitySchemes`), for specs
+    /// whose schemes need more than one token fills (a basic scheme's username, a different key
+    /// per scheme). A scheme not named here gets `token` (or `other_token`).
+    #[serde(default)]
+    pub auth: BTreeMap<String, SchemeAuth>,
     /// Inputs of the analysis API's checks.
     #[serde(default)]
     pub analysis: AnalysisFixtures,
@@ -101,10 +120,31 @@ pub struct ConfigError {
 impl SuiteConfig {
     /// Parses a TOML configuration; `source_name` names it in errors.
     pub fn parse(source_name: &str, text: &str) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|err| ConfigError {
+        let mut config: Self = toml::from_str(text).map_err(|err| ConfigError {
             source_name: source_name.to_owned(),
             message: toml_error(text, &err),
-        })
+        })?;
+        // Credentials given only per scheme still make a main (and other) identity.
+        let first = |pick: fn(&SchemeAuth) -> &Option<Secret>| {
+            config.auth.values().find_map(|auth| pick(auth).clone())
+        };
+        if config.token.is_none() {
+            config.token = first(|auth| &auth.token);
+        }
+        if config.other_token.is_none() {
+            config.other_token = first(|auth| &auth.other_token);
+        }
+        Ok(config)
+    }
+
+    /// The value configured for parameter `name` of the operation labelled `operation`: the
+    /// operation's own (`OPERATION_ID.NAME`) before the one for every operation.
+    #[must_use]
+    pub fn parameter(&self, operation: &str, name: &str) -> Option<&str> {
+        self.parameters
+            .get(&format!("{operation}.{name}"))
+            .or_else(|| self.parameters.get(name))
+            .map(String::as_str)
     }
 
     /// The configuration that exercises everything a mock with `fixtures` offers: its first
@@ -149,6 +189,7 @@ impl SuiteConfig {
             token: main.and_then(token),
             other_token: other.and_then(token),
             parameters,
+            auth: BTreeMap::new(),
             analysis: AnalysisFixtures {
                 no_transcript_session: main
                     .and_then(|org| org.sessions.iter().find(|s| s.transcript.is_none()))
@@ -190,6 +231,12 @@ impl SuiteConfig {
         ]
         .into_iter()
         .flatten()
+        .chain(
+            self.auth
+                .values()
+                .flat_map(|auth| [&auth.token, &auth.other_token])
+                .flatten(),
+        )
         .map(|s| s.expose().to_owned())
         .collect();
         for pair in [
@@ -204,6 +251,42 @@ impl SuiteConfig {
         secrets.retain(|s| !s.is_empty());
         secrets
     }
+}
+
+/// `[parameters]`: `name = value` for every operation, `"OPERATION_ID.name" = value` or a table
+/// `[parameters.OPERATION_ID]` for one; values may be strings, numbers or booleans, all sent as
+/// their text.
+fn parameter_table<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let table = BTreeMap::<String, toml::Value>::deserialize(deserializer)?;
+    let scalar = |key: &str, value: &toml::Value| match value {
+        toml::Value::String(text) => Ok(text.clone()),
+        toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+            Ok(value.to_string())
+        }
+        other => Err(D::Error::custom(format!(
+            "parameter `{key}`: expected a string, number or boolean, found {}",
+            other.type_str()
+        ))),
+    };
+    let mut flat = BTreeMap::new();
+    for (key, value) in &table {
+        match value {
+            toml::Value::Table(per_operation) => {
+                for (name, value) in per_operation {
+                    let key = format!("{key}.{name}");
+                    flat.insert(key.clone(), scalar(&key, value)?);
+                }
+            }
+            value => {
+                flat.insert(key.clone(), scalar(key, value)?);
+            }
+        }
+    }
+    Ok(flat)
 }
 
 #[cfg(test)]
@@ -280,6 +363,59 @@ request_timeout_ms = 2000
             analysis.rate_limited_token.as_ref().map(Secret::expose),
             Some("sk_test_ratelimited")
         );
+    }
+
+    #[test]
+    fn parameters_are_given_for_every_operation_or_for_one() {
+        let config = SuiteConfig::parse(
+            "c.toml",
+            r#"
+[parameters]
+limit = 10
+"get_note.noteId" = "note_1"
+verbose = true
+
+[parameters.delete_note]
+noteId = "note_2"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.parameter("list_notes", "limit"), Some("10"));
+        assert_eq!(config.parameter("get_note", "noteId"), Some("note_1"));
+        assert_eq!(config.parameter("delete_note", "noteId"), Some("note_2"));
+        assert_eq!(config.parameter("update_note", "noteId"), None);
+        assert_eq!(config.parameter("x", "verbose"), Some("true"));
+        let err = SuiteConfig::parse("c.toml", "[parameters]\nids = [1, 2]\n").unwrap_err();
+        assert!(err.to_string().contains("parameter `ids`"), "{err}");
+    }
+
+    #[test]
+    fn credentials_per_scheme_make_the_identities_and_stay_secret() {
+        let config = SuiteConfig::parse(
+            "c.toml",
+            r#"
+[auth.basic]
+username = "alice"
+token = "pw_alice"
+other_username = "bob"
+other_token = "pw_bob"
+
+[auth.key]
+token = "k_main"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.token.as_ref().map(Secret::expose), Some("pw_alice"));
+        assert_eq!(
+            config.other_token.as_ref().map(Secret::expose),
+            Some("pw_bob")
+        );
+        assert_eq!(config.auth["basic"].username.as_deref(), Some("alice"));
+        assert!(!format!("{config:?}").contains("pw_"));
+        let mut secrets = config.secrets();
+        secrets.sort();
+        secrets.dedup();
+        assert_eq!(secrets, ["k_main", "pw_alice", "pw_bob"]);
     }
 
     #[test]

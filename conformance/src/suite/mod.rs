@@ -36,7 +36,7 @@ use checks::{
     response_headers_conformance, response_schema_conformance, status_code_conformance,
     tenant_isolation, unknown_resource_not_found, Context, Probe,
 };
-pub use config::{AnalysisFixtures, Limits, Secret, SuiteConfig, TokenAndSession};
+pub use config::{AnalysisFixtures, Limits, SchemeAuth, Secret, SuiteConfig, TokenAndSession};
 use exchange::Redactor;
 pub use outcome::{CheckResult, Finding, Verdict};
 use plan::Intent;

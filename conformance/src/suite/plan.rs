@@ -25,10 +25,12 @@ use mutation::{edges, mutations, short};
 
 use super::config::SuiteConfig;
 use crate::contract::Contract;
+use crate::examples::examples_at;
 use crate::http::Request;
-use crate::schema::Direction;
+use crate::schema::{Direction, SchemaValidator};
 use crate::synth::{valid_value, Synthesizer};
 use crate::wire::form_body;
+use codegen::load::JsonPointer;
 
 /// What a planned request is for, and so what its answer must be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,7 +178,7 @@ impl<'a> Planner<'a> {
         };
         let mut planned = Vec::new();
         for (index, parameter) in self.operation.parameters.iter().enumerate() {
-            if self.config.parameters.contains_key(&parameter.name) {
+            if self.configured(parameter).is_some() {
                 continue;
             }
             let (Some(at), Some(validator)) = (
@@ -442,15 +444,34 @@ impl<'a> Planner<'a> {
         Some(values)
     }
 
+    /// A valid value of `parameter` for request `variant`: the configured one, else the
+    /// spec's examples in their order of trust (the parameter's, then its schema's), one per
+    /// variant while they last, else one made up from the schema. Every value from the spec is
+    /// checked first: an example can be wrong.
     fn parameter_value(&self, parameter: &Parameter, variant: u64) -> Option<Value> {
-        if let Some(known) = self.config.parameters.get(&parameter.name) {
-            return Some(Value::String(known.clone()));
+        if let Some(known) = self.configured(parameter) {
+            return Some(Value::String(known.to_owned()));
         }
         let Some(at) = &parameter.schema else {
             // A template name the spec does not declare: any text is its value.
             return (!parameter.declared).then(|| json!("example"));
         };
         let validator = self.contract.parameter_validator(parameter)?;
+        // A parameter given by `content` may have its examples on that media type.
+        let spec = &self.contract.spec;
+        let mut given = examples_at(spec, &parameter.pointer);
+        if let Some(media_type) = &parameter.media_type {
+            let media_at = parameter.pointer.join("content").join(media_type.as_str());
+            given.extend(examples_at(spec, &media_at));
+        }
+        let given: Vec<&Value> = given
+            .into_iter()
+            .map(|(_, value)| value)
+            .filter(|value| validator.is_valid(value))
+            .collect();
+        if let Some(example) = usize::try_from(variant).ok().and_then(|v| given.get(v)) {
+            return Some((*example).clone());
+        }
         valid_value(
             &self.contract.spec,
             at,
@@ -458,6 +479,12 @@ impl<'a> Planner<'a> {
             self.seed.wrapping_add(variant * 7919),
             validator,
         )
+    }
+
+    /// The value the run was given for `parameter` (`--param`, `[parameters]`).
+    fn configured(&self, parameter: &Parameter) -> Option<&'a str> {
+        self.config
+            .parameter(&self.operation.label, &parameter.name)
     }
 
     /// The media type the body is sent as: the one a generated client sends.
@@ -475,29 +502,51 @@ impl<'a> Planner<'a> {
         };
         let spec = &self.contract.spec;
         let validator = self.contract.validator(at, Direction::Request);
+        let valid = |value: &Value| self.body_is_valid(media, at, validator, value);
+        // The media type's own examples are the spec's best word on a body: one per variant
+        // while they last.
+        let given: Vec<&Value> = examples_at(spec, &media.pointer)
+            .into_iter()
+            .map(|(_, value)| value)
+            .filter(|value| valid(value))
+            .collect();
+        if let Some(example) = usize::try_from(variant).ok().and_then(|v| given.get(v)) {
+            return Some((*example).clone());
+        }
         let seed = self.seed.wrapping_add(variant * 104_729);
-        // The spec's examples first, then made-up values with optional parts on and off.
+        // The schema's examples next, then made-up values with optional parts on and off.
         (0..=16).find_map(|attempt| {
             let value = Synthesizer::new(spec, seed.wrapping_add(attempt), Direction::Request)
                 .prefer_examples(variant == 0 && attempt == 0)
                 .include_optional(variant == 0 || variant % 2 == 1)
                 .value(at);
-            let Some(validator) = validator else {
-                return Some(value);
-            };
-            let valid = match media.kind {
-                // A form cannot carry every value (an empty list, say): check what arrives.
-                MediaKind::Form => {
-                    let bytes = callspec_runtime::form_urlencoded(&value, &form_encoding(media))
-                        .ok()?
-                        .into_bytes();
-                    let kind = self.contract.value_kind(Some(at));
-                    validator.is_valid(&form_body(&kind, &media.encoding, &bytes))
-                }
-                _ => validator.is_valid(&value),
-            };
-            valid.then_some(value)
+            valid(&value).then_some(value)
         })
+    }
+
+    /// Whether `value` is a valid body of `media` (schema at `at`) as the server reads it.
+    fn body_is_valid(
+        &self,
+        media: &MediaType,
+        at: &JsonPointer,
+        validator: Option<&SchemaValidator>,
+        value: &Value,
+    ) -> bool {
+        let Some(validator) = validator else {
+            return true;
+        };
+        match media.kind {
+            // A form cannot carry every value (an empty list, say): check what arrives.
+            MediaKind::Form => {
+                let Ok(text) = callspec_runtime::form_urlencoded(value, &form_encoding(media))
+                else {
+                    return false;
+                };
+                let kind = self.contract.value_kind(Some(at));
+                validator.is_valid(&form_body(&kind, &media.encoding, text.as_bytes()))
+            }
+            _ => validator.is_valid(value),
+        }
     }
 }
 

@@ -185,29 +185,52 @@ impl Planner<'_> {
         Some((content_type, bytes))
     }
 
-    /// Credentials holding `token` for every scheme of the spec (a basic scheme's password).
+    /// Credentials holding `token` for every scheme of the spec. The run's main and other
+    /// tokens stand for their identity, whose credential a scheme may configure in `[auth]` (a
+    /// basic scheme's username, another key); any other token is sent as it is. A basic scheme
+    /// reads `user:password` from a token with a colon.
     fn credentials(&self, token: &str) -> Credentials {
+        let config = self.config;
+        let is = |given: &Option<Secret>| given.as_ref().is_some_and(|t| t.expose() == token);
+        let (main, other) = (is(&config.token), is(&config.other_token));
         let mut credentials = Credentials::default();
         for scheme in &self.contract.api.schemes {
-            let key = || Secret::new(token);
+            let configured = config.auth.get(&scheme.key);
+            let (key, username) = match configured {
+                Some(auth) if main => (auth.token.as_ref(), auth.username.as_deref()),
+                Some(auth) if other => (auth.other_token.as_ref(), auth.other_username.as_deref()),
+                _ => (None, None),
+            };
+            let key = key.map_or(token, Secret::expose);
+            let secret = || Secret::new(key);
             let credential = match &scheme.kind {
-                SchemeKind::Bearer => Credential::Bearer(key()),
-                SchemeKind::Basic => Credential::Basic {
-                    username: "user".into(),
-                    password: key(),
+                SchemeKind::Bearer => Credential::Bearer(secret()),
+                SchemeKind::Basic => match (username, key.split_once(':')) {
+                    (Some(username), _) => Credential::Basic {
+                        username: username.to_owned(),
+                        password: secret(),
+                    },
+                    (None, Some((username, password))) => Credential::Basic {
+                        username: username.to_owned(),
+                        password: Secret::new(password),
+                    },
+                    (None, None) => Credential::Basic {
+                        username: "user".into(),
+                        password: secret(),
+                    },
                 },
                 SchemeKind::ApiKey { location, name } => match location {
                     Location::Query => Credential::ApiKeyQuery {
                         name: name.clone(),
-                        key: key(),
+                        key: secret(),
                     },
                     Location::Cookie => Credential::ApiKeyCookie {
                         name: name.clone(),
-                        key: key(),
+                        key: secret(),
                     },
                     Location::Header | Location::Path => Credential::ApiKeyHeader {
                         name: name.clone(),
-                        key: key(),
+                        key: secret(),
                     },
                 },
             };

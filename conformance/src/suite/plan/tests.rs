@@ -186,3 +186,119 @@ fn edges_pad_and_cut_strings() {
         ]
     );
 }
+
+#[test]
+fn the_spec_examples_are_used_in_their_order_of_trust_and_only_when_valid() {
+    let contract = Contract::new(json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/things/{thingId}": {"post": {
+            "operationId": "make",
+            "parameters": [
+                {"name": "thingId", "in": "path", "required": true,
+                 "schema": {"type": "string", "pattern": "^t_[0-9]+$", "example": "t_9"},
+                 "examples": {
+                     "wrong": {"value": "nope"},
+                     "known": {"$ref": "#/components/examples/KnownThing"}
+                 }},
+                {"name": "verbose", "in": "query", "required": true,
+                 "schema": {"type": "boolean", "default": true}, "example": false}
+            ],
+            "requestBody": {"required": true, "content": {"application/json": {
+                "schema": {"type": "object", "required": ["n"],
+                           "properties": {"n": {"type": "integer", "example": 5}}},
+                "examples": {"bad": {"value": {"n": "x"}}, "good": {"value": {"n": 7}}}
+            }}},
+            "responses": {"200": {"description": "ok"}}
+        }}},
+        "components": {"examples": {"KnownThing": {"value": "t_1"}}}
+    }));
+    let call = first_valid(&contract, "make");
+    // The parameter's example beats its schema's; an example its schema refuses is passed over.
+    assert_eq!(call.path, "/things/t_1?verbose=false");
+    // The media type's example beats the schema's `example`.
+    assert_eq!(call.body.as_deref(), Some(br#"{"n":7}"#.as_slice()));
+}
+
+#[test]
+fn configured_values_win_per_operation_before_every_operation() {
+    let contract = contract(json!({
+        "/a/{id}": {"get": {"operationId": "a", "parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "example": "from_spec"}
+        ], "responses": {"200": {"description": "ok"}}}},
+        "/b/{id}": {"get": {"operationId": "b", "parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+        ], "responses": {"200": {"description": "ok"}}}}
+    }));
+    let mut config = config();
+    config.parameters.insert("id".into(), "everywhere".into());
+    config.parameters.insert("b.id".into(), "only_b".into());
+    let plan = |label: &str| {
+        let operation = contract.operation(label).unwrap();
+        Planner::new(&contract, operation, &config, 0).valid(1)[0]
+            .request
+            .path
+            .clone()
+    };
+    assert_eq!(plan("a"), "/a/everywhere");
+    assert_eq!(plan("b"), "/b/only_b");
+}
+
+#[test]
+fn every_scheme_kind_gets_the_identity_s_credential() {
+    let spec = |scheme: Value| {
+        Contract::new(json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "security": [{"s": []}],
+            "paths": {"/x": {"get": {"operationId": "x", "responses": {"200": {"description": "ok"}}}}},
+            "components": {"securitySchemes": {"s": scheme}}
+        }))
+    };
+    let send = |contract: &Contract, config: &SuiteConfig, token: &str| {
+        let operation = contract.operation("x").unwrap();
+        Planner::new(contract, operation, config, 0)
+            .valid_with(&[], Some(token))
+            .unwrap()
+    };
+    let mut config = config();
+    config.other_token = Some(Secret::new("sk_other"));
+    let bearer = spec(json!({"type": "http", "scheme": "bearer"}));
+    assert_eq!(
+        header(&send(&bearer, &config, "sk_main"), "authorization"),
+        Some("Bearer sk_main")
+    );
+    let query = spec(json!({"type": "apiKey", "in": "query", "name": "api_key"}));
+    assert_eq!(
+        send(&query, &config, "sk_other").path,
+        "/x?api_key=sk_other"
+    );
+    let cookie = spec(json!({"type": "apiKey", "in": "cookie", "name": "sid"}));
+    assert_eq!(
+        header(&send(&cookie, &config, "sk_main"), "cookie"),
+        Some("sid=sk_main")
+    );
+    let basic = spec(json!({"type": "http", "scheme": "basic"}));
+    // `user:password` in the token, or the username from `[auth]`.
+    assert_eq!(
+        header(&send(&basic, &config, "ann:pw"), "authorization"),
+        Some("Basic YW5uOnB3")
+    );
+    config.auth.insert(
+        "s".into(),
+        crate::suite::SchemeAuth {
+            username: Some("bob".into()),
+            other_username: Some("eve".into()),
+            other_token: Some(Secret::new("pw2")),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        header(&send(&basic, &config, "sk_main"), "authorization"),
+        Some("Basic Ym9iOnNrX21haW4=")
+    );
+    assert_eq!(
+        header(&send(&basic, &config, "sk_other"), "authorization"),
+        Some("Basic ZXZlOnB3Mg==")
+    );
+}
