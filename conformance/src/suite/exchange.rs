@@ -56,9 +56,37 @@ impl Exchange {
             .and_then(|(_, value)| value.strip_prefix("Bearer "))
     }
 
-    /// The request as a curl command, credentials replaced by `***`.
+    /// Whether the request carried `credential` (in a header, the query or a cookie), as every
+    /// scheme kind sends it; with `None`, whether it carried none of `known`.
+    #[must_use]
+    pub fn carries(&self, credential: &str) -> bool {
+        !credential.is_empty()
+            && (self.request.path.contains(credential)
+                || self.request.headers.iter().any(|(name, value)| {
+                    value.contains(credential)
+                        || (name.eq_ignore_ascii_case("authorization")
+                            && value.strip_prefix("Basic ").is_some_and(|encoded| {
+                                base64::Engine::decode(
+                                    &base64::engine::general_purpose::STANDARD,
+                                    encoded,
+                                )
+                                .is_ok_and(|pair| {
+                                    String::from_utf8_lossy(&pair).contains(credential)
+                                })
+                            }))
+                }))
+    }
+
+    /// The request as a curl command, credentials replaced by `***`, its body whole.
     #[must_use]
     pub fn curl(&self, redact: &Redactor) -> String {
+        self.curl_with_body(redact, usize::MAX)
+    }
+
+    /// The request as a curl command for a person to read: a body longer than `limit`
+    /// characters is cut there, its whole length said.
+    #[must_use]
+    pub fn curl_with_body(&self, redact: &Redactor, limit: usize) -> String {
         let mut command = format!(
             "curl -X {} {}",
             self.request.method,
@@ -76,11 +104,20 @@ impl Exchange {
             let _ = write!(command, " -H {}", quote(&format!("{name}: {shown}")));
         }
         if let Some(body) = &self.request.body {
-            let _ = write!(
-                command,
-                " --data-raw {}",
-                quote(&String::from_utf8_lossy(body))
-            );
+            let text = String::from_utf8_lossy(body);
+            match text.char_indices().nth(limit) {
+                Some((cut, _)) => {
+                    let _ = write!(
+                        command,
+                        " --data-raw {} # body cut: {} bytes in all",
+                        quote(&format!("{}…", &text[..cut])),
+                        body.len()
+                    );
+                }
+                None => {
+                    let _ = write!(command, " --data-raw {}", quote(&text));
+                }
+            }
         }
         redact.apply(&command)
     }
@@ -141,5 +178,36 @@ mod tests {
             curl,
             r#"curl -X POST 'http://127.0.0.1:1/v1/sessions/s/analysis?key=***' -H 'Authorization: Bearer ***' -H 'Content-Type: application/json' --data-raw '{"profile":"it'\''s"}'"#
         );
+    }
+
+    #[test]
+    fn long_bodies_are_cut_for_people_and_kept_whole_for_tools() {
+        let text = "é".repeat(500);
+        let exchange = Exchange {
+            id: 0,
+            operation: "x".into(),
+            purpose: "valid".into(),
+            base_url: "http://h".into(),
+            request: Request::new("POST", "/x")
+                .header("X-Api-Key", "k_1")
+                .json(&serde_json::json!({ "text": text })),
+            outcome: Err(TransportError::Timeout(Duration::from_secs(1))),
+            sent_at: Duration::ZERO,
+            done_at: Duration::ZERO,
+        };
+        let none = Redactor::default();
+        let cut = exchange.curl_with_body(&none, 20);
+        assert!(
+            cut.ends_with(r#"--data-raw '{"text":"ééééééééééé…' # body cut: 1011 bytes in all"#),
+            "{cut}"
+        );
+        assert!(exchange.curl(&none).contains(&text));
+        assert!(exchange.carries("k_1"));
+        assert!(!exchange.carries("k_2"));
+        let basic = Exchange {
+            request: Request::new("GET", "/x").header("Authorization", "Basic YW5uOnB3"),
+            ..exchange
+        };
+        assert!(basic.carries("pw"));
     }
 }

@@ -36,7 +36,7 @@ pub async fn follow_links(
     for (_, operation) in context.contract.api.served() {
         let successes = exchanges.iter().filter(|e| {
             e.operation == operation.label
-                && e.bearer() == main
+                && main.is_none_or(|token| e.carries(token))
                 && e.response().is_some_and(|a| (200..300).contains(&a.status))
         });
         for exchange in successes.take(FOLLOWED) {

@@ -7,6 +7,9 @@ use super::Report;
 use crate::suite::checks::ALL;
 use crate::suite::outcome::{CheckResult, Verdict};
 
+/// The characters of a request body the terminal shows; the JSON report keeps it whole.
+const BODY_SHOWN: usize = 300;
+
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -95,7 +98,11 @@ pub fn render(report: &Report) -> String {
                 let _ = writeln!(out, "    at:       {pointer}");
             }
             if let Some(exchange) = finding.exchange.and_then(|id| report.exchange(id)) {
-                let _ = writeln!(out, "    request:  {}", exchange.curl(&report.redactor));
+                let _ = writeln!(
+                    out,
+                    "    request:  {}",
+                    exchange.curl_with_body(&report.redactor, BODY_SHOWN)
+                );
                 match &exchange.outcome {
                     Ok(answer) => {
                         let _ = writeln!(
