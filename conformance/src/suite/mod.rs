@@ -22,6 +22,7 @@ pub mod links;
 pub mod outcome;
 pub mod plan;
 pub mod report;
+pub mod resources;
 pub mod target;
 
 use std::time::{Duration, Instant};
@@ -33,8 +34,8 @@ use checks::{
     access_rules, client_decodes, completed_results, content_type_conformance, credit_accounting,
     ignored_auth, is_analysis_api, link_availability, long_running_lifecycle,
     negative_data_rejection, not_a_server_error, positive_data_acceptance, rate_limit_consistency,
-    response_headers_conformance, response_schema_conformance, status_code_conformance,
-    tenant_isolation, unknown_resource_not_found, Context, Probe,
+    resource_lifecycle, response_headers_conformance, response_schema_conformance,
+    status_code_conformance, tenant_isolation, unknown_resource_not_found, Context, Probe,
 };
 pub use config::{AnalysisFixtures, Limits, SchemeAuth, Secret, SuiteConfig, TokenAndSession};
 use exchange::Redactor;
@@ -94,7 +95,9 @@ pub async fn run(
     // The long-running work takes a while: it goes on while everything else is checked.
     let lifecycle = long_running_lifecycle::observe(&context);
     let rest = async {
+        resource_lifecycle::seed(&context).await;
         explore(&context).await;
+        resource_lifecycle::run(&context).await;
         let explored = target.exchanges();
         link_availability::run(&context, &explored).await;
         tenant_isolation::run(&context, &explored).await;
@@ -130,9 +133,8 @@ pub async fn run(
         .served()
         .map(|(_, op)| op.label.clone())
         .collect();
-    let results = context
-        .into_ledger()
-        .results(&check_order, &operation_order);
+    let (ledger, notes) = context.finish();
+    let results = ledger.results(&check_order, &operation_order);
     Ok(Report::new(
         base_url,
         options,
@@ -140,13 +142,17 @@ pub async fn run(
         exchanges,
         started.elapsed(),
         Redactor::new(config.secrets()),
-    ))
+    )
+    .with_notes(notes))
 }
 
 /// Every operation, with requests made up for each purpose, each answer judged by the check of
 /// that purpose.
 async fn explore(context: &Context<'_>) {
-    for (_, operation) in context.contract.api.served() {
+    // Deletes go last: what they delete may be what the other requests name.
+    let mut operations: Vec<_> = context.contract.api.served().map(|(_, o)| o).collect();
+    operations.sort_by_key(|o| o.method == codegen::api::Method::Delete);
+    for operation in operations {
         let Some(planner) = context.planner(&operation.label) else {
             continue;
         };

@@ -68,6 +68,8 @@ pub struct Planner<'a> {
     operation: &'a Operation,
     config: &'a SuiteConfig,
     seed: u64,
+    /// Path parameters whose values the server handed out earlier in the run.
+    learned: Vec<(String, Value)>,
 }
 
 impl<'a> Planner<'a> {
@@ -83,7 +85,24 @@ impl<'a> Planner<'a> {
             operation,
             config,
             seed,
+            learned: Vec::new(),
         }
+    }
+
+    /// The same planner, with path parameters the server handed out (valid requests use them
+    /// after configured values, before the spec's examples).
+    #[must_use]
+    pub fn with_learned(mut self, learned: Vec<(String, Value)>) -> Self {
+        self.learned = learned;
+        self
+    }
+
+    /// A valid body for request `variant` (the spec's examples first), when the operation has
+    /// a body and one can be made.
+    #[must_use]
+    pub fn body(&self, variant: u64) -> Option<Value> {
+        self.operation.body.as_ref()?;
+        self.valid_body(variant)
     }
 
     /// Up to `count` distinct valid requests, with the main token.
@@ -178,7 +197,7 @@ impl<'a> Planner<'a> {
         };
         let mut planned = Vec::new();
         for (index, parameter) in self.operation.parameters.iter().enumerate() {
-            if self.configured(parameter).is_some() {
+            if self.configured(parameter).is_some() || self.learned(parameter).is_some() {
                 continue;
             }
             let (Some(at), Some(validator)) = (
@@ -452,6 +471,9 @@ impl<'a> Planner<'a> {
         if let Some(known) = self.configured(parameter) {
             return Some(Value::String(known.to_owned()));
         }
+        if let Some(learned) = self.learned(parameter) {
+            return Some(learned.clone());
+        }
         let Some(at) = &parameter.schema else {
             // A template name the spec does not declare: any text is its value.
             return (!parameter.declared).then(|| json!("example"));
@@ -479,6 +501,17 @@ impl<'a> Planner<'a> {
             self.seed.wrapping_add(variant * 7919),
             validator,
         )
+    }
+
+    /// The value the server handed out for path parameter `parameter`.
+    fn learned(&self, parameter: &Parameter) -> Option<&Value> {
+        if parameter.location != Location::Path {
+            return None;
+        }
+        self.learned
+            .iter()
+            .find(|(name, _)| *name == parameter.name)
+            .map(|(_, value)| value)
     }
 
     /// The value the run was given for `parameter` (`--param`, `[parameters]`).

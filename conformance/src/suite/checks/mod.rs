@@ -10,7 +10,9 @@ pub mod access_rules;
 pub mod client_decodes;
 pub mod completed_results;
 pub mod content_type_conformance;
+pub mod created_resource_readable;
 pub mod credit_accounting;
+pub mod deleted_resource_gone;
 pub mod ignored_auth;
 pub mod link_availability;
 pub mod long_running_lifecycle;
@@ -18,11 +20,13 @@ pub mod negative_data_rejection;
 pub mod not_a_server_error;
 pub mod positive_data_acceptance;
 pub mod rate_limit_consistency;
+pub mod resource_lifecycle;
 pub mod response_headers_conformance;
 pub mod response_schema_conformance;
 pub mod status_code_conformance;
 pub mod tenant_isolation;
 pub mod unknown_resource_not_found;
+pub mod update_persists;
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -37,6 +41,7 @@ use super::config::SuiteConfig;
 use super::exchange::Exchange;
 use super::outcome::Ledger;
 use super::plan::Planner;
+use super::resources::{infer, Learned, Resource};
 use super::target::Target;
 use crate::http::Response;
 
@@ -48,7 +53,7 @@ pub struct CheckInfo {
 }
 
 /// Every check, in the order reports list them.
-pub const ALL: [CheckInfo; 17] = [
+pub const ALL: [CheckInfo; 20] = [
     not_a_server_error::INFO,
     status_code_conformance::INFO,
     content_type_conformance::INFO,
@@ -61,6 +66,9 @@ pub const ALL: [CheckInfo; 17] = [
     link_availability::INFO,
     long_running_lifecycle::INFO,
     unknown_resource_not_found::INFO,
+    created_resource_readable::INFO,
+    update_persists::INFO,
+    deleted_resource_gone::INFO,
     tenant_isolation::INFO,
     rate_limit_consistency::INFO,
     credit_accounting::INFO,
@@ -75,6 +83,12 @@ pub struct Context<'a> {
     pub target: &'a Target,
     pub seed: u64,
     pub max_examples: usize,
+    /// The resources the spec's paths describe.
+    pub resources: Vec<Resource>,
+    /// Identifiers the server handed out, used by every later request on their items.
+    pub learned: Learned,
+    /// What the run inferred and created, for the report.
+    notes: Mutex<Vec<String>>,
     ledger: Mutex<Ledger>,
     /// Exchanges whose request was invalid or unauthenticated on purpose.
     probes: Mutex<BTreeMap<usize, Probe>>,
@@ -116,6 +130,9 @@ impl<'a> Context<'a> {
             target,
             seed,
             max_examples,
+            resources: infer(contract),
+            learned: Learned::default(),
+            notes: Mutex::new(Vec::new()),
             ledger: Mutex::new(Ledger::default()),
             probes: Mutex::new(BTreeMap::new()),
         }
@@ -139,15 +156,29 @@ impl<'a> Context<'a> {
             .copied()
     }
 
+    /// Records what the run inferred or did, for the report.
+    pub fn note(&self, text: String) {
+        self.notes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(text);
+    }
+
     pub fn ledger(&self) -> MutexGuard<'_, Ledger> {
         self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The results and the notes of the run.
     #[must_use]
-    pub fn into_ledger(self) -> Ledger {
-        self.ledger
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
+    pub fn finish(self) -> (Ledger, Vec<String>) {
+        let into =
+            |notes: Mutex<Vec<String>>| notes.into_inner().unwrap_or_else(PoisonError::into_inner);
+        (
+            self.ledger
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+            into(self.notes),
+        )
     }
 
     /// The main token, when the run has one.
@@ -160,12 +191,10 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn planner(&self, label: &str) -> Option<Planner<'_>> {
         let operation = self.contract.operation(label)?;
-        Some(Planner::new(
-            self.contract,
-            operation,
-            self.config,
-            self.seed,
-        ))
+        Some(
+            Planner::new(self.contract, operation, self.config, self.seed)
+                .with_learned(self.learned.for_path(&operation.path)),
+        )
     }
 }
 

@@ -94,9 +94,8 @@ const JSON: (&str, &str) = ("content-type", "application/json");
 fn results(fixture: &Fixture, judge: impl Fn(&Context<'_>)) -> Vec<CheckResult> {
     let context = Context::new(&fixture.contract, &fixture.config, &fixture.target, 0, 1);
     judge(&context);
-    context
-        .into_ledger()
-        .results(&ALL.map(|c| c.name), &["getThing".into()])
+    let (ledger, _) = context.finish();
+    ledger.results(&ALL.map(|c| c.name), &["getThing".into()])
 }
 
 fn verdict(results: &[CheckResult], check: &str) -> Option<Verdict> {

@@ -39,6 +39,7 @@ pub fn render(report: &Report) -> String {
         "passed": report.passed(),
         "failed": report.failed(),
         "skipped": report.skipped(),
+        "notes": report.notes,
         "results": report.results,
         "exchanges": referenced,
     });

@@ -18,6 +18,8 @@ pub struct Report {
     pub results: Vec<CheckResult>,
     pub exchanges: Vec<Exchange>,
     pub elapsed: Duration,
+    /// What the run inferred from the spec and created on the target.
+    pub notes: Vec<String>,
     redactor: Redactor,
 }
 
@@ -38,8 +40,15 @@ impl Report {
             results,
             exchanges,
             elapsed,
+            notes: Vec::new(),
             redactor,
         }
+    }
+
+    #[must_use]
+    pub fn with_notes(mut self, notes: Vec<String>) -> Self {
+        self.notes = notes;
+        self
     }
 
     fn count(&self, verdict: Verdict) -> usize {

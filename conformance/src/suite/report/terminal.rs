@@ -72,6 +72,12 @@ pub fn render(report: &Report) -> String {
         report.exchanges.len(),
         report.elapsed.as_secs_f64()
     );
+    if !report.notes.is_empty() {
+        out.push_str("\nLearned and created\n");
+        for note in &report.notes {
+            let _ = writeln!(out, "· {note}");
+        }
+    }
     let failures: Vec<&CheckResult> = report
         .results
         .iter()
