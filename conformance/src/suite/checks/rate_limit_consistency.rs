@@ -1,7 +1,8 @@
-//! `rate_limit_consistency`: the `X-RateLimit-*` headers tell the truth. Within one window (the
-//! same `X-RateLimit-Reset`), `X-RateLimit-Remaining` never rises between requests that did not
-//! overlap, and `X-RateLimit-Limit` does not change; and a token that spends its window gets 429
-//! by the request after the last one the limit allows.
+//! `rate_limit_consistency`: the rate-limit headers (`X-RateLimit-*`, or the IETF draft's
+//! `RateLimit-*`) tell the truth, per identity. `Remaining` lies within `0..=Limit`; within one
+//! window (the same reset time), `Remaining` never rises between requests that did not overlap,
+//! goes down over several requests one after another, and `Limit` does not change; and a token
+//! that spends its window gets 429 by the request after the last one the limit allows.
 
 use std::collections::BTreeMap;
 
@@ -16,74 +17,168 @@ pub const INFO: CheckInfo = CheckInfo {
     summary: "rate-limit headers never rise within a window, and a spent window gets 429",
 };
 
-const LIMIT: &str = "x-ratelimit-limit";
-const REMAINING: &str = "x-ratelimit-remaining";
-const RESET: &str = "x-ratelimit-reset";
+/// The rate-limit header families servers send: the `X-RateLimit-*` convention and the IETF
+/// draft's `RateLimit-*` fields; a reset is seconds from now (IETF, or any small number) or a
+/// Unix time.
+const FAMILIES: [Family; 2] = [
+    Family {
+        limit: "x-ratelimit-limit",
+        remaining: "x-ratelimit-remaining",
+        reset: "x-ratelimit-reset",
+        shown: "X-RateLimit",
+    },
+    Family {
+        limit: "ratelimit-limit",
+        remaining: "ratelimit-remaining",
+        reset: "ratelimit-reset",
+        shown: "RateLimit",
+    },
+];
+
+struct Family {
+    limit: &'static str,
+    remaining: &'static str,
+    reset: &'static str,
+    shown: &'static str,
+}
+
+/// One response's reading of a family.
+struct Reading<'e> {
+    exchange: &'e Exchange,
+    limit: Option<i64>,
+    remaining: i64,
+    /// When the window ends, in seconds since the run started (or Unix time).
+    resets_at: Option<f64>,
+}
+
 /// The most requests sent to spend a window.
 const MOST: u64 = 100;
 
-/// Judges every exchange of the run (the headers of each token, in the order sent).
+/// Resets further apart than this are different windows (clocks tick while requests travel).
+const SAME_WINDOW_SECONDS: f64 = 1.5;
+
+/// Judges every exchange of the run: the headers of each identity, in the order sent.
 pub fn judge(context: &Context<'_>, exchanges: &[Exchange]) {
-    let name = INFO.name;
-    let mut by_token: BTreeMap<&str, Vec<&Exchange>> = BTreeMap::new();
-    for exchange in exchanges {
-        if let (Some(token), Some(answer)) = (exchange.bearer(), exchange.response()) {
-            if answer.header(REMAINING).is_some() {
-                by_token.entry(token).or_default().push(exchange);
+    let identities: Vec<String> = context.config.secrets();
+    for family in &FAMILIES {
+        let mut by_identity: BTreeMap<&str, Vec<Reading<'_>>> = BTreeMap::new();
+        for exchange in exchanges {
+            let Some(identity) = identities.iter().find(|s| exchange.carries(s)) else {
+                continue;
+            };
+            if let Some(reading) = read(family, exchange) {
+                by_identity.entry(identity).or_default().push(reading);
             }
         }
-    }
-    for list in by_token.values_mut() {
-        list.sort_by_key(|e| e.sent_at);
-        for pair in list.windows(2) {
-            let [before, after] = pair else { continue };
-            // Requests that overlapped may have been counted in either order.
-            if before.done_at > after.sent_at {
-                continue;
-            }
-            let (Some(a), Some(b)) = (before.response(), after.response()) else {
-                continue;
-            };
-            let number = |answer: &crate::http::Response, header: &str| {
-                answer
-                    .header(header)
-                    .and_then(|v| v.trim().parse::<i64>().ok())
-            };
-            if a.header(RESET) != b.header(RESET) || a.header(RESET).is_none() {
-                continue;
-            }
-            let mut ledger = context.ledger();
-            ledger.examined(name, &after.operation);
-            if let (Some(x), Some(y)) = (number(a, REMAINING), number(b, REMAINING)) {
-                if y > x {
-                    ledger.fail(
-                        Finding::new(
-                            name,
-                            &after.operation,
-                            format!("X-RateLimit-Remaining rose from {x} to {y} within one window (same X-RateLimit-Reset)"),
-                        )
-                        .schema_path("/components/headers/X-RateLimit-Remaining")
-                        .exchange(after.id),
-                    );
-                }
-            }
-            if number(a, LIMIT) != number(b, LIMIT) {
-                ledger.fail(
-                    Finding::new(
-                        name,
-                        &after.operation,
-                        format!(
-                            "X-RateLimit-Limit changed from {:?} to {:?} within one window",
-                            a.header(LIMIT),
-                            b.header(LIMIT)
-                        ),
-                    )
-                    .exchange(after.id),
-                );
-            }
+        for readings in by_identity.values_mut() {
+            readings.sort_by_key(|r| r.exchange.sent_at);
+            judge_identity(context, family, readings);
         }
     }
 }
+
+fn read<'e>(family: &Family, exchange: &'e Exchange) -> Option<Reading<'e>> {
+    let answer = exchange.response()?;
+    let number = |header: &str| {
+        answer
+            .header(header)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    let remaining = number(family.remaining)?;
+    let resets_at = number(family.reset).map(|reset| {
+        // Seconds from now unless it can only be a Unix time.
+        if reset < 1e9 {
+            exchange.done_at.as_secs_f64() + reset
+        } else {
+            reset
+        }
+    });
+    #[allow(clippy::cast_possible_truncation)]
+    Some(Reading {
+        exchange,
+        limit: number(family.limit).map(|l| l as i64),
+        remaining: remaining as i64,
+        resets_at,
+    })
+}
+
+fn judge_identity(context: &Context<'_>, family: &Family, readings: &[Reading<'_>]) {
+    let name = INFO.name;
+    let shown = family.shown;
+    let fail = |reading: &Reading<'_>, message: String| {
+        context.ledger().fail(
+            Finding::new(name, &reading.exchange.operation, message).seen_in(reading.exchange),
+        );
+    };
+    for reading in readings {
+        if reading.remaining < 0 || reading.limit.is_some_and(|l| reading.remaining > l) {
+            fail(
+                reading,
+                format!(
+                    "{shown}-Remaining {} is outside 0..={shown}-Limit ({:?})",
+                    reading.remaining, reading.limit
+                ),
+            );
+        }
+    }
+    // Runs of successive requests in one window.
+    let same_window = |a: &Reading<'_>, b: &Reading<'_>| match (a.resets_at, b.resets_at) {
+        (Some(x), Some(y)) => (x - y).abs() <= SAME_WINDOW_SECONDS,
+        _ => false,
+    };
+    let mut run_start = 0;
+    for index in 1..=readings.len() {
+        let ends = index == readings.len() || !same_window(&readings[index - 1], &readings[index]);
+        if !ends {
+            let (before, after) = (&readings[index - 1], &readings[index]);
+            // Requests that overlapped may have been counted in either order.
+            if before.exchange.done_at <= after.exchange.sent_at {
+                context.ledger().examined(name, &after.exchange.operation);
+                if after.remaining > before.remaining {
+                    fail(
+                        after,
+                        format!(
+                            "{shown}-Remaining rose from {} to {} within one window",
+                            before.remaining, after.remaining
+                        ),
+                    );
+                }
+                if before.limit != after.limit {
+                    fail(
+                        after,
+                        format!(
+                            "{shown}-Limit changed from {:?} to {:?} within one window",
+                            before.limit, after.limit
+                        ),
+                    );
+                }
+            }
+            continue;
+        }
+        let window = &readings[run_start..index];
+        run_start = index;
+        let apart = window
+            .windows(2)
+            .filter(|pair| pair[0].exchange.done_at <= pair[1].exchange.sent_at)
+            .count();
+        let (Some(first), Some(last)) = (window.first(), window.last()) else {
+            continue;
+        };
+        if apart >= COUNTED && first.remaining > 0 && last.remaining >= first.remaining {
+            fail(
+                last,
+                format!(
+                    "{shown}-Remaining stayed at {} over {} requests one after another in one window: it does not count them",
+                    first.remaining,
+                    window.len()
+                ),
+            );
+        }
+    }
+}
+
+/// Successive requests in one window after which `Remaining` must have gone down.
+const COUNTED: usize = 4;
 
 /// Spends the window of the rate-limited token (`[analysis] rate_limited_token`) on a cheap
 /// retrieval, and expects a 429 by the request after the limit.
@@ -138,8 +233,9 @@ pub async fn spend_a_window(context: &Context<'_>) {
             context.ledger().examined(name, &operation.label);
             return;
         }
-        if let Some(given) = answer
-            .header(LIMIT)
+        if let Some(given) = FAMILIES
+            .iter()
+            .find_map(|family| answer.header(family.limit))
             .and_then(|v| v.trim().parse::<u64>().ok())
         {
             limit = given.min(MOST);
@@ -150,7 +246,7 @@ pub async fn spend_a_window(context: &Context<'_>) {
                     name,
                     &operation.label,
                     format!(
-                        "{sent} requests in one window with X-RateLimit-Limit {limit}, and no 429"
+                        "{sent} requests in one window with a rate limit of {limit}, and no 429"
                     ),
                 )
                 .schema_path(operation.pointer.join("responses").join("429").to_string())

@@ -282,6 +282,72 @@ fn remaining_requests_may_not_rise_within_a_window() {
     );
 }
 
+#[test]
+fn ietf_rate_limit_fields_are_read_per_identity_and_must_count_down() {
+    let fixture = fixture();
+    // Seconds until the reset, counting down as the run goes: one window. An API key, not a
+    // bearer token, tells whose requests they are.
+    let sent = |id: usize, remaining: &str, reset: &str| {
+        let mut exchange = exchange(
+            id,
+            200,
+            &[
+                JSON,
+                ("ratelimit-limit", "10"),
+                ("ratelimit-remaining", remaining),
+                ("ratelimit-reset", reset),
+            ],
+            GOOD,
+        );
+        exchange.request = Request::new("GET", "/things/1").header("X-Api-Key", "sk_main");
+        exchange
+    };
+    let counted = results(&fixture, |context| {
+        rate_limit_consistency::judge(
+            context,
+            &[
+                sent(0, "9", "30"),
+                sent(1, "8", "30"),
+                sent(2, "7", "29"),
+                sent(3, "6", "29"),
+                sent(4, "5", "29"),
+            ],
+        );
+    });
+    assert_eq!(
+        verdict(&counted, "rate_limit_consistency"),
+        Some(Verdict::Passed)
+    );
+    let stuck = results(&fixture, |context| {
+        rate_limit_consistency::judge(
+            context,
+            &[
+                sent(0, "9", "30"),
+                sent(1, "9", "30"),
+                sent(2, "9", "29"),
+                sent(3, "9", "29"),
+                sent(4, "9", "29"),
+            ],
+        );
+    });
+    assert!(
+        first_message(&stuck, "rate_limit_consistency").contains("does not count them"),
+        "{stuck:?}"
+    );
+    let over = results(&fixture, |context| {
+        rate_limit_consistency::judge(context, &[sent(0, "11", "30")]);
+    });
+    assert!(first_message(&over, "rate_limit_consistency").contains("outside 0..="));
+    // A new window may start higher.
+    let renewed = results(&fixture, |context| {
+        rate_limit_consistency::judge(context, &[sent(0, "1", "1"), sent(1, "9", "60")]);
+    });
+    assert_ne!(
+        verdict(&renewed, "rate_limit_consistency"),
+        Some(Verdict::Failed)
+    );
+}
+
 fn observation(readings: &[&str], ending: Ending) -> Observation {
     Observation {
         operation: "getThing".into(),
