@@ -24,8 +24,9 @@ const CORPUS: [&str; 3] = [
 
 /// What a mock without state cannot get right: it says any identifier exists unless the spec's
 /// examples are records, and it answers a read with the spec's example, not with what was
-/// created, updated or deleted, by whichever identity.
-const STATELESS: [&str; 5] = [
+/// created, updated or deleted, by whichever identity, and every page of a list is the example.
+const STATELESS: [&str; 6] = [
+    "pagination_consistent",
     "unknown_resource_not_found",
     "created_resource_readable",
     "update_persists",

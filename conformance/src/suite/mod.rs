@@ -31,11 +31,12 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use checks::{
-    access_rules, client_decodes, completed_results, content_type_conformance, credit_accounting,
-    ignored_auth, is_analysis_api, link_availability, long_running_lifecycle,
-    negative_data_rejection, not_a_server_error, positive_data_acceptance, rate_limit_consistency,
-    resource_lifecycle, response_headers_conformance, response_schema_conformance,
-    status_code_conformance, tenant_isolation, unknown_resource_not_found, Context, Probe,
+    access_rules, client_decodes, completed_results, conditional_request, content_type_conformance,
+    credit_accounting, ignored_auth, is_analysis_api, link_availability, long_running_lifecycle,
+    negative_data_rejection, not_a_server_error, pagination_consistent, positive_data_acceptance,
+    rate_limit_consistency, resource_lifecycle, response_headers_conformance,
+    response_schema_conformance, status_code_conformance, tenant_isolation,
+    unknown_resource_not_found, Context, Probe,
 };
 pub use config::{AnalysisFixtures, Limits, SchemeAuth, Secret, SuiteConfig, TokenAndSession};
 use exchange::Redactor;
@@ -97,6 +98,8 @@ pub async fn run(
     let rest = async {
         resource_lifecycle::seed(&context).await;
         explore(&context).await;
+        pagination_consistent::run(&context).await;
+        conditional_request::run(&context).await;
         resource_lifecycle::run(&context).await;
         let explored = target.exchanges();
         link_availability::run(&context, &explored).await;

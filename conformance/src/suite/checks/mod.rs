@@ -9,6 +9,7 @@
 pub mod access_rules;
 pub mod client_decodes;
 pub mod completed_results;
+pub mod conditional_request;
 pub mod content_type_conformance;
 pub mod created_resource_readable;
 pub mod credit_accounting;
@@ -18,6 +19,7 @@ pub mod link_availability;
 pub mod long_running_lifecycle;
 pub mod negative_data_rejection;
 pub mod not_a_server_error;
+pub mod pagination_consistent;
 pub mod positive_data_acceptance;
 pub mod rate_limit_consistency;
 pub mod resource_lifecycle;
@@ -53,7 +55,7 @@ pub struct CheckInfo {
 }
 
 /// Every check, in the order reports list them.
-pub const ALL: [CheckInfo; 20] = [
+pub const ALL: [CheckInfo; 22] = [
     not_a_server_error::INFO,
     status_code_conformance::INFO,
     content_type_conformance::INFO,
@@ -69,6 +71,8 @@ pub const ALL: [CheckInfo; 20] = [
     created_resource_readable::INFO,
     update_persists::INFO,
     deleted_resource_gone::INFO,
+    pagination_consistent::INFO,
+    conditional_request::INFO,
     tenant_isolation::INFO,
     rate_limit_consistency::INFO,
     credit_accounting::INFO,
