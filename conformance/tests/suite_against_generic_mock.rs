@@ -53,6 +53,7 @@ async fn the_suite_finds_nothing_wrong_with_a_mock_that_answers_as_the_spec_says
             &RunOptions {
                 seed: 7,
                 max_examples: 2,
+                ..RunOptions::default()
             },
         )
         .await

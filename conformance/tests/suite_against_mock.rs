@@ -62,6 +62,7 @@ async fn check_mock(spec: &Value, faults: Faults, seed: u64) -> Report {
         &RunOptions {
             seed,
             max_examples: 3,
+            ..RunOptions::default()
         },
     )
     .await

@@ -44,6 +44,10 @@ pub struct ConformanceArgs {
     /// Valid requests made up per operation, at most.
     #[arg(long)]
     max_examples: Option<usize>,
+    /// Requests in flight at once where they do not depend on each other (default 4; a
+    /// scenario's steps always go one after another).
+    #[arg(long)]
+    concurrency: Option<usize>,
     /// Write a JUnit XML report here.
     #[arg(long)]
     junit: Option<PathBuf>,
@@ -89,6 +93,10 @@ fn check(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
             .max_examples
             .or(config.max_examples)
             .unwrap_or(RunOptions::default().max_examples),
+        concurrency: args
+            .concurrency
+            .or(config.concurrency)
+            .unwrap_or(RunOptions::default().concurrency),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let report = runtime.block_on(async {
@@ -174,6 +182,7 @@ fn merge(embedded: SuiteConfig, file: SuiteConfig) -> SuiteConfig {
         limits: embedded.limits,
         seed: file.seed,
         max_examples: file.max_examples,
+        concurrency: file.concurrency,
     }
 }
 
@@ -234,6 +243,7 @@ mod tests {
             config: None,
             seed: Some(3),
             max_examples: Some(1),
+            concurrency: None,
             junit: None,
             json: None,
             faults: Vec::new(),

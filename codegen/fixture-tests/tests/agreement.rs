@@ -45,6 +45,7 @@ async fn suite(base_url: &str) -> Vec<CheckResult> {
     let options = RunOptions {
         seed: 3,
         max_examples: 2,
+        ..RunOptions::default()
     };
     run(&spec(), &config(base_url), &options)
         .await

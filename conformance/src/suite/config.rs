@@ -107,6 +107,8 @@ pub struct SuiteConfig {
     pub seed: Option<u64>,
     /// Valid requests made up per operation, at most.
     pub max_examples: Option<usize>,
+    /// Requests in flight at once where they do not depend on each other.
+    pub concurrency: Option<usize>,
 }
 
 /// A configuration file that cannot be used, with where the problem is.
@@ -218,6 +220,7 @@ impl SuiteConfig {
             limits: Limits::default(),
             seed: None,
             max_examples: None,
+            concurrency: None,
         }
     }
 

@@ -38,10 +38,11 @@ use checks::{
     response_schema_conformance, status_code_conformance, tenant_isolation,
     unknown_resource_not_found, Context, Probe,
 };
+use codegen::api::Operation;
 pub use config::{AnalysisFixtures, Limits, SchemeAuth, Secret, SuiteConfig, TokenAndSession};
 use exchange::Redactor;
 pub use outcome::{CheckResult, Finding, Verdict};
-use plan::Intent;
+use plan::{Intent, Planned};
 pub use report::Report;
 use target::Target;
 
@@ -52,6 +53,9 @@ pub struct RunOptions {
     pub seed: u64,
     /// Valid requests per operation, at most.
     pub max_examples: usize,
+    /// Requests in flight at once, where they do not depend on each other (a scenario's steps
+    /// always go one after another).
+    pub concurrency: usize,
 }
 
 impl Default for RunOptions {
@@ -59,6 +63,7 @@ impl Default for RunOptions {
         Self {
             seed: 0,
             max_examples: 3,
+            concurrency: 4,
         }
     }
 }
@@ -85,13 +90,14 @@ pub async fn run(
     let target = Target::new(base_url, config.limits.clone())?;
     reachable(base_url, config.limits.request_timeout()).await?;
     let contract = Contract::new(spec.clone());
-    let context = Context::new(
+    let mut context = Context::new(
         &contract,
         config,
         &target,
         options.seed,
         options.max_examples,
     );
+    context.concurrency = options.concurrency.max(1);
 
     // The long-running work takes a while: it goes on while everything else is checked.
     let lifecycle = long_running_lifecycle::observe(&context);
@@ -150,55 +156,71 @@ pub async fn run(
 }
 
 /// Every operation, with requests made up for each purpose, each answer judged by the check of
-/// that purpose.
+/// that purpose. The requests do not depend on each other, so up to `concurrency` are in flight
+/// at once; deletes go last, since what they delete may be what the other requests name.
 async fn explore(context: &Context<'_>) {
-    // Deletes go last: what they delete may be what the other requests name.
-    let mut operations: Vec<_> = context.contract.api.served().map(|(_, o)| o).collect();
-    operations.sort_by_key(|o| o.method == codegen::api::Method::Delete);
-    for operation in operations {
-        let Some(planner) = context.planner(&operation.label) else {
-            continue;
-        };
-        let mut planned = planner.valid(context.max_examples);
-        planned.extend(planner.boundary());
-        planned.extend(planner.invalid());
-        planned.extend(planner.unauthenticated());
-        if planned.is_empty() {
-            for check in [
-                positive_data_acceptance::INFO.name,
-                negative_data_rejection::INFO.name,
-            ] {
-                context.ledger().skip(
-                    check,
-                    &operation.label,
-                    "no request could be made up from the spec",
-                );
-            }
+    use futures_util::StreamExt as _;
+    let operations: Vec<&Operation> = context.contract.api.served().map(|(_, o)| o).collect();
+    let (deletes, others): (Vec<&Operation>, Vec<&Operation>) = operations
+        .into_iter()
+        .partition(|o| o.method == codegen::api::Method::Delete);
+    for group in [others, deletes] {
+        let mut planned = Vec::new();
+        for operation in group {
+            planned.extend(
+                plans(context, operation)
+                    .into_iter()
+                    .map(|p| (operation, p)),
+            );
         }
-        for plan in planned {
-            let exchange = context
-                .target
-                .send(&operation.label, &plan.purpose, plan.request)
-                .await;
-            match plan.intent {
-                Intent::Invalid(_) => context.mark_probe(exchange.id, Probe::Invalid),
-                Intent::NoCredentials | Intent::BadCredentials => {
-                    context.mark_probe(exchange.id, Probe::Unauthenticated);
-                }
-                Intent::Valid | Intent::Boundary => {}
-            }
-            match &plan.intent {
-                Intent::Valid | Intent::Boundary => {
-                    positive_data_acceptance::judge(context, &exchange)
-                }
-                Intent::Invalid(violation) => {
-                    negative_data_rejection::judge(context, &exchange, violation)
-                }
-                Intent::NoCredentials | Intent::BadCredentials => {
-                    ignored_auth::judge(context, &exchange)
-                }
-            }
+        futures_util::stream::iter(planned)
+            .for_each_concurrent(context.concurrency, |(operation, plan)| {
+                send_and_judge(context, operation, plan)
+            })
+            .await;
+    }
+}
+
+/// The requests made up for `operation`, for every purpose.
+fn plans(context: &Context<'_>, operation: &Operation) -> Vec<Planned> {
+    let Some(planner) = context.planner(&operation.label) else {
+        return Vec::new();
+    };
+    let mut planned = planner.valid(context.max_examples);
+    planned.extend(planner.boundary());
+    planned.extend(planner.invalid());
+    planned.extend(planner.unauthenticated());
+    if planned.is_empty() {
+        for check in [
+            positive_data_acceptance::INFO.name,
+            negative_data_rejection::INFO.name,
+        ] {
+            context.ledger().skip(
+                check,
+                &operation.label,
+                "no request could be made up from the spec",
+            );
         }
+    }
+    planned
+}
+
+async fn send_and_judge(context: &Context<'_>, operation: &Operation, plan: Planned) {
+    let exchange = context
+        .target
+        .send(&operation.label, &plan.purpose, plan.request)
+        .await;
+    match plan.intent {
+        Intent::Invalid(_) => context.mark_probe(exchange.id, Probe::Invalid),
+        Intent::NoCredentials | Intent::BadCredentials => {
+            context.mark_probe(exchange.id, Probe::Unauthenticated);
+        }
+        Intent::Valid | Intent::Boundary => {}
+    }
+    match &plan.intent {
+        Intent::Valid | Intent::Boundary => positive_data_acceptance::judge(context, &exchange),
+        Intent::Invalid(violation) => negative_data_rejection::judge(context, &exchange, violation),
+        Intent::NoCredentials | Intent::BadCredentials => ignored_auth::judge(context, &exchange),
     }
 }
 

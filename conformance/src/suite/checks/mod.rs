@@ -87,6 +87,8 @@ pub struct Context<'a> {
     pub target: &'a Target,
     pub seed: u64,
     pub max_examples: usize,
+    /// Requests in flight at once where they do not depend on each other.
+    pub concurrency: usize,
     /// The resources the spec's paths describe.
     pub resources: Vec<Resource>,
     /// Identifiers the server handed out, used by every later request on their items.
@@ -134,6 +136,7 @@ impl<'a> Context<'a> {
             target,
             seed,
             max_examples,
+            concurrency: 1,
             resources: infer(contract),
             learned: Learned::default(),
             notes: Mutex::new(Vec::new()),

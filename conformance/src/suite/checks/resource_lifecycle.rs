@@ -38,9 +38,11 @@ pub async fn seed(context: &Context<'_>) {
 
 /// Plays each resource's life.
 pub async fn run(context: &Context<'_>) {
-    for resource in &context.resources {
-        life(context, resource).await;
-    }
+    use futures_util::StreamExt as _;
+    // Each life is a sequence; different resources' lives do not depend on each other.
+    futures_util::stream::iter(&context.resources)
+        .for_each_concurrent(context.concurrency, |resource| life(context, resource))
+        .await;
 }
 
 struct Created {
