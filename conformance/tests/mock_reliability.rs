@@ -130,3 +130,32 @@ impl JsonOrNull for reqwest::Response {
         serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
     }
 }
+
+#[tokio::test]
+async fn an_added_latency_delays_every_answer_and_overlapping_requests_share_it() {
+    let latency = std::time::Duration::from_millis(200);
+    let mock = start(
+        SPEC,
+        MockOptions {
+            latency,
+            ..fast_options()
+        },
+    )
+    .await;
+    let base = mock.base_url();
+    let http = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let get = || {
+        http.get(format!("{base}/v1/analysis/ana_unknown"))
+            .bearer_auth(ACME)
+            .send()
+    };
+    let (a, b) = tokio::join!(get(), get());
+    let elapsed = started.elapsed();
+    assert_eq!(a.expect("answers").status(), 404);
+    assert_eq!(b.expect("answers").status(), 404);
+    // Late, but in parallel: a latency, not a queue.
+    assert!(elapsed >= latency, "{elapsed:?}");
+    assert!(elapsed < latency * 2, "{elapsed:?}");
+    mock.stop().await;
+}

@@ -30,6 +30,9 @@ pub struct MockArgs {
     /// First wait before a failed webhook delivery is retried, in milliseconds (doubles after).
     #[arg(long, default_value_t = 30_000)]
     webhook_backoff_ms: u64,
+    /// Added before every answer, in milliseconds, to stand for a server far away.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
     /// Serve the spec from its examples only, even one whose behaviour the mock knows.
     #[arg(long)]
     generic: bool,
@@ -72,6 +75,7 @@ pub fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
         fixtures: fixtures.clone(),
         faults: faults.clone(),
         processing_delay: Duration::from_millis(args.delay_ms),
+        latency: Duration::from_millis(args.latency_ms),
         webhook_backoff: Duration::from_millis(args.webhook_backoff_ms),
         generic_only: args.generic,
         ..MockOptions::default()

@@ -56,6 +56,8 @@ pub struct MockOptions {
     pub webhook_timeout: Duration,
     /// Serve every spec with the generic behaviour, even one a domain behaviour knows.
     pub generic_only: bool,
+    /// Added before every answer, to stand for a server far away.
+    pub latency: Duration,
 }
 
 impl Default for MockOptions {
@@ -69,6 +71,7 @@ impl Default for MockOptions {
             webhook_backoff: Duration::from_secs(30),
             webhook_timeout: Duration::from_secs(10),
             generic_only: false,
+            latency: Duration::ZERO,
         }
     }
 }
@@ -88,7 +91,7 @@ impl Mock {
             _ => Box::new(Generic::new(options.fixtures.clone())),
         };
         Self {
-            state: Arc::new(server::MockState::new(contract, domain)),
+            state: Arc::new(server::MockState::new(contract, domain).with_latency(options.latency)),
         }
     }
 

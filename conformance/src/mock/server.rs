@@ -29,6 +29,7 @@ pub struct MockState {
     pub domain: Box<dyn Domain>,
     requests: AtomicU64,
     boot: u64,
+    latency: std::time::Duration,
 }
 
 impl MockState {
@@ -40,7 +41,15 @@ impl MockState {
             domain,
             requests: AtomicU64::new(0),
             boot,
+            latency: std::time::Duration::ZERO,
         }
+    }
+
+    /// The same state, answering every request `latency` late.
+    #[must_use]
+    pub fn with_latency(mut self, latency: std::time::Duration) -> Self {
+        self.latency = latency;
+        self
     }
 
     fn next_request_id(&self) -> String {
@@ -54,6 +63,9 @@ pub async fn handle(
     State(state): State<Arc<MockState>>,
     request: axum::extract::Request,
 ) -> axum::response::Response {
+    if !state.latency.is_zero() {
+        tokio::time::sleep(state.latency).await;
+    }
     let head_only = request.method() == Method::HEAD;
     let request_id = state.next_request_id();
     let (operation, mut reply) = answer(&state, request, &request_id).await;
