@@ -188,8 +188,10 @@ impl<'a> Planner<'a> {
         self.encode(&values, token)
     }
 
-    /// Valid requests whose parameters sit at the edges of their constraints (longest and
-    /// shortest strings, smallest and largest numbers).
+    /// Valid requests whose parameters, or the top-level properties of a JSON body, sit at the
+    /// edges of their constraints (longest and shortest strings, smallest and largest
+    /// numbers) or, unconstrained, take values servers trip on (long or non-ASCII text, large
+    /// and negative numbers).
     #[must_use]
     pub fn boundary(&self) -> Vec<Planned> {
         let Some(base) = self.valid_values(0) else {
@@ -209,8 +211,11 @@ impl<'a> Planner<'a> {
             let Some(valid) = self.parameter_value(parameter, 0) else {
                 continue;
             };
+            // A header carries visible ASCII only (RFC 9110 §5.5): other text is no value of it.
+            let ascii_only = matches!(parameter.location, Location::Header | Location::Cookie);
             for (edge, value) in edges(&self.contract.spec, at, &valid) {
-                if value == valid || !validator.is_valid(&value) {
+                let non_ascii = value.as_str().is_some_and(|text| !text.is_ascii());
+                if value == valid || !validator.is_valid(&value) || (ascii_only && non_ascii) {
                     continue;
                 }
                 let mut values = base.clone();
@@ -224,6 +229,52 @@ impl<'a> Planner<'a> {
                         parameter.location.as_str(),
                         parameter.name
                     ),
+                    intent: Intent::Boundary,
+                    request: call,
+                });
+            }
+        }
+        planned.extend(self.boundary_bodies(&base));
+        planned
+    }
+
+    /// A JSON body with one top-level property at an edge per request, each checked whole.
+    fn boundary_bodies(&self, base: &Values) -> Vec<Planned> {
+        let (Some(media), Some(Value::Object(body))) = (self.body_media(), &base.body) else {
+            return Vec::new();
+        };
+        let Some(at) = media
+            .schema
+            .as_ref()
+            .filter(|_| media.kind == MediaKind::Json)
+        else {
+            return Vec::new();
+        };
+        let Some(validator) = self.contract.validator(at, Direction::Request) else {
+            return Vec::new();
+        };
+        let mut planned = Vec::new();
+        for (name, valid) in body {
+            let Some(property) = self.contract.property_schema(at, name) else {
+                continue;
+            };
+            for (edge, value) in edges(&self.contract.spec, &property, valid) {
+                if value == *valid {
+                    continue;
+                }
+                let mut changed = body.clone();
+                changed.insert(name.clone(), value);
+                let changed = Value::Object(changed);
+                if !validator.is_valid(&changed) {
+                    continue;
+                }
+                let mut values = base.clone();
+                values.body = Some(changed);
+                let Some(call) = self.encode(&values, self.token()) else {
+                    continue;
+                };
+                planned.push(Planned {
+                    purpose: format!("body property `{name}` at its {edge}"),
                     intent: Intent::Boundary,
                     request: call,
                 });

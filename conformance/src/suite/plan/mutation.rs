@@ -133,6 +133,13 @@ fn mutate_at(
 
 /// Values at the edges of the schema's constraints, derived from a valid value: strings padded
 /// to their longest or cut to their shortest, numbers at their bounds.
+/// Characters in unconstrained text a server must store and return as they are.
+const UNUSUAL_TEXT: &str = "Zoë ☃ 漢字 😀 \"quoted\" <b>&amp;</b> 'x' \\ \t end";
+/// The length of the long unconstrained text: longer than a column of 255 or 1000.
+const LONG_TEXT: usize = 1_500;
+/// Past `i32::MAX`: a server that stores an integer in 32 bits fails here.
+const LARGE_NUMBER: i64 = 3_000_000_000;
+
 pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'static str, Value)> {
     let Ok((_, schema)) = follow(spec, at) else {
         return Vec::new();
@@ -162,12 +169,30 @@ pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'sta
                     ));
                 }
             }
+            // Free text: what a server's storage or templates may trip on (the caller keeps
+            // only what the schema accepts).
+            let free = ["pattern", "format", "enum"]
+                .iter()
+                .all(|keyword| schema.get(*keyword).is_none());
+            if free {
+                found.push(("longest plain text", Value::String("x".repeat(LONG_TEXT))));
+                found.push(("non-ASCII text", Value::String(UNUSUAL_TEXT.to_owned())));
+            }
         }
         Value::Number(_) => {
             for (edge, keyword) in [("minimum", "minimum"), ("maximum", "maximum")] {
                 if let Some(bound) = schema.get(keyword) {
                     found.push((edge, bound.clone()));
                 }
+            }
+            if schema.get("enum").is_none() {
+                if schema.get("maximum").is_none() {
+                    found.push(("large value", Value::from(LARGE_NUMBER)));
+                }
+                if schema.get("minimum").is_none() {
+                    found.push(("negative value", Value::from(-1)));
+                }
+                found.push(("zero", Value::from(0)));
             }
         }
         _ => {}

@@ -178,12 +178,58 @@ fn edges_pad_and_cut_strings() {
     let spec = json!({"s": {"type": "string", "minLength": 5, "maxLength": 9}});
     let at = JsonPointer::parse("/s").unwrap();
     let found = edges(&spec, &at, &json!("anl_12"));
+    // Free text also gets long and non-ASCII values; the planner keeps those the schema
+    // accepts (here neither: longer than 9, and 40 characters).
+    let names: Vec<&str> = found.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names,
+        [
+            "maximum length",
+            "minimum length",
+            "longest plain text",
+            "non-ASCII text"
+        ]
+    );
+    assert_eq!(found[0].1, json!("anl_12222"));
+    assert_eq!(found[1].1, json!("anl_1"));
+    let numbers = json!({"n": {"type": "integer", "minimum": 1}});
+    let found = edges(&numbers, &JsonPointer::parse("/n").unwrap(), &json!(5));
     assert_eq!(
         found,
         vec![
-            ("maximum length", json!("anl_12222")),
-            ("minimum length", json!("anl_1"))
+            ("minimum", json!(1)),
+            ("large value", json!(3_000_000_000_i64)),
+            ("zero", json!(0))
         ]
+    );
+}
+
+#[test]
+fn body_properties_are_sent_at_their_edges_when_the_body_stays_valid() {
+    let contract = contract(json!({"/notes": {"post": {
+        "operationId": "create",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["title"],
+            "properties": {"title": {"type": "string", "maxLength": 2000, "example": "hi"},
+                           "code": {"type": "string", "pattern": "^[a-z]+$", "example": "ab"}}}}}},
+        "responses": {"201": {"description": "made"}}
+    }}}));
+    let config = config();
+    let operation = contract.operation("create").unwrap();
+    let planned = Planner::new(&contract, operation, &config, 0).boundary();
+    let purposes: Vec<&str> = planned.iter().map(|p| p.purpose.as_str()).collect();
+    assert!(
+        purposes.contains(&"body property `title` at its longest plain text"),
+        "{purposes:?}"
+    );
+    assert!(
+        purposes.contains(&"body property `title` at its non-ASCII text"),
+        "{purposes:?}"
+    );
+    // A pattern makes text not free.
+    assert!(
+        !purposes.iter().any(|p| p.contains("`code`")),
+        "{purposes:?}"
     );
 }
 
