@@ -406,3 +406,54 @@ fn the_generated_client_must_read_every_documented_body() {
     );
     assert!(messages[1].contains("invalid AnalysisId"), "{messages:?}");
 }
+
+#[test]
+fn analysis_checks_say_which_part_the_spec_does_not_declare() {
+    // No part at all: one skip per analysis check, for the spec as a whole.
+    let bare = fixture();
+    let found = results(&bare, |context| {
+        completed_results::judge(context, &[]);
+        assert!(context
+            .analysis_create(credit_accounting::INFO.name, &[AnalysisRole::Create])
+            .is_none());
+    });
+    let reason = "the spec does not declare `x-analysis: create` on an operation (nor does `[analysis.operations] create` in --config name one)";
+    for check in ["completed_results", "credit_accounting"] {
+        let result = results_for(&found, check);
+        assert_eq!(result.operation, WHOLE_SPEC);
+        assert_eq!(result.verdict, Verdict::Skipped);
+        assert_eq!(result.skipped.as_deref(), Some(reason));
+    }
+
+    // A create without a session parameter or an `x-long-running`: skips on the create.
+    let mut spec = spec();
+    spec["paths"]["/things"] = json!({"post": {
+        "operationId": "makeThing",
+        "x-analysis": "create",
+        "parameters": [{"name": "batch", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"202": {"description": "accepted"}}
+    }});
+    let with_create = Fixture {
+        contract: Contract::new(spec),
+        ..fixture()
+    };
+    let found = results(&with_create, |context| {
+        completed_results::judge(context, &[]);
+        let needed = [AnalysisRole::Create, AnalysisRole::Session];
+        assert!(context
+            .analysis_create(access_rules::INFO.name, &needed)
+            .is_none());
+    });
+    let access = results_for(&found, "access_rules");
+    assert_eq!(
+        (access.operation.as_str(), access.skipped.as_deref()),
+        (
+            "makeThing",
+            Some("the spec does not declare `x-analysis: session` on a parameter of `makeThing` (nor does `[analysis.operations] session` in --config name one)")
+        )
+    );
+    assert_eq!(
+        results_for(&found, "completed_results").skipped.as_deref(),
+        Some("the create operation has no `x-long-running` saying how to follow its analysis")
+    );
+}
