@@ -8,6 +8,7 @@
 
 pub mod api;
 mod companions;
+mod digest;
 mod emit;
 pub mod load;
 pub mod manifest;
@@ -23,6 +24,7 @@ use quote::quote;
 use serde_json::Value;
 
 pub use companions::{companions, CompanionOptions, Companions, QUICKSTART};
+pub use digest::spec_digest;
 pub use load::{load, LoadError, LoadedSpec, Warning};
 pub use manifest::{cargo_toml, Dependency, ManifestOptions};
 pub use render::RenderError;
@@ -200,6 +202,16 @@ fn generate_from(
             };
         }
     })];
+    let digest = spec_digest(raw);
+    top.push(Box::new(move || {
+        quote! {
+            /// The SHA-256 digest, in hexadecimal, of the spec document this client was generated
+            /// from: the document as loaded (YAML or JSON alike), written as canonical JSON
+            /// (object keys sorted, no whitespace), as `codegen::spec_digest` computes it.
+            /// Whoever holds a spec can tell by it whether this client was generated from it.
+            pub const SPEC_DIGEST: &str = #digest;
+        }
+    }));
     top.extend(client.top);
     let mut type_items: Vec<render::Unit<'_>> = vec![Box::new(|| {
         quote! {

@@ -5,9 +5,11 @@ mod support;
 
 use std::sync::Arc;
 
+use codegen::api::AnalysisNames;
 use conformance::mock::{Fault, Faults, Fixtures, Mock, MockOptions};
+use conformance::suite::checks::WHOLE_SPEC;
 use conformance::suite::{run, Report, RunOptions, SuiteConfig, Verdict};
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 use support::spec;
 use tokio::sync::Semaphore;
 
@@ -41,12 +43,22 @@ fn detected_by(fault: Fault) -> &'static str {
     }
 }
 
+/// The checks of the analysis API, which run on the parts a spec declares with `x-analysis`.
+const ANALYSIS_CHECKS: [&str; 3] = ["credit_accounting", "access_rules", "completed_results"];
+
 /// One run of the suite against a fresh mock with `faults`.
 async fn check_mock(spec: &Value, faults: Faults, seed: u64) -> Report {
+    check_mock_named(spec, faults, seed, AnalysisNames::default()).await
+}
+
+/// One run of the suite against a fresh mock with `faults`, both told the analysis API's parts
+/// by `names` (`[analysis.operations]`).
+async fn check_mock_named(spec: &Value, faults: Faults, seed: u64, names: AnalysisNames) -> Report {
     let fixtures = Fixtures::default();
     let options = MockOptions {
         fixtures: fixtures.clone(),
         faults,
+        analysis: names.clone(),
         ..MockOptions::default()
     };
     let mock = Mock::new(spec.clone(), options)
@@ -54,6 +66,7 @@ async fn check_mock(spec: &Value, faults: Faults, seed: u64) -> Report {
         .await
         .expect("the mock starts");
     let mut config = SuiteConfig::for_fixtures(&fixtures, &mock.base_url());
+    config.analysis.operations = names;
     // Analyses finish after 300 ms; on a busy machine, allow ten times that.
     config.limits.finish_timeout_ms = 3_000;
     let report = run(
@@ -95,12 +108,19 @@ async fn the_faultless_mock_passes_every_check_for_ten_seeds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_fails_the_check_that_names_it() {
-    let spec = Arc::new(spec(SPEC));
+    let missed = missed_faults(spec(SPEC), &Fault::ALL).await;
+    assert!(missed.is_empty(), "{}", missed.join("\n\n"));
+}
+
+/// For each of `faults`, a run against the mock of `spec` with that fault; what each run that
+/// did not fail the check naming its fault reported.
+async fn missed_faults(spec: Value, faults: &[Fault]) -> Vec<String> {
+    let spec = Arc::new(spec);
     // A few at a time: each run waits for analyses to finish, and timing must stay honest.
     let slots = Arc::new(Semaphore::new(5));
-    let runs: Vec<_> = Fault::ALL
-        .into_iter()
-        .map(|fault| {
+    let runs: Vec<_> = faults
+        .iter()
+        .map(|&fault| {
             let (spec, slots) = (Arc::clone(&spec), Arc::clone(&slots));
             tokio::spawn(async move {
                 let _slot = slots.acquire().await.expect("open");
@@ -119,7 +139,157 @@ async fn every_fault_fails_the_check_that_names_it() {
             ));
         }
     }
+    missed
+}
+
+/// The curated spec with every operationId renamed (in the links that name them too), and its
+/// session and analysis id parameters renamed (in the path templates and links too), the
+/// `x-analysis` extensions kept: the same API as another spec of it might write it.
+fn renamed_spec() -> Value {
+    fn rename_ids(value: &mut Value, renamed: &mut Vec<String>) {
+        match value {
+            Value::Object(object) => {
+                for (key, inner) in object.iter_mut() {
+                    match inner {
+                        Value::String(id) if key == "operationId" => {
+                            let index = match renamed.iter().position(|old| old == id) {
+                                Some(index) => index,
+                                None => {
+                                    renamed.push(id.clone());
+                                    renamed.len() - 1
+                                }
+                            };
+                            *id = format!("operation{index}");
+                        }
+                        _ => rename_ids(inner, renamed),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| rename_ids(item, renamed)),
+            _ => {}
+        }
+    }
+    let mut spec = spec(SPEC);
+    let mut renamed = Vec::new();
+    rename_ids(&mut spec, &mut renamed);
+    assert!(renamed.len() >= 3, "{renamed:?}");
+    let parameters = &mut spec["components"]["parameters"];
+    parameters["SessionId"]["name"] = json!("sid");
+    parameters["AnalysisId"]["name"] = json!("ref");
+    let paths: Map<String, Value> = spec["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .map(|(path, item)| {
+            let path = path
+                .replace("{session_id}", "{sid}")
+                .replace("{id}", "{ref}");
+            (path, item.clone())
+        })
+        .collect();
+    spec["paths"] = Value::Object(paths);
+    let link = spec
+        .pointer_mut("/paths/~1v1~1sessions~1{sid}~1analysis/post/responses/202/links/GetAnalysis")
+        .expect("the create's link");
+    link["parameters"] = json!({"ref": "$response.body#/id"});
+    for old in &renamed {
+        assert!(
+            !spec.to_string().contains(&format!("\"{old}\"")),
+            "{old} is left"
+        );
+    }
+    spec
+}
+
+/// Whether each analysis check passed, in `report`.
+fn analysis_checks_passed(report: &Report) -> bool {
+    ANALYSIS_CHECKS.iter().all(|check| {
+        report
+            .results
+            .iter()
+            .any(|r| r.check == *check && r.verdict == Verdict::Passed)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spec_naming_the_analysis_api_otherwise_is_served_and_checked_by_its_extensions() {
+    let spec = renamed_spec();
+    let report = check_mock(&spec, Faults::none(), 3).await;
+    assert_eq!(report.failed(), 0, "{}", report.terminal());
+    // No client was generated from this spec; every other input is given.
+    let skipped: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Skipped)
+        .map(|r| r.check)
+        .collect();
+    assert!(
+        skipped.iter().all(|check| *check == "client_decodes"),
+        "{}",
+        report.terminal()
+    );
+    assert!(analysis_checks_passed(&report), "{}", report.terminal());
+    // Every fault, those of the analysis checks among them.
+    let missed = missed_faults(spec, &Fault::ALL).await;
     assert!(missed.is_empty(), "{}", missed.join("\n\n"));
+}
+
+/// The curated spec without its `x-analysis` extensions.
+fn undeclared_spec() -> Value {
+    let mut spec = spec(SPEC);
+    let mut stripped = 0;
+    for pointer in [
+        "/paths/~1v1~1sessions~1{session_id}~1analysis/post",
+        "/paths/~1v1~1analyses~1{id}/get",
+        "/components/parameters/SessionId",
+    ] {
+        let object = spec
+            .pointer_mut(pointer)
+            .and_then(Value::as_object_mut)
+            .expect("the object");
+        stripped += usize::from(object.remove("x-analysis").is_some());
+    }
+    assert_eq!(stripped, 3);
+    spec
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spec_without_x_analysis_skips_the_analysis_checks_and_fails_none() {
+    let spec = undeclared_spec();
+    let report = check_mock(&spec, Faults::none(), 3).await;
+    for check in ANALYSIS_CHECKS {
+        let results: Vec<_> = report.results.iter().filter(|r| r.check == check).collect();
+        assert_eq!(results.len(), 1, "{check}: {}", report.terminal());
+        let result = results[0];
+        assert_eq!(
+            (result.operation.as_str(), result.verdict),
+            (WHOLE_SPEC, Verdict::Skipped)
+        );
+        assert_eq!(
+            result.skipped.as_deref(),
+            Some("the spec does not declare `x-analysis: create` on an operation (nor does `[analysis.operations] create` in --config name one)")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_parts_can_be_named_by_the_configuration_instead() {
+    let spec = undeclared_spec();
+    let names = AnalysisNames {
+        create: Some("createAnalysis".into()),
+        retrieve: Some("getAnalysis".into()),
+        session: Some("session_id".into()),
+    };
+    let report = check_mock_named(&spec, Faults::none(), 4, names.clone()).await;
+    assert_eq!(report.failed(), 0, "{}", report.terminal());
+    assert!(analysis_checks_passed(&report), "{}", report.terminal());
+    let charged = check_mock_named(&spec, Faults::only(Fault::CreditsNotCharged), 4, names).await;
+    assert_eq!(
+        charged.failed_checks(),
+        ["credit_accounting"],
+        "{}",
+        charged.terminal()
+    );
 }
 
 #[tokio::test]

@@ -31,8 +31,8 @@ pub struct ConformanceArgs {
     /// for one, sent instead of the spec's examples (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     params: Vec<(String, String)>,
-    /// The analysis API's shorthand for `--param session_id=ID`: a session of the first
-    /// organization that has a transcript.
+    /// A session of the first organization that has a transcript: the value of the create
+    /// operation's session parameter (`x-analysis: session`).
     #[arg(long)]
     session_id: Option<String>,
     /// Further inputs and limits (TOML; see the README).
@@ -109,6 +109,7 @@ fn check(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
                 let mock_options = MockOptions {
                     fixtures: fixtures.clone(),
                     faults,
+                    analysis: config.analysis.operations.clone(),
                     ..MockOptions::default()
                 };
                 let delay = mock_options.processing_delay;
@@ -128,7 +129,7 @@ fn check(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
                 Some(running)
             }
         };
-        apply_flags(&mut config, args);
+        apply_flags(&mut config, args, &spec.raw)?;
         println!(
             "checking {} against {}{}",
             config.base_url.as_deref().unwrap_or(""),
@@ -148,8 +149,10 @@ fn check(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
     let report = match report {
         Ok(report) => report,
         Err(
-            error
-            @ (SuiteError::NoBaseUrl | SuiteError::BadUrl(_) | SuiteError::Unreachable { .. }),
+            error @ (SuiteError::NoBaseUrl
+            | SuiteError::BadUrl(_)
+            | SuiteError::Unreachable { .. }
+            | SuiteError::AnalysisOperations(_)),
         ) => {
             return Err(error.into());
         }
@@ -178,7 +181,10 @@ fn merge(embedded: SuiteConfig, file: SuiteConfig) -> SuiteConfig {
         other_token: file.other_token.or(embedded.other_token),
         parameters,
         auth: file.auth,
-        analysis: embedded.analysis,
+        analysis: conformance::suite::AnalysisFixtures {
+            operations: file.analysis.operations,
+            ..embedded.analysis
+        },
         limits: embedded.limits,
         seed: file.seed,
         max_examples: file.max_examples,
@@ -186,7 +192,11 @@ fn merge(embedded: SuiteConfig, file: SuiteConfig) -> SuiteConfig {
     }
 }
 
-fn apply_flags(config: &mut SuiteConfig, args: &ConformanceArgs) {
+fn apply_flags(
+    config: &mut SuiteConfig,
+    args: &ConformanceArgs,
+    spec: &serde_json::Value,
+) -> anyhow::Result<()> {
     if let Some(token) = &args.token {
         config.token = Some(Secret::new(token.clone()));
     }
@@ -195,10 +205,17 @@ fn apply_flags(config: &mut SuiteConfig, args: &ConformanceArgs) {
     }
     config.parameters.extend(args.params.iter().cloned());
     if let Some(session) = &args.session_id {
-        config
-            .parameters
-            .insert("session_id".into(), session.clone());
+        match conformance::suite::session_parameter(spec, config)? {
+            Some(name) => {
+                config.parameters.insert(name, session.clone());
+            }
+            None => eprintln!(
+                "note: --session-id is not used: the spec declares no session parameter \
+                 (`x-analysis: session`, or `[analysis.operations] session` in --config)"
+            ),
+        }
     }
+    Ok(())
 }
 
 fn parse_param(text: &str) -> Result<(String, String), String> {
@@ -291,5 +308,33 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
         assert_eq!(report["seed"], 3);
         assert_eq!(report["failed"], 0);
+    }
+
+    #[test]
+    fn the_session_id_binds_the_parameter_the_spec_declares() {
+        let spec = |name: &str| {
+            crate::spec_file::load(&repo_root().join("spec").join(name))
+                .unwrap()
+                .raw
+        };
+        let with_session = ConformanceArgs {
+            session_id: Some("sess_01HGIVEN0000001".into()),
+            ..args()
+        };
+        let mut config = SuiteConfig::default();
+        apply_flags(&mut config, &with_session, &spec("kallglot.yaml")).unwrap();
+        assert_eq!(config.parameters["session_id"], "sess_01HGIVEN0000001");
+        // A spec without a session parameter binds nothing.
+        let mut config = SuiteConfig::default();
+        apply_flags(&mut config, &with_session, &spec("coaching.yaml")).unwrap();
+        assert!(config.parameters.is_empty());
+        // Names of parts the spec does not have are an error that says which.
+        let mut config = SuiteConfig::default();
+        config.analysis.operations.create = Some("startRun".into());
+        let error = apply_flags(&mut config, &with_session, &spec("kallglot.yaml")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "[analysis.operations] create = \"startRun\": no operation of `paths` has this operationId"
+        );
     }
 }

@@ -6,13 +6,15 @@
 //! merged and typed ([`parameter`]), its request body and responses by media type ([`media`]),
 //! its responses by status key ([`status`]), its security ([`security`]), the links of its
 //! responses ([`link`]) and its `x-long-running` ([`long_running`]), with path templates parsed
-//! once ([`path`]). Reading never fails: what cannot be read is left out with a warning at its
+//! once ([`path`]); and which operations and parameter are the analysis API's (`x-analysis`,
+//! [`analysis`]). Reading never fails: what cannot be read is left out with a warning at its
 //! JSON pointer.
 //!
 //! The generator's model adds Rust names and types on top of this; the mock and the conformance
 //! suite add validators and behaviour. Neither reads operations from the document themselves, so
 //! they cannot disagree about them.
 
+pub mod analysis;
 pub mod link;
 pub mod long_running;
 pub mod media;
@@ -27,6 +29,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+pub use analysis::{AnalysisNames, AnalysisRole, AnalysisRoles};
 pub use link::{Expression, Link};
 pub use long_running::{Binding, LongRunning, Malformed, Source};
 pub use media::{essence, media_matches, Encoding, MediaKind, MediaType};
@@ -49,6 +52,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The supported schemes of `components/securitySchemes`.
     pub schemes: Vec<SecurityScheme>,
+    /// The analysis API's operations and session parameter, as `x-analysis` declares them.
+    pub analysis: AnalysisRoles,
     routes: Routes,
 }
 
@@ -278,6 +283,7 @@ impl Api {
                 operations[index].long_running = reader.long_running(&operations, index);
             }
         }
+        let analysis = reader.analysis(&operations);
         let mut routes = Routes::default();
         for (index, operation) in operations.iter().enumerate() {
             if operation.site == Site::Paths {
@@ -287,6 +293,7 @@ impl Api {
         let api = Api {
             operations,
             schemes: declared.schemes,
+            analysis,
             routes,
         };
         (api, reader.warnings)

@@ -383,3 +383,176 @@ fn preferred_request_media_type_is_the_clients() {
     );
     assert!(api.multipart_schemas(&spec).is_empty());
 }
+
+/// Sessions analyzed by `POST /sessions/{sid}/runs`, read back by `GET /runs/{rid}`, with
+/// `x-analysis` where `marks` puts it (a pointer-like key: `create`, `retrieve`, `session`,
+/// `list`, `list_param`).
+fn analysis_spec(marks: &[(&str, Value)]) -> Value {
+    let mark = |key: &str| {
+        marks
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let with = |mut object: Value, key: &str| {
+        if let Some(value) = mark(key) {
+            object["x-analysis"] = value;
+        }
+        object
+    };
+    let ok = json!({"200": {"description": "ok"}});
+    document(
+        json!({
+            "/sessions/{sid}/runs": {
+                "post": with(json!({
+                    "operationId": "startRun",
+                    "parameters": [{"$ref": "#/components/parameters/Sid"},
+                                   {"name": "trace", "in": "cookie", "schema": {"type": "string"}}],
+                    "responses": ok
+                }), "create"),
+                "get": with(json!({
+                    "operationId": "listRuns",
+                    "parameters": [{"$ref": "#/components/parameters/Sid"},
+                                   with(json!({"name": "after", "in": "query", "schema": {"type": "string"}}), "list_param")],
+                    "responses": ok
+                }), "list"),
+            },
+            "/runs/{rid}": {"get": with(json!({
+                "operationId": "readRun",
+                "parameters": [{"name": "rid", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": ok
+            }), "retrieve")},
+        }),
+        json!({"parameters": {"Sid": with(
+            json!({"name": "sid", "in": "path", "required": true, "schema": {"type": "string"}}),
+            "session"
+        )}}),
+    )
+}
+
+#[test]
+fn analysis_roles_are_read_from_the_extension() {
+    let spec = analysis_spec(&[
+        ("create", json!("create")),
+        ("retrieve", json!("retrieve")),
+        ("session", json!("session")),
+    ]);
+    let (api, warnings) = read(&spec);
+    // The session parameter is a component that `listRuns` takes too: nothing to say.
+    assert_eq!(warnings, Vec::<String>::new());
+    let roles = &api.analysis;
+    assert_eq!(
+        roles.create(&api).map(|op| op.label.as_str()),
+        Some("startRun")
+    );
+    assert_eq!(
+        roles.retrieve(&api).map(|op| op.label.as_str()),
+        Some("readRun")
+    );
+    assert_eq!(roles.session(&api).map(|p| p.name.as_str()), Some("sid"));
+    assert_eq!(
+        roles.analysis_id(&api).map(|p| p.name.as_str()),
+        Some("rid")
+    );
+    assert_eq!(roles.missing(&AnalysisRole::ALL), None);
+
+    let (bare, _) = read(&analysis_spec(&[]));
+    assert_eq!(bare.analysis, AnalysisRoles::default());
+    assert_eq!(
+        bare.analysis.missing(&[AnalysisRole::Session]),
+        Some(AnalysisRole::Session)
+    );
+}
+
+#[test]
+fn a_misplaced_or_malformed_analysis_role_is_a_warning_and_ignored() {
+    let spec = analysis_spec(&[
+        ("create", json!("session")),
+        ("list", json!("create")),
+        ("retrieve", json!(["retrieve"])),
+        ("session", json!("create")),
+        ("list_param", json!("session")),
+    ]);
+    let (api, warnings) = read(&spec);
+    assert_eq!(api.analysis, AnalysisRoles::default());
+    let post = "/paths/~1sessions~1{sid}~1runs/post";
+    let get = "/paths/~1sessions~1{sid}~1runs/get";
+    assert_eq!(
+        warnings,
+        [
+            format!("{get}/x-analysis: `create` must be a POST operation of `paths`; `listRuns` is a GET of `paths`; ignored"),
+            format!("{post}/x-analysis: `session` marks the create operation's parameter that names the session, not an operation; ignored"),
+            "/paths/~1runs~1{rid}/get/x-analysis: `x-analysis` must be one of `create`, `retrieve` (on an operation) or `session` (on a parameter), not [\"retrieve\"]; ignored".to_owned(),
+            "/components/parameters/Sid/x-analysis: `create` marks an operation; a parameter can only be the `session`; ignored".to_owned(),
+            format!("{get}/parameters/1/x-analysis: the session is a parameter of the create operation, and no operation is `x-analysis: create`; ignored"),
+        ]
+    );
+
+    // Twice the same role, a retrieve without one path parameter, a cookie for a session.
+    let mut spec = analysis_spec(&[("create", json!("create")), ("retrieve", json!("retrieve"))]);
+    spec["paths"]["/sessions/{sid}/runs"]["post"]["parameters"][1]["x-analysis"] = json!("session");
+    spec["paths"]["/other"] = json!({"post": {"operationId": "again", "x-analysis": "create",
+        "responses": {"200": {"description": "ok"}}}});
+    spec["paths"]["/pairs/{x}/{y}"] = json!({"get": {"operationId": "pair", "x-analysis": "retrieve",
+        "parameters": [
+            {"name": "x", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "y", "in": "path", "required": true, "schema": {"type": "string"}}
+        ],
+        "responses": {"200": {"description": "ok"}}}});
+    let (api, warnings) = read(&spec);
+    assert_eq!(api.analysis.create, Some(1));
+    assert_eq!(api.analysis.retrieve, Some(2));
+    assert_eq!(api.analysis.session, None);
+    assert_eq!(
+        warnings,
+        [
+            format!("/paths/~1other/post/x-analysis: `create` is already `startRun` ({post}); ignored"),
+            "/paths/~1pairs~1{x}~1{y}/get/x-analysis: `retrieve` must take the analysis id as its one path parameter; `pair` has 2; ignored".to_owned(),
+            format!("{post}/parameters/1/x-analysis: the session must be a path, query or header parameter; `trace` is a cookie; ignored"),
+        ]
+    );
+}
+
+#[test]
+fn analysis_roles_can_be_named_instead() {
+    let spec = analysis_spec(&[]);
+    let (api, _) = read(&spec);
+    let names = AnalysisNames {
+        create: Some("startRun".into()),
+        retrieve: Some("readRun".into()),
+        session: Some("sid".into()),
+    };
+    let roles = api.analysis.with_names(&api, &names).unwrap();
+    assert_eq!(roles.missing(&AnalysisRole::ALL), None);
+    assert_eq!(roles.session(&api).map(|p| p.name.as_str()), Some("sid"));
+    let error = |names: AnalysisNames| api.analysis.with_names(&api, &names).unwrap_err();
+    assert_eq!(
+        error(AnalysisNames {
+            create: Some("nope".into()),
+            ..AnalysisNames::default()
+        }),
+        "create = \"nope\": no operation of `paths` has this operationId"
+    );
+    assert_eq!(
+        error(AnalysisNames {
+            retrieve: Some("startRun".into()),
+            ..AnalysisNames::default()
+        }),
+        "retrieve = \"startRun\": `retrieve` must be a GET operation of `paths`; `startRun` is a POST of `paths`"
+    );
+    assert_eq!(
+        error(AnalysisNames {
+            session: Some("sid".into()),
+            ..AnalysisNames::default()
+        }),
+        "session = \"sid\": there is no create operation to take it (name one with `create`)"
+    );
+    assert_eq!(
+        error(AnalysisNames {
+            create: Some("startRun".into()),
+            session: Some("session_id".into()),
+            ..AnalysisNames::default()
+        }),
+        "session = \"session_id\": the create operation `startRun` has no parameter of this name"
+    );
+}

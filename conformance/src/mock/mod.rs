@@ -14,7 +14,8 @@
 //! A request goes through the same steps for every spec (`server.rs`): routing (404, 405),
 //! credentials (401), admission (429), media type (415), size (413), parameters and body against
 //! their schemas (400), then the answer. Which [`Domain`] answers is chosen from the spec: the
-//! analysis API's behaviour when the spec has its operations, the generic one otherwise.
+//! analysis API's behaviour when the spec declares its parts (`x-analysis`, or
+//! [`MockOptions::analysis`]), the generic one otherwise.
 
 mod canned;
 pub mod domain;
@@ -36,11 +37,11 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::contract::Contract;
+use codegen::api::AnalysisNames;
 
 pub use domain::{Domain, Generic};
 pub use faults::{Fault, Faults, UnknownFault};
 pub use fixtures::{Fixtures, FixturesError, DEFAULT_FIXTURES};
-pub(crate) use kallglot::{is_analysis_api, CREATE};
 pub use valid_request::{Principal, ValidRequest};
 
 /// How the mock behaves beyond what the spec says.
@@ -58,6 +59,10 @@ pub struct MockOptions {
     pub generic_only: bool,
     /// Added before every answer, to stand for a server far away.
     pub latency: Duration,
+    /// The analysis API's parts by name, for a spec without `x-analysis` (see
+    /// [`AnalysisRoles::with_names`](codegen::api::AnalysisRoles::with_names)). Names that do not
+    /// resolve leave the spec's own declarations; `cargo xtask conformance` reports them.
+    pub analysis: AnalysisNames,
 }
 
 impl Default for MockOptions {
@@ -72,6 +77,7 @@ impl Default for MockOptions {
             webhook_timeout: Duration::from_secs(10),
             generic_only: false,
             latency: Duration::ZERO,
+            analysis: AnalysisNames::default(),
         }
     }
 }
@@ -86,8 +92,15 @@ impl Mock {
     #[must_use]
     pub fn new(spec: Value, options: MockOptions) -> Self {
         let contract = Contract::new(spec);
-        let domain: Box<dyn Domain> = match kallglot::is_analysis_api(&contract) {
-            true if !options.generic_only => Box::new(kallglot::Kallglot::new(&options)),
+        let api = &contract.api;
+        let roles = api
+            .analysis
+            .with_names(api, &options.analysis)
+            .unwrap_or_else(|_| api.analysis.clone());
+        let domain: Box<dyn Domain> = match kallglot::Binding::of(api, &roles) {
+            Some(binding) if !options.generic_only => {
+                Box::new(kallglot::Kallglot::new(&options, binding))
+            }
             _ => Box::new(Generic::new(options.fixtures.clone())),
         };
         Self {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use codegen::api::AnalysisNames;
 use serde::Deserialize;
 
 use crate::mock::fixtures::{toml_error, Fixtures, Organization, Session, Subscription};
@@ -25,6 +26,13 @@ pub struct TokenAndSession {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalysisFixtures {
+    /// The parts of the analysis API, by operationId and parameter name (`[analysis.operations]`),
+    /// for a spec that does not declare them with `x-analysis`.
+    #[serde(default)]
+    pub operations: AnalysisNames,
+    /// A session of the main token's organization with a transcript: the value of the create
+    /// operation's session parameter, unless `[parameters]` gives that parameter by its name.
+    pub session_id: Option<String>,
     /// A session of the main token's organization without a transcript (409).
     pub no_transcript_session: Option<String>,
     /// A session of another organization (404 for the main token).
@@ -182,17 +190,17 @@ impl SuiteConfig {
                 session_id: session.id.clone(),
             })
         };
-        let mut parameters = BTreeMap::new();
-        if let Some(session) = main.and_then(|org| org.sessions.iter().find(|s| analyzable(s))) {
-            parameters.insert("session_id".to_owned(), session.id.clone());
-        }
         Self {
             base_url: Some(base_url.to_owned()),
             token: main.and_then(token),
             other_token: other.and_then(token),
-            parameters,
+            parameters: BTreeMap::new(),
             auth: BTreeMap::new(),
             analysis: AnalysisFixtures {
+                operations: AnalysisNames::default(),
+                session_id: main
+                    .and_then(|org| org.sessions.iter().find(|s| analyzable(s)))
+                    .map(|s| s.id.clone()),
                 no_transcript_session: main
                     .and_then(|org| org.sessions.iter().find(|s| s.transcript.is_none()))
                     .map(|s| s.id.clone()),
@@ -310,9 +318,14 @@ seed = 7
 session_id = "sess_1"
 
 [analysis]
+session_id = "sess_0"
 no_transcript_session = "sess_2"
 inactive_subscription = { token = "sk_live_inactive", session_id = "sess_3" }
 rate_limited_token = "sk_live_slow"
+
+[analysis.operations]
+create = "startRun"
+session = "sid"
 
 [limits]
 request_timeout_ms = 2000
@@ -320,6 +333,15 @@ request_timeout_ms = 2000
         )
         .unwrap();
         assert_eq!(config.parameters["session_id"], "sess_1");
+        assert_eq!(config.analysis.session_id.as_deref(), Some("sess_0"));
+        assert_eq!(
+            config.analysis.operations,
+            AnalysisNames {
+                create: Some("startRun".into()),
+                retrieve: None,
+                session: Some("sid".into()),
+            }
+        );
         assert_eq!(config.limits.request_timeout_ms, 2000);
         assert_eq!(
             config.limits.max_response_bytes,
@@ -341,8 +363,10 @@ request_timeout_ms = 2000
             config.other_token.as_ref().map(Secret::expose),
             Some("sk_test_globex")
         );
-        assert_eq!(config.parameters["session_id"], "sess_01HXYZ123456789");
         let analysis = &config.analysis;
+        assert_eq!(analysis.session_id.as_deref(), Some("sess_01HXYZ123456789"));
+        // Which parameter the session goes to is the spec's to say, not the fixtures'.
+        assert!(config.parameters.is_empty());
         assert_eq!(
             analysis.no_transcript_session.as_deref(),
             Some("sess_01HNOTRANSCRIPT1")

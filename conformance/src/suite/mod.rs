@@ -2,8 +2,9 @@
 //!
 //! A run explores every operation with requests made up from the spec (valid ones, ones at the
 //! edges, invalid ones, ones without credentials), follows what the spec's links and
-//! `x-long-running` extensions promise, plays the analysis API's scenarios when the spec is
-//! that API's, and then judges every response it received against the spec.
+//! `x-long-running` extensions promise, plays the analysis API's scenarios on the parts the spec
+//! declares with `x-analysis` (or `[analysis.operations]` names), and then judges every response
+//! it received against the spec.
 //!
 //! ```no_run
 //! # async fn run(spec: serde_json::Value) {
@@ -27,12 +28,13 @@ pub mod target;
 
 use std::time::{Duration, Instant};
 
+use codegen::api::{AnalysisRoles, Api};
 use serde_json::Value;
 
 use crate::contract::Contract;
 use checks::{
     access_rules, client_decodes, completed_results, conditional_request, content_type_conformance,
-    credit_accounting, ignored_auth, is_analysis_api, link_availability, long_running_lifecycle,
+    credit_accounting, ignored_auth, link_availability, long_running_lifecycle,
     negative_data_rejection, not_a_server_error, pagination_consistent, positive_data_acceptance,
     rate_limit_consistency, resource_lifecycle, response_headers_conformance,
     response_schema_conformance, status_code_conformance, tenant_isolation,
@@ -77,6 +79,8 @@ pub enum SuiteError {
     BadUrl(#[from] target::BadUrl),
     #[error("cannot reach {url}: {reason}")]
     Unreachable { url: String, reason: String },
+    #[error("[analysis.operations] {0}")]
+    AnalysisOperations(String),
 }
 
 /// Checks the server at `config.base_url` against `spec` (a loaded OpenAPI 3.0 document).
@@ -88,8 +92,10 @@ pub async fn run(
     let started = Instant::now();
     let base_url = config.base_url.as_deref().ok_or(SuiteError::NoBaseUrl)?;
     let target = Target::new(base_url, config.limits.clone())?;
-    reachable(base_url, config.limits.request_timeout()).await?;
     let contract = Contract::new(spec.clone());
+    let analysis = analysis_roles(&contract.api, config)?;
+    let config = &with_session(config, &contract.api, &analysis);
+    reachable(base_url, config.limits.request_timeout()).await?;
     let mut context = Context::new(
         &contract,
         config,
@@ -98,6 +104,7 @@ pub async fn run(
         options.max_examples,
     );
     context.concurrency = options.concurrency.max(1);
+    context.analysis = analysis;
 
     // The long-running work takes a while: it goes on while everything else is checked.
     let lifecycle = long_running_lifecycle::observe(&context);
@@ -111,19 +118,15 @@ pub async fn run(
         link_availability::run(&context, &explored).await;
         tenant_isolation::run(&context, &explored).await;
         unknown_resource_not_found::run(&context).await;
-        if is_analysis_api(&contract) {
-            credit_accounting::run(&context).await;
-            access_rules::run(&context).await;
-        }
+        credit_accounting::run(&context).await;
+        access_rules::run(&context).await;
         rate_limit_consistency::spend_a_window(&context).await;
     };
     let (observations, ()) = tokio::join!(lifecycle, rest);
     for observation in &observations {
         long_running_lifecycle::judge(&context, observation);
     }
-    if is_analysis_api(&contract) {
-        completed_results::judge(&context, &observations);
-    }
+    completed_results::judge(&context, &observations);
 
     let exchanges = target.exchanges();
     for exchange in &exchanges {
@@ -153,6 +156,39 @@ pub async fn run(
         Redactor::new(config.secrets()),
     )
     .with_notes(notes))
+}
+
+/// The analysis API's parts: what the spec declares, with what `[analysis.operations]` names in
+/// their place.
+fn analysis_roles(api: &Api, config: &SuiteConfig) -> Result<AnalysisRoles, SuiteError> {
+    api.analysis
+        .with_names(api, &config.analysis.operations)
+        .map_err(SuiteError::AnalysisOperations)
+}
+
+/// The configuration with `[analysis] session_id` as the value of the create operation's session
+/// parameter, unless `[parameters]` gives that parameter by its name.
+fn with_session(config: &SuiteConfig, api: &Api, analysis: &AnalysisRoles) -> SuiteConfig {
+    let mut config = config.clone();
+    if let (Some(parameter), Some(session)) = (analysis.session(api), &config.analysis.session_id) {
+        config
+            .parameters
+            .entry(parameter.name.clone())
+            .or_insert_with(|| session.clone());
+    }
+    config
+}
+
+/// The name of the parameter a session given on its own (`--session-id`) is the value of: the
+/// create operation's session parameter (`x-analysis: session`, or `[analysis.operations]
+/// session`); `None` when the spec has none.
+///
+/// # Errors
+/// When `[analysis.operations]` names what the spec does not have.
+pub fn session_parameter(spec: &Value, config: &SuiteConfig) -> Result<Option<String>, SuiteError> {
+    let (api, _) = Api::read(spec);
+    let analysis = analysis_roles(&api, config)?;
+    Ok(analysis.session(&api).map(|p| p.name.clone()))
 }
 
 /// Every operation, with requests made up for each purpose, each answer judged by the check of

@@ -22,6 +22,12 @@ pub use callspec_runtime::{
     AnyValue, Call, Decoded, Error, RawResponse, ResponseValue, RetryPolicy,
 };
 
+/// The SHA-256 digest, in hexadecimal, of the spec document this client was generated
+/// from: the document as loaded (YAML or JSON alike), written as canonical JSON
+/// (object keys sorted, no whitespace), as `codegen::spec_digest` computes it.
+/// Whoever holds a spec can tell by it whether this client was generated from it.
+pub const SPEC_DIGEST: &str = "80514d1b44edf3a4ea79fa81094f610ac5a1835149918fa0824b8b69a8633723";
+
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3000";
 

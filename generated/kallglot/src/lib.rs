@@ -31,6 +31,12 @@ pub use callspec_runtime::{
     WaitOptions,
 };
 
+/// The SHA-256 digest, in hexadecimal, of the spec document this client was generated
+/// from: the document as loaded (YAML or JSON alike), written as canonical JSON
+/// (object keys sorted, no whitespace), as `codegen::spec_digest` computes it.
+/// Whoever holds a spec can tell by it whether this client was generated from it.
+pub const SPEC_DIGEST: &str = "27ff4629e3596a7e1a80702a42ae94ee4df023bb6c8b0cc58904cbd2f9d9bb34";
+
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
 

@@ -1,11 +1,12 @@
 //! The analysis API's behaviour (`spec/kallglot.yaml`): organizations and their tokens, credits
-//! and subscriptions from the fixtures; the access rules of `createAnalysis` in the documented
-//! order; analyses that finish after a delay with results derived from the session's
+//! and subscriptions from the fixtures; the access rules of the create operation in the
+//! documented order; analyses that finish after a delay with results derived from the session's
 //! transcript; isolation between organizations; rate limits; webhooks.
 //!
-//! It is chosen for any spec that has the operations `createAnalysis` (POST) and `getAnalysis`
-//! (GET); everything a spec describes (routes, validation, documented headers) stays with the
-//! generic mock.
+//! It is chosen for any spec that declares the analysis API's create and retrieve operations and
+//! the create's session parameter (`x-analysis`, or names a suite configuration gives), whatever
+//! their operationIds and parameter names; everything a spec describes (routes, validation,
+//! documented headers) stays with the generic mock.
 
 mod clock;
 mod rate_limit;
@@ -33,29 +34,45 @@ use super::problem::Problem;
 use super::valid_request::{Principal, ValidRequest};
 use super::MockOptions;
 use crate::http::Response;
-use codegen::api::{Method, Operation};
+use codegen::api::{AnalysisRole, AnalysisRoles, Api, Location, Operation};
+use codegen::load::JsonPointer;
 
 use crate::contract::Contract;
 
-/// The analysis API's operations, by id. This behaviour, and the suite's checks of the analysis
-/// API, apply to a spec that has them (see [`is_analysis_api`]).
-pub(crate) const CREATE: &str = "createAnalysis";
-pub(crate) const RETRIEVE: &str = "getAnalysis";
-
-/// Whether the spec is the analysis API's: it creates analyses by `POST` and reads them by `GET`.
-#[must_use]
-pub(crate) fn is_analysis_api(contract: &Contract) -> bool {
-    contract
-        .operation(CREATE)
-        .is_some_and(|op| op.method == Method::Post)
-        && contract
-            .operation(RETRIEVE)
-            .is_some_and(|op| op.method == Method::Get)
+/// Where the analysis API's parts are in the spec served: this behaviour needs all three.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// The create and retrieve operations, by the JSON pointer of their Operation Objects.
+    create: JsonPointer,
+    retrieve: JsonPointer,
+    /// The create's parameter that names the session.
+    session: (Location, String),
+    /// The retrieve's path parameter that carries the analysis id.
+    analysis_id: String,
 }
+
+impl Binding {
+    /// The parts `roles` gives, when it gives every one.
+    #[must_use]
+    pub fn of(api: &Api, roles: &AnalysisRoles) -> Option<Binding> {
+        if roles.missing(&AnalysisRole::ALL).is_some() {
+            return None;
+        }
+        let session = roles.session(api)?;
+        Some(Binding {
+            create: roles.create(api)?.pointer.clone(),
+            retrieve: roles.retrieve(api)?.pointer.clone(),
+            session: (session.location, session.name.clone()),
+            analysis_id: roles.analysis_id(api)?.name.clone(),
+        })
+    }
+}
+
 /// The documented body limit (`PayloadTooLarge`).
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub struct Kallglot {
+    binding: Binding,
     fixtures: Fixtures,
     faults: Faults,
     delay: Duration,
@@ -77,7 +94,7 @@ struct Store {
 
 impl Kallglot {
     #[must_use]
-    pub fn new(options: &MockOptions) -> Self {
+    pub fn new(options: &MockOptions, binding: Binding) -> Self {
         let balances = options
             .fixtures
             .organizations
@@ -85,6 +102,7 @@ impl Kallglot {
             .map(|org| (org.credits, org.credits_used))
             .collect();
         Self {
+            binding,
             fixtures: options.fixtures.clone(),
             faults: options.faults.clone(),
             delay: options.processing_delay,
@@ -114,11 +132,8 @@ impl Kallglot {
                 Problem::new(400, "invalid_request", "The request body is required."),
             );
         }
-        let session_id = exchange
-            .path
-            .get("session_id")
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let session_id = self.session_of(exchange).unwrap_or_default();
+        let session_id = session_id.as_str();
         let Some(org_index) = exchange.principal.organization else {
             return self.problem(exchange, unauthorized("Missing credentials."));
         };
@@ -236,10 +251,30 @@ impl Kallglot {
             .with_header("X-API-Credits-Used", used.to_string())
     }
 
+    /// The session a create names, as its session parameter carries it.
+    fn session_of(&self, exchange: &ValidRequest<'_>) -> Option<String> {
+        let (location, name) = &self.binding.session;
+        let text = |value: &Value| match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        match location {
+            Location::Path => exchange.path.get(name).map(text),
+            Location::Query => exchange.query.get(name).map(text),
+            Location::Header => exchange
+                .headers
+                .get(name.as_str())
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+            // The reading never makes a cookie the session.
+            Location::Cookie => None,
+        }
+    }
+
     fn retrieve(&self, exchange: &ValidRequest<'_>) -> Response {
         let id = exchange
             .path
-            .get("id")
+            .get(&self.binding.analysis_id)
             .and_then(Value::as_str)
             .unwrap_or("");
         if self.faults.has(Fault::ServerErrorOnEdgeInput) && id.len() == 64 {
@@ -445,10 +480,13 @@ impl Domain for Kallglot {
     }
 
     fn respond(&self, exchange: &ValidRequest<'_>) -> Response {
-        match exchange.operation.label.as_str() {
-            CREATE => self.create(exchange),
-            RETRIEVE => self.retrieve(exchange),
-            _ => super::canned::reply(exchange),
+        let at = &exchange.operation.pointer;
+        if *at == self.binding.create {
+            self.create(exchange)
+        } else if *at == self.binding.retrieve {
+            self.retrieve(exchange)
+        } else {
+            super::canned::reply(exchange)
         }
     }
 

@@ -1,12 +1,13 @@
-//! `access_rules` (analysis API): each access rule of `createAnalysis` yields its documented
+//! `access_rules` (analysis API): each access rule of the create operation yields its documented
 //! status and error code: another organization's session 404 `session_not_found`, a session
 //! without a transcript 409 `transcript_unavailable`, an inactive subscription 403
 //! `subscription_inactive`, no credits left 402 `insufficient_credits`. A rule whose inputs the
 //! run was not given is skipped.
 
+use codegen::api::AnalysisRole;
 use serde_json::json;
 
-use super::{CheckInfo, Context, CREATE};
+use super::{CheckInfo, Context};
 use crate::suite::outcome::Finding;
 
 pub const INFO: CheckInfo = CheckInfo {
@@ -19,11 +20,18 @@ type Rule<'a> = (&'a str, Option<(String, String)>, u16, &'a str);
 
 pub async fn run(context: &Context<'_>) {
     let name = INFO.name;
-    let (Some(operation), Some(planner)) =
-        (context.contract.operation(CREATE), context.planner(CREATE))
-    else {
+    let needed = [AnalysisRole::Create, AnalysisRole::Session];
+    let (Some(operation), Some(parameter)) = (
+        context.analysis_create(name, &needed),
+        context.analysis.session(&context.contract.api),
+    ) else {
         return;
     };
+    let label = operation.label.as_str();
+    let Some(planner) = context.planner(label) else {
+        return;
+    };
+    let key = format!("{}.{}", parameter.location.as_str(), parameter.name);
     let fixtures = &context.config.analysis;
     let main = context.token().map(str::to_owned);
     let rules: [Rule<'_>; 4] = [
@@ -65,7 +73,7 @@ pub async fn run(context: &Context<'_>) {
             missing.push(rule);
             continue;
         };
-        let session = [("session_id".to_owned(), json!(session))];
+        let session = [(key.clone(), json!(session))];
         let Some(call) = planner.request(
             &session,
             Some(json!({"include": ["summary"]})),
@@ -75,7 +83,7 @@ pub async fn run(context: &Context<'_>) {
         };
         let exchange = context
             .target
-            .send(CREATE, &format!("a create for {rule}"), call)
+            .send(label, &format!("a create for {rule}"), call)
             .await;
         let Some(answer) = exchange.response() else {
             continue;
@@ -87,12 +95,12 @@ pub async fn run(context: &Context<'_>) {
         });
         let mut ledger = context.ledger();
         if answer.status == status && given.as_deref() == Some(code) {
-            ledger.examined(name, CREATE);
+            ledger.examined(name, label);
         } else {
             ledger.fail(
                 Finding::new(
                     name,
-                    CREATE,
+                    label,
                     format!(
                         "a create for {rule} answered {} {}; the spec says {status} {code}",
                         answer.status,
@@ -115,6 +123,6 @@ pub async fn run(context: &Context<'_>) {
             "no inputs for: {} (see [analysis] in --config)",
             missing.join(", ")
         );
-        context.ledger().skip(name, CREATE, reason);
+        context.ledger().skip(name, label, reason);
     }
 }

@@ -3,8 +3,10 @@
 //! a JSON Schema check cannot see, a spec and its generated client drifting apart, and shows the
 //! integrators' view of each response.
 //!
-//! The clients are the crates under `generated/`; the one used is the one that knows every
-//! operation of the spec (none for a spec without a generated client here: the check skips).
+//! The clients are the crates under `generated/`; the one used is the one generated from this
+//! very spec, whose `SPEC_DIGEST` is the digest of the spec the run holds. A spec that merely
+//! shares operationIds with one of them (another API, or an edited copy) has none: the check
+//! skips rather than judge its responses by types it does not describe.
 
 #[cfg(feature = "typed-clients")]
 use callspec_runtime::{reqwest::StatusCode, Decoded, RawResponse};
@@ -23,25 +25,31 @@ pub const INFO: CheckInfo = CheckInfo {
 #[cfg(feature = "typed-clients")]
 type Decode = fn(&str, RawResponse) -> Option<Decoded>;
 
-/// The generated clients this build carries, by crate name.
+/// The generated clients this build carries: crate name, the digest of the spec each was
+/// generated from, and its decoder.
 #[cfg(feature = "typed-clients")]
-const CLIENTS: [(&str, Decode); 2] = [
-    ("kallglot-client", kallglot_client::decode_response),
-    ("coaching-client", coaching_client::decode_response),
+const CLIENTS: [(&str, &str, Decode); 2] = [
+    (
+        "kallglot-client",
+        kallglot_client::SPEC_DIGEST,
+        kallglot_client::decode_response,
+    ),
+    (
+        "coaching-client",
+        coaching_client::SPEC_DIGEST,
+        coaching_client::decode_response,
+    ),
 ];
 
-/// The client that knows every operation of the spec, if one does.
+/// The client generated from the run's spec, or the spec's digest when there is none.
 #[cfg(feature = "typed-clients")]
-fn client_for(context: &Context<'_>) -> Option<(&'static str, Decode)> {
-    let probe = || RawResponse::new(StatusCode::IM_A_TEAPOT, Default::default(), Vec::new());
-    CLIENTS.into_iter().find(|(_, decode)| {
-        context.contract.api.served().next().is_some()
-            && context
-                .contract
-                .api
-                .served()
-                .all(|(_, operation)| decode(&operation.label, probe()).is_some())
-    })
+fn client_for(context: &Context<'_>) -> Result<(&'static str, Decode), String> {
+    let digest = codegen::spec_digest(&context.contract.spec);
+    CLIENTS
+        .into_iter()
+        .find(|(_, generated_from, _)| *generated_from == digest)
+        .map(|(name, _, decode)| (name, decode))
+        .ok_or(digest)
 }
 
 #[cfg(not(feature = "typed-clients"))]
@@ -57,15 +65,18 @@ pub fn check_all(context: &Context<'_>, _exchanges: &[Exchange]) {
 
 #[cfg(feature = "typed-clients")]
 pub fn check_all(context: &Context<'_>, exchanges: &[Exchange]) {
-    let Some((crate_name, decode)) = client_for(context) else {
-        for (_, operation) in context.contract.api.served() {
-            context.ledger().skip(
-                INFO.name,
-                &operation.label,
-                "no generated client of this spec in this build",
-            );
+    let (crate_name, decode) = match client_for(context) {
+        Ok(client) => client,
+        Err(digest) => {
+            let reason =
+                format!("no generated client of this spec in this build (spec digest {digest})");
+            for (_, operation) in context.contract.api.served() {
+                context
+                    .ledger()
+                    .skip(INFO.name, &operation.label, reason.clone());
+            }
+            return;
         }
-        return;
     };
     for exchange in exchanges {
         let Some(answer) = exchange.response() else {

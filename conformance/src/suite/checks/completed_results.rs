@@ -2,10 +2,14 @@
 //! `completed_at` no earlier than `created_at`, and, when it completed, a non-null result for
 //! every component the create request asked for (or, when it failed, its `error`).
 
+use codegen::api::AnalysisRole;
 use serde_json::Value;
 
+use codegen::load::follow;
+
 use super::long_running_lifecycle::{Ending, Observation};
-use super::{CheckInfo, Context, CREATE};
+use super::{CheckInfo, Context};
+use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
 pub const INFO: CheckInfo = CheckInfo {
@@ -32,16 +36,30 @@ const LEGACY_TYPES: [(&str, &str); 6] = [
 ];
 
 pub fn judge(context: &Context<'_>, observations: &[Observation]) {
-    let Some(observation) = observations.iter().find(|o| o.operation == CREATE) else {
+    let name = INFO.name;
+    let Some(operation) = context.analysis_create(name, &[AnalysisRole::Create]) else {
         return;
     };
-    let name = INFO.name;
+    let label = operation.label.as_str();
+    let Some(observation) = observations.iter().find(|o| o.operation == label) else {
+        let reason = match &operation.long_running {
+            None => {
+                "the create operation has no `x-long-running` saying how to follow its analysis"
+            }
+            Some(Err(_)) => {
+                "the create operation's `x-long-running` is malformed (the spec's warnings say how)"
+            }
+            Some(Ok(_)) => "no valid create request could be made up from the spec",
+        };
+        context.ledger().skip(name, label, reason);
+        return;
+    };
     let Ending::Terminal(_) = &observation.ending else {
         let reason = match &observation.ending {
             Ending::Unfollowable(reason) => reason.clone(),
             _ => "the analysis did not finish".to_owned(),
         };
-        context.ledger().skip(name, CREATE, reason);
+        context.ledger().skip(name, label, reason);
         return;
     };
     // The first read that showed the end: what came after is the lifecycle check's business.
@@ -110,17 +128,33 @@ pub fn judge(context: &Context<'_>, observations: &[Observation]) {
             }
         }
     }
+    let schema = read_schema(context, observation, last);
     let mut ledger = context.ledger();
     if problems.is_empty() {
-        ledger.examined(name, CREATE);
+        ledger.examined(name, label);
     }
     for problem in problems {
         ledger.fail(
-            Finding::new(name, CREATE, format!("finished analysis: {problem}"))
-                .schema_path("/components/schemas/Analysis")
+            Finding::new(name, label, format!("finished analysis: {problem}"))
+                .schema_path(schema.clone())
                 .exchange(last.id),
         );
     }
+}
+
+/// The schema the polled answer `read` is documented by (where its `$ref` leads), else the
+/// polling operation.
+fn read_schema(context: &Context<'_>, observation: &Observation, read: &Exchange) -> String {
+    let poll = &context.contract.api.operations[observation.extension.poll];
+    read.response()
+        .and_then(|answer| {
+            let media = poll
+                .response_for(answer.status)?
+                .media_for(answer.header("content-type").unwrap_or_default())?;
+            let (at, _) = follow(&context.contract.spec, media.schema.as_ref()?).ok()?;
+            Some(at.to_string())
+        })
+        .unwrap_or_else(|| poll.pointer.to_string())
 }
 
 /// The result fields a create body asks for: `include` (every component when absent) or the

@@ -1,11 +1,13 @@
 //! `credit_accounting` (analysis API): every accepted create consumes exactly one credit and a
 //! refused one none: across two accepted creates (with a refused one between them, when the run
 //! knows a session without a transcript) `X-API-Credits-Remaining` falls by exactly one and
-//! `X-API-Credits-Used` rises by exactly one.
+//! `X-API-Credits-Used` rises by exactly one. The create operation and its session parameter
+//! are the ones the spec declares (`x-analysis`); the headers are the API's own names.
 
+use codegen::api::{AnalysisRole, Operation};
 use serde_json::json;
 
-use super::{CheckInfo, Context, CREATE};
+use super::{CheckInfo, Context};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
 
@@ -19,21 +21,31 @@ const USED: &str = "x-api-credits-used";
 
 pub async fn run(context: &Context<'_>) {
     let name = INFO.name;
-    let (Some(token), Some(session)) =
-        (context.token(), context.config.parameters.get("session_id"))
-    else {
+    let needed = [AnalysisRole::Create, AnalysisRole::Session];
+    let (Some(operation), Some(parameter)) = (
+        context.analysis_create(name, &needed),
+        context.analysis.session(&context.contract.api),
+    ) else {
+        return;
+    };
+    let label = operation.label.as_str();
+    let (Some(token), Some(session)) = (
+        context.token(),
+        context.config.parameters.get(&parameter.name),
+    ) else {
         context.ledger().skip(
             name,
-            CREATE,
+            label,
             "needs a token (--token) and a session with a transcript (--session-id)",
         );
         return;
     };
-    let Some(planner) = context.planner(CREATE) else {
+    let Some(planner) = context.planner(label) else {
         return;
     };
+    let key = format!("{}.{}", parameter.location.as_str(), parameter.name);
     let create = |session: &str| {
-        let session = [("session_id".to_owned(), json!(session))];
+        let session = [(key.clone(), json!(session))];
         planner.request(&session, Some(json!({"include": ["summary"]})), Some(token))
     };
     let (Some(first_call), Some(second_call)) = (create(session), create(session)) else {
@@ -41,7 +53,7 @@ pub async fn run(context: &Context<'_>) {
     };
     let first = context
         .target
-        .send(CREATE, "first of two accepted creates", first_call)
+        .send(label, "first of two accepted creates", first_call)
         .await;
     let refused = match context
         .config
@@ -53,19 +65,19 @@ pub async fn run(context: &Context<'_>) {
         Some(call) => Some(
             context
                 .target
-                .send(CREATE, "a create refused between two accepted ones", call)
+                .send(label, "a create refused between two accepted ones", call)
                 .await,
         ),
         None => None,
     };
     let second = context
         .target
-        .send(CREATE, "second of two accepted creates", second_call)
+        .send(label, "second of two accepted creates", second_call)
         .await;
     let (Some(before), Some(after)) = (balance(&first), balance(&second)) else {
         context.ledger().skip(
             name,
-            CREATE,
+            label,
             "the creates were not both accepted with credit headers",
         );
         return;
@@ -76,7 +88,7 @@ pub async fn run(context: &Context<'_>) {
     {
         context.ledger().skip(
             name,
-            CREATE,
+            label,
             "the create on the session without a transcript was accepted",
         );
         return;
@@ -92,15 +104,9 @@ pub async fn run(context: &Context<'_>) {
             before.0,
             after.0,
             before.0.saturating_sub(1),
-            "X-API-Credits-Remaining",
+            REMAINING,
         ),
-        (
-            "used",
-            before.1,
-            after.1,
-            before.1 + 1,
-            "X-API-Credits-Used",
-        ),
+        ("used", before.1, after.1, before.1 + 1, USED),
     ];
     let mut ledger = context.ledger();
     let mut good = true;
@@ -110,17 +116,32 @@ pub async fn run(context: &Context<'_>) {
             ledger.fail(
                 Finding::new(
                     name,
-                    CREATE,
+                    label,
                     format!("credits {what} went from {was} to {is} across two accepted creates{between}; expected {should}"),
                 )
-                .schema_path(format!("/components/headers/{header}"))
+                .schema_path(header_pointer(operation, &second, header))
                 .seen_in(&second),
             );
         }
     }
     if good {
-        ledger.examined(name, CREATE);
+        ledger.examined(name, label);
     }
+}
+
+/// Where the spec documents `header` on the answer of `exchange`: the Header Object, else the
+/// response.
+fn header_pointer(operation: &Operation, exchange: &Exchange, header: &str) -> String {
+    let status = exchange.response().map_or(0, |a| a.status);
+    let Some(response) = operation.response_for(status) else {
+        return operation.pointer.join("responses").to_string();
+    };
+    response
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(header))
+        .map_or(&response.pointer, |h| &h.pointer)
+        .to_string()
 }
 
 /// Credits remaining and used after an accepted create.

@@ -33,7 +33,7 @@ pub mod update_persists;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use codegen::api::{Location, Operation};
+use codegen::api::{AnalysisRole, AnalysisRoles, Location, Operation};
 
 use crate::contract::Contract;
 use crate::schema::Direction;
@@ -80,10 +80,15 @@ pub const ALL: [CheckInfo; 22] = [
     access_rules::INFO,
 ];
 
+/// The label of what a check reports for the spec as a whole rather than for one operation.
+pub const WHOLE_SPEC: &str = "(spec)";
+
 /// What every check of a run shares.
 pub struct Context<'a> {
     pub contract: &'a Contract,
     pub config: &'a SuiteConfig,
+    /// The analysis API's parts: the spec's `x-analysis`, or what `[analysis.operations]` names.
+    pub analysis: AnalysisRoles,
     pub target: &'a Target,
     pub seed: u64,
     pub max_examples: usize,
@@ -132,6 +137,7 @@ impl<'a> Context<'a> {
     ) -> Self {
         Self {
             contract,
+            analysis: contract.api.analysis.clone(),
             config,
             target,
             seed,
@@ -194,6 +200,36 @@ impl<'a> Context<'a> {
         self.config.token.as_ref().map(|t| t.expose())
     }
 
+    /// The analysis API's create operation, when the parts `needed` are all bound; otherwise
+    /// `check` is skipped, saying which part the spec does not declare.
+    #[must_use]
+    pub fn analysis_create(
+        &self,
+        check: &'static str,
+        needed: &[AnalysisRole],
+    ) -> Option<&'a Operation> {
+        let api = &self.contract.api;
+        let create = self.analysis.create(api);
+        let Some(missing) = self.analysis.missing(needed) else {
+            return create;
+        };
+        let (operation, place) = match (missing, create) {
+            (AnalysisRole::Session, Some(create)) => (
+                create.label.as_str(),
+                format!("a parameter of `{}`", create.label),
+            ),
+            _ => (WHOLE_SPEC, "an operation".to_owned()),
+        };
+        self.ledger().skip(
+            check,
+            operation,
+            format!(
+                "the spec does not declare `x-analysis: {missing}` on {place} (nor does `[analysis.operations] {missing}` in --config name one)"
+            ),
+        );
+        None
+    }
+
     /// A request planner for the operation labelled `label`.
     #[must_use]
     pub fn planner(&self, label: &str) -> Option<Planner<'_>> {
@@ -238,9 +274,6 @@ pub fn made_up_path(
         })
         .collect()
 }
-
-// The checks that need the analysis API's operations are skipped when the spec lacks them.
-pub(crate) use crate::mock::{is_analysis_api, CREATE};
 
 #[cfg(test)]
 mod tests;

@@ -426,14 +426,8 @@ fn a_lifecycle_moves_forward_finishes_and_stays_finished() {
 #[cfg(feature = "typed-clients")]
 #[test]
 fn the_generated_client_must_read_every_documented_body() {
-    let spec = codegen::load(
-        "kallglot.yaml",
-        include_str!("../../../../spec/kallglot.yaml"),
-    )
-    .unwrap()
-    .raw;
     let fixture = Fixture {
-        contract: Contract::new(spec),
+        contract: Contract::new(kallglot()),
         ..fixture()
     };
     let analysis = |id: usize, body: &str| Exchange {
@@ -470,4 +464,130 @@ fn the_generated_client_must_read_every_documented_body() {
         "{messages:?}"
     );
     assert!(messages[1].contains("invalid AnalysisId"), "{messages:?}");
+}
+
+#[test]
+fn analysis_checks_say_which_part_the_spec_does_not_declare() {
+    // No part at all: one skip per analysis check, for the spec as a whole.
+    let bare = fixture();
+    let found = results(&bare, |context| {
+        completed_results::judge(context, &[]);
+        assert!(context
+            .analysis_create(credit_accounting::INFO.name, &[AnalysisRole::Create])
+            .is_none());
+    });
+    let reason = "the spec does not declare `x-analysis: create` on an operation (nor does `[analysis.operations] create` in --config name one)";
+    for check in ["completed_results", "credit_accounting"] {
+        let result = results_for(&found, check);
+        assert_eq!(result.operation, WHOLE_SPEC);
+        assert_eq!(result.verdict, Verdict::Skipped);
+        assert_eq!(result.skipped.as_deref(), Some(reason));
+    }
+
+    // A create without a session parameter or an `x-long-running`: skips on the create.
+    let mut spec = spec();
+    spec["paths"]["/things"] = json!({"post": {
+        "operationId": "makeThing",
+        "x-analysis": "create",
+        "parameters": [{"name": "batch", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"202": {"description": "accepted"}}
+    }});
+    let with_create = Fixture {
+        contract: Contract::new(spec),
+        ..fixture()
+    };
+    let found = results(&with_create, |context| {
+        completed_results::judge(context, &[]);
+        let needed = [AnalysisRole::Create, AnalysisRole::Session];
+        assert!(context
+            .analysis_create(access_rules::INFO.name, &needed)
+            .is_none());
+    });
+    let access = results_for(&found, "access_rules");
+    assert_eq!(
+        (access.operation.as_str(), access.skipped.as_deref()),
+        (
+            "makeThing",
+            Some("the spec does not declare `x-analysis: session` on a parameter of `makeThing` (nor does `[analysis.operations] session` in --config name one)")
+        )
+    );
+    assert_eq!(
+        results_for(&found, "completed_results").skipped.as_deref(),
+        Some("the create operation has no `x-long-running` saying how to follow its analysis")
+    );
+}
+
+#[cfg(feature = "typed-clients")]
+fn kallglot() -> Value {
+    codegen::load(
+        "kallglot.yaml",
+        include_str!("../../../../spec/kallglot.yaml"),
+    )
+    .unwrap()
+    .raw
+}
+
+/// `client_decodes` on one `getAnalysis` answer with `body`, for `spec`.
+#[cfg(feature = "typed-clients")]
+fn decoded_by_the_client(spec: Value, body: &str) -> CheckResult {
+    let fixture = Fixture {
+        contract: Contract::new(spec),
+        ..fixture()
+    };
+    let answer = Exchange {
+        operation: "getAnalysis".into(),
+        ..exchange(0, 200, &[JSON], body)
+    };
+    let found = results(&fixture, |context| {
+        client_decodes::check_all(context, std::slice::from_ref(&answer));
+    });
+    found
+        .into_iter()
+        .find(|r| r.check == "client_decodes" && r.operation == "getAnalysis")
+        .unwrap()
+}
+
+#[cfg(feature = "typed-clients")]
+#[test]
+fn the_client_decodes_only_for_the_spec_it_was_generated_from() {
+    let analysis =
+        r#"{"id": "anl_1", "object": "analysis", "session_id": "sess_1", "status": "queued"}"#;
+    assert_eq!(
+        codegen::spec_digest(&kallglot()),
+        kallglot_client::SPEC_DIGEST
+    );
+    assert_eq!(
+        decoded_by_the_client(kallglot(), analysis).verdict,
+        Verdict::Passed
+    );
+
+    // The same spec with one description changed is another spec.
+    let mut edited = kallglot();
+    edited["info"]["description"] = json!("Edited.");
+    let digest = codegen::spec_digest(&edited);
+    let result = decoded_by_the_client(edited, analysis);
+    assert_eq!(result.verdict, Verdict::Skipped);
+    assert_eq!(
+        result.skipped,
+        Some(format!(
+            "no generated client of this spec in this build (spec digest {digest})"
+        ))
+    );
+
+    // Another API that shares the operationId: its numeric id would fail the kallglot client's
+    // `AnalysisId`, and must never be judged by it.
+    let other = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "other", "version": "1"},
+        "paths": {"/analyses/{id}": {"get": {
+            "operationId": "getAnalysis",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"id": {"type": "integer"}}
+            }}}}}
+        }}}
+    });
+    let result = decoded_by_the_client(other, r#"{"id": 5}"#);
+    assert_eq!(result.verdict, Verdict::Skipped, "{result:?}");
+    assert!(result.findings.is_empty());
 }
