@@ -38,11 +38,11 @@ use checks::{
     negative_data_rejection, not_a_server_error, pagination_consistent, positive_data_acceptance,
     rate_limit_consistency, resource_lifecycle, response_headers_conformance,
     response_schema_conformance, status_code_conformance, tenant_isolation,
-    unknown_resource_not_found, Context, Probe,
+    unknown_resource_not_found, unsupported_method, Context, Probe,
 };
 use codegen::api::Operation;
 pub use config::{AnalysisFixtures, Limits, SchemeAuth, Secret, SuiteConfig, TokenAndSession};
-use exchange::Redactor;
+use exchange::{Exchange, Redactor};
 pub use outcome::{CheckResult, Finding, Verdict};
 use plan::{Intent, Planned};
 pub use report::Report;
@@ -112,6 +112,7 @@ pub async fn run(
         resource_lifecycle::seed(&context).await;
         explore(&context).await;
         pagination_consistent::run(&context).await;
+        unsupported_method::run(&context).await;
         conditional_request::run(&context).await;
         resource_lifecycle::run(&context).await;
         let explored = target.exchanges();
@@ -129,7 +130,16 @@ pub async fn run(
     completed_results::judge(&context, &observations);
 
     let exchanges = target.exchanges();
-    for exchange in &exchanges {
+    // A method the spec does not document addresses no operation: only a server error is
+    // judged in its answer.
+    let (off_spec, documented): (Vec<Exchange>, Vec<Exchange>) = exchanges
+        .iter()
+        .cloned()
+        .partition(|e| context.probe(e.id) == Some(Probe::UnsupportedMethod));
+    for exchange in &off_spec {
+        not_a_server_error::check(&context, exchange);
+    }
+    for exchange in &documented {
         not_a_server_error::check(&context, exchange);
         status_code_conformance::check(&context, exchange);
         content_type_conformance::check(&context, exchange);
@@ -137,7 +147,7 @@ pub async fn run(
         response_schema_conformance::check(&context, exchange);
     }
     rate_limit_consistency::judge(&context, &exchanges);
-    client_decodes::check_all(&context, &exchanges);
+    client_decodes::check_all(&context, &documented);
 
     let check_order: Vec<&'static str> = checks::ALL.iter().map(|c| c.name).collect();
     let operation_order: Vec<String> = contract

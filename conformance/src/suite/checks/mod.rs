@@ -28,6 +28,7 @@ pub mod response_schema_conformance;
 pub mod status_code_conformance;
 pub mod tenant_isolation;
 pub mod unknown_resource_not_found;
+pub mod unsupported_method;
 pub mod update_persists;
 
 use std::collections::BTreeMap;
@@ -55,7 +56,7 @@ pub struct CheckInfo {
 }
 
 /// Every check, in the order reports list them.
-pub const ALL: [CheckInfo; 22] = [
+pub const ALL: [CheckInfo; 23] = [
     not_a_server_error::INFO,
     status_code_conformance::INFO,
     content_type_conformance::INFO,
@@ -65,6 +66,7 @@ pub const ALL: [CheckInfo; 22] = [
     positive_data_acceptance::INFO,
     negative_data_rejection::INFO,
     ignored_auth::INFO,
+    unsupported_method::INFO,
     link_availability::INFO,
     long_running_lifecycle::INFO,
     unknown_resource_not_found::INFO,
@@ -112,6 +114,8 @@ pub enum Probe {
     Invalid,
     /// It carries no credentials, or ones no server can know.
     Unauthenticated,
+    /// Its method is not documented on its path.
+    UnsupportedMethod,
 }
 
 impl Probe {
@@ -122,6 +126,7 @@ impl Probe {
         match self {
             Probe::Invalid => matches!(status, 400 | 413 | 415 | 422),
             Probe::Unauthenticated => matches!(status, 401 | 403),
+            Probe::UnsupportedMethod => status == 405,
         }
     }
 }
