@@ -199,7 +199,8 @@ impl<'a> Planner<'a> {
         };
         let mut planned = Vec::new();
         for (index, parameter) in self.operation.parameters.iter().enumerate() {
-            if self.configured(parameter).is_some() || self.learned(parameter).is_some() {
+            // A configured value is the user's word; a learned one still has edges worth sending.
+            if self.configured(parameter).is_some() {
                 continue;
             }
             let (Some(at), Some(validator)) = (

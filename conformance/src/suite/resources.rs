@@ -140,6 +140,13 @@ pub fn infer(contract: &Contract) -> Vec<Resource> {
                 by_item.entry(name).or_default().push(operation);
             }
         }
+        if by_item.is_empty() {
+            // Paths of another shape: a link from the create to a read says where it lives.
+            if let Some(found_by_link) = linked_item(contract, create, &served) {
+                found.push(found_by_link);
+            }
+            continue;
+        }
         for (parameter, operations) in by_item {
             let on = |method: Method| operations.iter().find(|o| o.method == method);
             let Some(id_from) = id_source(contract, create, parameter, &operations) else {
@@ -163,6 +170,55 @@ pub fn infer(contract: &Contract) -> Vec<Resource> {
         }
     }
     found
+}
+
+/// The resource a link of `create`'s success answer to a `GET` describes: the `GET`'s path is
+/// the item path, the path parameter the link binds its identifier, and the other methods on
+/// that path its updates and delete.
+fn linked_item(contract: &Contract, create: &Operation, served: &[&Operation]) -> Option<Resource> {
+    let links = create
+        .responses
+        .iter()
+        .filter(|r| r.status.is_2xx())
+        .flat_map(|r| &r.links);
+    for link in links {
+        let Some(read) = contract.api.operations.get(link.target) else {
+            continue;
+        };
+        if read.method != Method::Get {
+            continue;
+        }
+        let Some(Part::Param(parameter)) = read.path.parts().last() else {
+            continue;
+        };
+        let Some((_, expression)) = link.parameters.iter().find(|(name, _)| {
+            name == parameter || name.strip_prefix("path.") == Some(parameter.as_str())
+        }) else {
+            continue;
+        };
+        let on = |method: Method| {
+            served
+                .iter()
+                .find(|o| o.path == read.path && o.method == method)
+                .map(|o| o.label.clone())
+        };
+        return Some(Resource {
+            create: create.label.clone(),
+            item: read.path.clone(),
+            parameter: parameter.clone(),
+            read: Some(read.label.clone()),
+            updates: [Method::Put, Method::Patch]
+                .into_iter()
+                .filter_map(on)
+                .collect(),
+            delete: on(Method::Delete),
+            id_from: IdSource::Link {
+                name: link.name.clone(),
+                expression: expression.clone(),
+            },
+        });
+    }
+    None
 }
 
 /// Where `create`'s success answer names the item `parameter`.
