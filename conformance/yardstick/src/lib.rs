@@ -14,6 +14,8 @@
 //!
 //! Without faults each server does exactly what its spec says; each [`Fault`] breaks one
 //! statement of it (the variant's doc names which, and `tests/every_fault_shows.rs` shows it).
+//! `tests/suite_finds_every_fault.rs` holds the conformance suite to both: silence on the
+//! faultless servers, a failure for every fault.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
