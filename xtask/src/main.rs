@@ -12,6 +12,7 @@ mod corpus;
 mod mock;
 mod paths;
 mod spec_file;
+mod yardstick;
 
 use std::process::ExitCode;
 
@@ -59,6 +60,9 @@ enum Command {
     /// Serve a spec with the embedded mock server (the analysis API's behaviour for
     /// spec/kallglot.yaml) until Ctrl-C.
     Mock(mock::MockArgs),
+    /// Serve a yardstick API (conformance/yardstick: `notes` or `library`), optionally with
+    /// faults, until Ctrl-C; prints its spec and credentials.
+    Yardstick(yardstick::YardstickArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Mock(args) => mock::run(&args),
         Command::Conformance(args) => conformance::run(&args),
         Command::BenchMock(args) => bench_mock::run(&args),
+        Command::Yardstick(args) => yardstick::run(&args),
         #[cfg(feature = "typed-clients")]
         Command::BenchClient(args) => bench_client::run(&args),
     };

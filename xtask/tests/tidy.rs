@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The source folders of the crates the map describes.
-const SOURCES: [&str; 5] = [
+const SOURCES: [&str; 6] = [
     "codegen/src",
     "codegen/runtime/src",
     "codegen/fixture-tests/src",
     "conformance/src",
+    "conformance/yardstick/src",
     "xtask/src",
 ];
 

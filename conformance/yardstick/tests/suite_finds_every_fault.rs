@@ -1,0 +1,271 @@
+//! The conformance suite measured against servers it was not written with: silent on each
+//! faultless yardstick API, and failing, for each seeded fault, a check expected to catch it.
+//!
+//! The suite is told only what any user could tell it (the base URL and the two tenants'
+//! credentials), never anything named after these APIs. A fault counts as caught when one of its
+//! expected checks fails for every seed. The test prints a table (fault → the checks that
+//! failed) and, at the end, which faults are caught today and which are not; it fails while any
+//! fault is missed. That is the point: the expectations below say what the suite should catch,
+//! not what it catches now.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use conformance::suite::{run, Report, RunOptions, Secret, SuiteConfig, Verdict};
+use serde_json::Value;
+use yardstick::{serve, Api, Fault};
+
+/// The checks expected to catch each fault; one of them failing is enough.
+const EXPECTED: [(Fault, &[&str]); 27] = [
+    (
+        Fault::NoteMissingUpdatedAt,
+        &["response_schema_conformance"],
+    ),
+    (
+        Fault::NoteStatusOutsideEnum,
+        &["response_schema_conformance"],
+    ),
+    (
+        Fault::NoteRequestIdMissingOnErrors,
+        &["response_headers_conformance"],
+    ),
+    (Fault::NoteProblemAsJson, &["content_type_conformance"]),
+    (Fault::NoteCreateAnswers200, &["status_code_conformance"]),
+    (Fault::NoteLongTitle500, &["not_a_server_error"]),
+    (Fault::NoteLimitMaximumIgnored, &["negative_data_rejection"]),
+    (Fault::NoteListWithoutKey, &["ignored_auth"]),
+    (Fault::NoteOtherTenantCanChange, &["tenant_isolation"]),
+    (
+        Fault::NoteCreatedUnreadable,
+        &["created_resource_readable", "link_availability"],
+    ),
+    (Fault::NotePatchNotPersisted, &["update_persists"]),
+    (Fault::NoteDeleteKeepsNote, &["deleted_resource_gone"]),
+    (Fault::NotePaginationRepeatsItem, &["pagination_consistent"]),
+    (Fault::NoteUnknownId200, &["unknown_resource_not_found"]),
+    (Fault::BookYearAsString, &["response_schema_conformance"]),
+    (Fault::BookIsbnWithHyphens, &["response_schema_conformance"]),
+    (Fault::LibraryResetAsDate, &["response_headers_conformance"]),
+    (Fault::BookAsTextPlain, &["content_type_conformance"]),
+    (Fault::BookRemoveAnswers200, &["status_code_conformance"]),
+    (Fault::BookLargeId500, &["not_a_server_error"]),
+    (
+        Fault::BookUnknownFieldsAccepted,
+        &["negative_data_rejection"],
+    ),
+    (Fault::LibraryAnyBearerAccepted, &["ignored_auth"]),
+    (Fault::BookOtherAccountCanRead, &["tenant_isolation"]),
+    (Fault::BookPutNotPersisted, &["update_persists"]),
+    (
+        Fault::LibraryPaginationNeverEnds,
+        &["pagination_consistent"],
+    ),
+    (Fault::BookIfNoneMatchIgnored, &["conditional_request"]),
+    (Fault::LibraryRemainingConstant, &["rate_limit_consistency"]),
+];
+
+/// Each run is repeated with these seeds: a fault caught by one seed only is luck.
+const SEEDS: [u64; 3] = [1, 2, 3];
+
+fn spec(api: Api) -> Value {
+    codegen::load(api.spec_path(), api.spec())
+        .unwrap_or_else(|err| panic!("{} loads: {err}", api.spec_path()))
+        .raw
+}
+
+/// One run of the suite against a fresh server of `api` with `faults`, told only the base URL
+/// and both tenants' credentials.
+async fn check(api: Api, spec: &Value, faults: &[Fault], seed: u64) -> Report {
+    let served = serve(api, faults).await.expect("the server starts");
+    let [first, second] = api.credentials();
+    let config = SuiteConfig {
+        base_url: Some(served.base_url()),
+        token: Some(Secret::new(first)),
+        other_token: Some(Secret::new(second)),
+        ..SuiteConfig::default()
+    };
+    let options = RunOptions {
+        seed,
+        ..RunOptions::default()
+    };
+    let report = run(spec, &config, &options)
+        .await
+        .expect("the server is reachable");
+    served.stop().await;
+    report
+}
+
+/// Every failure of a report, one line each.
+fn failures(report: &Report) -> Vec<String> {
+    report
+        .results
+        .iter()
+        .filter(|result| result.verdict == Verdict::Failed)
+        .flat_map(|result| &result.findings)
+        .map(|finding| {
+            format!(
+                "{} · {}: {}{}",
+                finding.check,
+                finding.operation,
+                finding.message,
+                finding
+                    .schema_path
+                    .as_deref()
+                    .map(|at| format!(" (#{at})"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_faultless_servers_pass_every_check() {
+    let mut complaints = Vec::new();
+    for api in Api::ALL {
+        let spec = spec(api);
+        for seed in SEEDS {
+            let report = check(api, &spec, &[], seed).await;
+            println!(
+                "{api} (seed {seed}): {} passed, {} failed, {} skipped, {} requests",
+                report.passed(),
+                report.failed(),
+                report.skipped(),
+                report.exchanges.len()
+            );
+            for failure in failures(&report) {
+                complaints.push(format!("{api} (seed {seed}): {failure}"));
+            }
+        }
+    }
+    assert!(
+        complaints.is_empty(),
+        "the suite flags servers that do what their specs say:\n  {}",
+        complaints.join("\n  ")
+    );
+}
+
+/// What the runs of one fault found.
+struct Measured {
+    fault: Fault,
+    expected: &'static [&'static str],
+    /// Per seed, the checks that failed.
+    failed: Vec<BTreeSet<&'static str>>,
+}
+
+impl Measured {
+    /// One of the expected checks failed for every seed.
+    fn caught(&self) -> bool {
+        self.failed
+            .iter()
+            .all(|checks| self.expected.iter().any(|name| checks.contains(name)))
+    }
+
+    fn seeds_caught(&self) -> usize {
+        self.failed
+            .iter()
+            .filter(|checks| self.expected.iter().any(|name| checks.contains(name)))
+            .count()
+    }
+
+    fn all_failed(&self) -> BTreeSet<&'static str> {
+        self.failed.iter().flatten().copied().collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_fails_a_check_expected_to_catch_it() {
+    let listed: BTreeSet<Fault> = EXPECTED.iter().map(|(fault, _)| *fault).collect();
+    let unlisted: Vec<Fault> = Fault::ALL
+        .into_iter()
+        .filter(|fault| !listed.contains(fault))
+        .collect();
+    assert!(
+        unlisted.is_empty() && listed.len() == EXPECTED.len(),
+        "every fault needs exactly one line in EXPECTED; missing: {unlisted:?}"
+    );
+
+    let specs: Vec<(Api, Arc<Value>)> = Api::ALL
+        .into_iter()
+        .map(|api| (api, Arc::new(spec(api))))
+        .collect();
+    let mut runs = Vec::new();
+    for (fault, expected) in EXPECTED {
+        let api = fault.api();
+        let spec = specs
+            .iter()
+            .find(|(of, _)| *of == api)
+            .map(|(_, spec)| Arc::clone(spec))
+            .expect("every API has its spec");
+        runs.push(tokio::spawn(async move {
+            let mut failed = Vec::new();
+            for seed in SEEDS {
+                let report = check(api, &spec, &[fault], seed).await;
+                failed.push(report.failed_checks().into_iter().collect());
+            }
+            Measured {
+                fault,
+                expected,
+                failed,
+            }
+        }));
+    }
+    let mut measured = Vec::new();
+    for handle in runs {
+        measured.push(handle.await.expect("a run does not panic"));
+    }
+
+    println!(
+        "\n{:<36} {:<44} {:<7} failed checks",
+        "fault", "expected (any of)", "caught"
+    );
+    for m in &measured {
+        let failed: Vec<&str> = m.all_failed().into_iter().collect();
+        println!(
+            "{:<36} {:<44} {:<7} {}",
+            m.fault.name(),
+            m.expected.join(", "),
+            format!("{}/{}", m.seeds_caught(), SEEDS.len()),
+            if failed.is_empty() {
+                "—".to_owned()
+            } else {
+                failed.join(", ")
+            }
+        );
+    }
+    let (caught, missed): (Vec<&Measured>, Vec<&Measured>) =
+        measured.iter().partition(|m| m.caught());
+    let names = |list: &[&Measured]| {
+        list.iter()
+            .map(|m| m.fault.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "\ncaught today ({} of {}): {}",
+        caught.len(),
+        measured.len(),
+        names(&caught)
+    );
+    println!("missed ({}): {}", missed.len(), names(&missed));
+    let elsewhere: Vec<String> = missed
+        .iter()
+        .filter(|m| !m.all_failed().is_empty())
+        .map(|m| {
+            let failed: Vec<&str> = m.all_failed().into_iter().collect();
+            format!("{} ({})", m.fault.name(), failed.join(", "))
+        })
+        .collect();
+    if !elsewhere.is_empty() {
+        println!(
+            "of those, failing only checks not expected to catch them: {}",
+            elsewhere.join("; ")
+        );
+    }
+    assert!(
+        missed.is_empty(),
+        "the suite misses {} of {} seeded faults: {}",
+        missed.len(),
+        measured.len(),
+        names(&missed)
+    );
+}
