@@ -114,11 +114,12 @@ pub async fn run(
         pagination_consistent::run(&context).await;
         unsupported_method::run(&context).await;
         conditional_request::run(&context).await;
-        resource_lifecycle::run(&context).await;
         let explored = target.exchanges();
         link_availability::run(&context, &explored).await;
         tenant_isolation::run(&context, &explored).await;
         unknown_resource_not_found::run(&context).await;
+        // Last of the requests on resources: a life ends with a delete.
+        resource_lifecycle::run(&context).await;
         credit_accounting::run(&context).await;
         access_rules::run(&context).await;
         rate_limit_consistency::spend_a_window(&context).await;

@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use callspec_runtime::Secret;
-use codegen::api::{Location, MediaKind, MediaType, Operation, Parameter};
+use codegen::api::{Location, MediaKind, MediaType, Method, Operation, Parameter};
 use serde_json::{json, Value};
 
 mod encode;
@@ -21,7 +21,7 @@ mod mutation;
 pub use mutation::Mutation;
 
 use encode::form_encoding;
-use mutation::{edges, mutations, short};
+use mutation::{edges, just_outside, mutations, short};
 
 use super::config::SuiteConfig;
 use crate::contract::Contract;
@@ -315,13 +315,18 @@ impl<'a> Planner<'a> {
                     });
                 }
             }
-            for value in [
+            let near = match (&parameter.schema, self.parameter_value(parameter, 0)) {
+                (Some(at), Some(valid)) => just_outside(&self.contract.spec, at, &valid),
+                _ => Vec::new(),
+            };
+            let far = [
                 json!("!not valid!"),
                 json!("x".repeat(300)),
                 json!(""),
                 json!(-1),
                 json!(1e15),
-            ] {
+            ];
+            for value in near.into_iter().chain(far) {
                 // An empty path segment makes another path, not another value of this parameter.
                 if parameter.location == Location::Path && value == json!("") {
                     continue;
@@ -557,7 +562,9 @@ impl<'a> Planner<'a> {
 
     /// The value the server handed out for path parameter `parameter`.
     fn learned(&self, parameter: &Parameter) -> Option<&Value> {
-        if parameter.location != Location::Path {
+        // What the run created is used by every later request; a delete would take it from
+        // them (the resources' lives delete their own).
+        if parameter.location != Location::Path || self.operation.method == Method::Delete {
             return None;
         }
         self.learned

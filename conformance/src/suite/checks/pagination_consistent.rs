@@ -169,6 +169,7 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
     let mut seen_items: BTreeSet<String> = BTreeSet::new();
     let mut seen_pages: BTreeSet<String> = BTreeSet::new();
     let mut page_number = 1u64;
+    let mut empty_in_a_row = 0;
     for page in 1..=MOST_PAGES {
         seen_pages.insert(call.path.clone());
         let purpose = format!("page {page} of the list");
@@ -232,6 +233,21 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
             context.ledger().examined(name, label);
             return;
         };
+        // An empty page may precede a last one (a scan that found nothing this time); two in a
+        // row that still point further say the list does not end.
+        if items.is_empty() {
+            empty_in_a_row += 1;
+            if empty_in_a_row >= 2 {
+                return fail(
+                    context,
+                    label,
+                    &exchange,
+                    format!("pages {} and {page} are empty and still point to a next page: the list never ends", page - 1),
+                );
+            }
+        } else {
+            empty_in_a_row = 0;
+        }
         if seen_pages.contains(&next.path) {
             return fail(
                 context,

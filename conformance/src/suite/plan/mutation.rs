@@ -200,6 +200,53 @@ pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'sta
     found
 }
 
+/// Values just past the bounds of the schema at `at` (one over `maximum`, one under `minimum`,
+/// one character more than `maxLength` or fewer than `minLength`), made from `valid`: where a
+/// server that checks its bounds carelessly lets a value through.
+pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<Value> {
+    let Ok((_, schema)) = follow(spec, at) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    let step = if integer { 1.0 } else { 0.5 };
+    let number = |n: f64| {
+        #[allow(clippy::cast_possible_truncation)]
+        if integer && n.fract() == 0.0 && n.abs() < 9e15 {
+            Value::from(n as i64)
+        } else {
+            Value::from(n)
+        }
+    };
+    if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
+        found.push(number(max + step));
+    }
+    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
+        found.push(number(min - step));
+    }
+    if let Value::String(text) = valid {
+        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+            let max = usize::try_from(max).unwrap_or(usize::MAX);
+            if max < 10_000 {
+                let last = text.chars().last().unwrap_or('x');
+                let length = text.chars().count();
+                let padded: String = text
+                    .chars()
+                    .chain(std::iter::repeat_n(last, (max + 1).saturating_sub(length)))
+                    .collect();
+                found.push(Value::String(padded));
+            }
+        }
+        if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+            let min = usize::try_from(min).unwrap_or(0);
+            if min > 0 {
+                found.push(Value::String(text.chars().take(min - 1).collect()));
+            }
+        }
+    }
+    found
+}
+
 pub(super) fn short(value: &Value) -> String {
     let text = value.to_string();
     if text.chars().count() > 40 {
