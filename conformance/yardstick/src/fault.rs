@@ -95,11 +95,15 @@ pub enum Fault {
     /// Library: `RateLimit-Remaining` never goes down. Breaks "decreases by one with each
     /// request it makes".
     LibraryRemainingConstant,
+    /// Library: a method a path does not take is answered 404, as if the path did not exist.
+    /// Breaks "a method a path does not take is answered 405 with `Allow`" (RFC 9110
+    /// §15.5.6, which the spec's description says the API follows).
+    LibraryUnknownMethod404,
 }
 
 impl Fault {
     /// Every fault: the notes API's, then the library's.
-    pub const ALL: [Fault; 27] = [
+    pub const ALL: [Fault; 28] = [
         Fault::NoteMissingUpdatedAt,
         Fault::NoteStatusOutsideEnum,
         Fault::NoteRequestIdMissingOnErrors,
@@ -127,6 +131,7 @@ impl Fault {
         Fault::LibraryPaginationNeverEnds,
         Fault::BookIfNoneMatchIgnored,
         Fault::LibraryRemainingConstant,
+        Fault::LibraryUnknownMethod404,
     ];
 
     /// The kebab-case name `--fault` takes.
@@ -160,6 +165,7 @@ impl Fault {
             Fault::LibraryPaginationNeverEnds => "library-pagination-never-ends",
             Fault::BookIfNoneMatchIgnored => "book-if-none-match-ignored",
             Fault::LibraryRemainingConstant => "library-remaining-constant",
+            Fault::LibraryUnknownMethod404 => "library-unknown-method-404",
         }
     }
 
@@ -237,7 +243,7 @@ mod tests {
         }
         assert!("no-such-fault".parse::<Fault>().is_err());
         assert_eq!(Fault::of(Api::Notes).count(), 14);
-        assert_eq!(Fault::of(Api::Library).count(), 13);
+        assert_eq!(Fault::of(Api::Library).count(), 14);
         assert!(Fault::of(Api::Library).all(|f| !f.name().starts_with("note")));
     }
 }

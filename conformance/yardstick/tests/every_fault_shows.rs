@@ -234,6 +234,13 @@ async fn violated(caller: &Caller, fault: Fault) -> bool {
             let after = remaining(&caller.get("/books").await);
             !matches!((before, after), (Some(b), Some(a)) if a + 1 == b)
         }
+        Fault::LibraryUnknownMethod404 => {
+            let first = caller.first();
+            let answer = caller
+                .send(Method::PATCH, "/books/1", first, None, &[])
+                .await;
+            answer.status() != 405 || header(&answer, "allow").is_none()
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use serde_json::Value;
 use yardstick::{serve, Api, Fault};
 
 /// The checks expected to catch each fault; one of them failing is enough.
-const EXPECTED: [(Fault, &[&str]); 27] = [
+const EXPECTED: [(Fault, &[&str]); 28] = [
     (
         Fault::NoteMissingUpdatedAt,
         &["response_schema_conformance"],
@@ -62,6 +62,7 @@ const EXPECTED: [(Fault, &[&str]); 27] = [
     ),
     (Fault::BookIfNoneMatchIgnored, &["conditional_request"]),
     (Fault::LibraryRemainingConstant, &["rate_limit_consistency"]),
+    (Fault::LibraryUnknownMethod404, &["unsupported_method"]),
 ];
 
 /// Each run is repeated with these seeds: a fault caught by one seed only is luck.

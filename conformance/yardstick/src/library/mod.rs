@@ -74,11 +74,11 @@ impl Library {
         let operation = match path.as_slice() {
             ["books"] if method == Method::GET => Operation::List,
             ["books"] if method == Method::POST => Operation::Add,
-            ["books"] => return method_not_allowed("GET, POST"),
+            ["books"] => return self.method_not_allowed("GET, POST"),
             ["books", id] if method == Method::GET => Operation::Fetch(id),
             ["books", id] if method == Method::PUT => Operation::Replace(id),
             ["books", id] if method == Method::DELETE => Operation::Remove(id),
-            ["books", _] => return method_not_allowed("GET, PUT, DELETE"),
+            ["books", _] => return self.method_not_allowed("GET, PUT, DELETE"),
             _ => return Refusal::not_found("such resource").response(),
         };
         let Some(account) = self.account(incoming) else {
@@ -301,6 +301,15 @@ fn matches(held: &str, etag: &str) -> bool {
     let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
     held.split(',')
         .any(|tag| tag.trim() == "*" || opaque(tag) == opaque(etag))
+}
+
+impl Library {
+    fn method_not_allowed(&self, allowed: &str) -> Response {
+        if self.faults.has(Fault::LibraryUnknownMethod404) {
+            return Refusal::not_found("such resource").response();
+        }
+        method_not_allowed(allowed)
+    }
 }
 
 fn method_not_allowed(allowed: &str) -> Response {
