@@ -14,13 +14,20 @@ use super::{
     created_resource_readable, deleted_resource_gone, tenant_isolation, update_persists, Context,
 };
 use crate::suite::exchange::Exchange;
+use crate::suite::plan::Planner;
 use crate::suite::resources::Resource;
 
 /// Creates one resource of each kind and remembers its identifier for every later request.
 pub async fn seed(context: &Context<'_>) {
     for resource in &context.resources {
         context.note(format!("inferred: {}", resource.inference()));
-        let Some(created) = create(context, resource, "a resource for the rest of the run").await
+        let Some(created) = create(
+            context,
+            resource,
+            "a resource for the rest of the run",
+            &[0, 1, 2],
+        )
+        .await
         else {
             continue;
         };
@@ -51,13 +58,37 @@ struct Created {
     id: Option<Value>,
 }
 
-async fn create(context: &Context<'_>, resource: &Resource, purpose: &str) -> Option<Created> {
+/// Creates a resource with the bodies of `variants` in turn until one is accepted: a server may
+/// refuse a second resource like the first (a unique name taken), so the spec's example is not
+/// always enough.
+async fn create(
+    context: &Context<'_>,
+    resource: &Resource,
+    purpose: &str,
+    variants: &[u64],
+) -> Option<Created> {
     let planner = context.planner(&resource.create)?;
-    let sent = planner.body(0);
-    let call = planner.request(&[], sent.clone(), context.token())?;
-    let exchange = context.target.send(&resource.create, purpose, call).await;
-    let id = resource.identifier(context.contract, &exchange);
-    Some(Created { exchange, sent, id })
+    let mut last = None;
+    let mut tried = std::collections::BTreeSet::new();
+    for variant in variants {
+        let sent = planner.body(*variant);
+        if !tried.insert(format!("{sent:?}")) {
+            continue;
+        }
+        let Some(call) = planner.request(&[], sent.clone(), context.token()) else {
+            continue;
+        };
+        let exchange = context.target.send(&resource.create, purpose, call).await;
+        let id = resource.identifier(context.contract, &exchange);
+        let refused = exchange
+            .response()
+            .is_some_and(|a| matches!(a.status, 400 | 409 | 422));
+        last = Some(Created { exchange, sent, id });
+        if !refused {
+            break;
+        }
+    }
+    last
 }
 
 /// Sends `operation` on the item `id` with `token` (and `body`).
@@ -88,7 +119,13 @@ async fn life(context: &Context<'_>, resource: &Resource) {
             context.ledger().skip(check, &resource.create, reason);
         }
     };
-    let Some(created) = create(context, resource, "a resource to follow through its life").await
+    let Some(created) = create(
+        context,
+        resource,
+        "a resource to follow through its life",
+        &[1, 2, 3, 0],
+    )
+    .await
     else {
         return skip_all("no valid create request could be made up from the spec");
     };
@@ -136,7 +173,7 @@ async fn life(context: &Context<'_>, resource: &Resource) {
     for update in &resource.updates {
         let body = context
             .planner(update)
-            .and_then(|p| p.body(1).or_else(|| p.body(0)));
+            .and_then(|p| changing_body(&p, created.sent.as_ref()));
         let Some(body_sent) = body.clone() else {
             context.ledger().skip(
                 update_persists::INFO.name,
@@ -197,6 +234,23 @@ async fn life(context: &Context<'_>, resource: &Resource) {
             format!("no GET on {}", resource.item),
         ),
     }
+}
+
+/// A valid update body that changes something the create sent (else an update that stores
+/// nothing would read back the same), or any valid one.
+fn changing_body(planner: &Planner<'_>, created: Option<&Value>) -> Option<Value> {
+    let bodies: Vec<Value> = (0..4).filter_map(|variant| planner.body(variant)).collect();
+    let created = created.and_then(|c| serde_json::to_vec(c).ok());
+    let changes = |body: &Value| {
+        created
+            .as_ref()
+            .is_none_or(|created| !created_resource_readable::differences(body, created).is_empty())
+    };
+    bodies
+        .iter()
+        .find(|body| changes(body))
+        .or_else(|| bodies.first())
+        .cloned()
 }
 
 /// Another identity tries every item operation; the owner then reads the resource, which must
