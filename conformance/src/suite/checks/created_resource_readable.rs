@@ -103,12 +103,25 @@ fn compare(sent: &Value, read: Option<&Value>, at: String, found: &mut Vec<Strin
             }
         }
         (Value::Number(a), Some(Value::Number(b))) if a.as_f64() == b.as_f64() => {}
+        // A time may read back in another notation of the same instant (`Z` or `+00:00`,
+        // fractions of a second added).
+        (Value::String(a), Some(Value::String(b))) if same_instant(a, b) => {}
         (sent, Some(read)) if sent == read => {}
         (sent, read) => {
             let at = if at.is_empty() { "(root)".into() } else { at };
             let read = read.map_or("nothing".to_owned(), Value::to_string);
             found.push(format!("{at}: sent {sent}, read {read}"));
         }
+    }
+}
+
+fn same_instant(a: &str, b: &str) -> bool {
+    match (
+        chrono::DateTime::parse_from_rfc3339(a),
+        chrono::DateTime::parse_from_rfc3339(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -120,8 +133,10 @@ mod tests {
 
     #[test]
     fn what_was_sent_must_read_back_and_what_the_server_adds_is_fine() {
-        let sent = json!({"title": "a", "n": 1, "tags": ["x"], "gone": null, "secret": "s"});
-        let read = br#"{"id": "note_1", "title": "a", "n": 1.0, "tags": ["x"]}"#;
+        let sent = json!({"title": "a", "n": 1, "tags": ["x"], "gone": null, "secret": "s",
+                          "due": "2026-01-02T03:04:05Z"});
+        let read = br#"{"id": "note_1", "title": "a", "n": 1.0, "tags": ["x"],
+                        "due": "2026-01-02T04:04:05.000+01:00"}"#;
         assert!(differences(&sent, read).is_empty());
         let read = br#"{"data": {"id": "note_1", "title": "b", "n": 1, "tags": []}}"#;
         assert_eq!(

@@ -170,6 +170,8 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
     let mut seen_pages: BTreeSet<String> = BTreeSet::new();
     let mut page_number = 1u64;
     let mut empty_in_a_row = 0;
+    let mut previous_page: Option<Vec<Value>> = None;
+    let asked = size.first().and_then(|(_, v)| v.as_u64());
     for page in 1..=MOST_PAGES {
         seen_pages.insert(call.path.clone());
         let purpose = format!("page {page} of the list");
@@ -186,6 +188,12 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
         }
         let body = answer.json_body().unwrap_or(Value::Null);
         let items = items(&body);
+        // A server may answer a page number past the end with the last page again: the end,
+        // not a repeat.
+        if matches!(paging, Paging::PageNumber(_)) && previous_page.as_deref() == Some(items) {
+            context.ledger().examined(name, label);
+            return;
+        }
         for item in items {
             let key = item
                 .get("id")
@@ -220,7 +228,9 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
                 .and_then(|url| follow(context, &call, &url)),
             Paging::PageNumber(parameter) => {
                 page_number += 1;
-                if items.is_empty() {
+                // Fewer items than the page size asked for: the last page.
+                let short = asked.is_some_and(|size| (items.len() as u64) < size);
+                if items.is_empty() || short {
                     None
                 } else {
                     let mut values = size.clone();
@@ -229,6 +239,7 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
                 }
             }
         };
+        previous_page = Some(items.to_vec());
         let Some(next) = next else {
             context.ledger().examined(name, label);
             return;

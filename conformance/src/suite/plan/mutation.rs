@@ -187,7 +187,12 @@ pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'sta
             }
             if schema.get("enum").is_none() {
                 if schema.get("maximum").is_none() {
-                    found.push(("large value", Value::from(LARGE_NUMBER)));
+                    // `int32` bounds the value as surely as a `maximum` does.
+                    let large = match schema.get("format").and_then(Value::as_str) {
+                        Some("int32") => i64::from(i32::MAX),
+                        _ => LARGE_NUMBER,
+                    };
+                    found.push(("large value", Value::from(large)));
                 }
                 if schema.get("minimum").is_none() {
                     found.push(("negative value", Value::from(-1)));
