@@ -99,11 +99,14 @@ pub enum Fault {
     /// Breaks "a method a path does not take is answered 405 with `Allow`" (RFC 9110
     /// §15.5.6, which the spec's description says the API follows).
     LibraryUnknownMethod404,
+    /// Library: an added book's `id` in the 201 body is not the id it is stored under. Breaks
+    /// the link `FetchAddedBook` (`bookId` = `$response.body#/id`: "the book just added").
+    BookAddedIdWrong,
 }
 
 impl Fault {
     /// Every fault: the notes API's, then the library's.
-    pub const ALL: [Fault; 28] = [
+    pub const ALL: [Fault; 29] = [
         Fault::NoteMissingUpdatedAt,
         Fault::NoteStatusOutsideEnum,
         Fault::NoteRequestIdMissingOnErrors,
@@ -132,6 +135,7 @@ impl Fault {
         Fault::BookIfNoneMatchIgnored,
         Fault::LibraryRemainingConstant,
         Fault::LibraryUnknownMethod404,
+        Fault::BookAddedIdWrong,
     ];
 
     /// The kebab-case name `--fault` takes.
@@ -166,6 +170,7 @@ impl Fault {
             Fault::BookIfNoneMatchIgnored => "book-if-none-match-ignored",
             Fault::LibraryRemainingConstant => "library-remaining-constant",
             Fault::LibraryUnknownMethod404 => "library-unknown-method-404",
+            Fault::BookAddedIdWrong => "book-added-id-wrong",
         }
     }
 
@@ -243,7 +248,7 @@ mod tests {
         }
         assert!("no-such-fault".parse::<Fault>().is_err());
         assert_eq!(Fault::of(Api::Notes).count(), 14);
-        assert_eq!(Fault::of(Api::Library).count(), 14);
+        assert_eq!(Fault::of(Api::Library).count(), 15);
         assert!(Fault::of(Api::Library).all(|f| !f.name().starts_with("note")));
     }
 }

@@ -234,6 +234,11 @@ async fn violated(caller: &Caller, fault: Fault) -> bool {
             let after = remaining(&caller.get("/books").await);
             !matches!((before, after), (Some(b), Some(a)) if a + 1 == b)
         }
+        Fault::BookAddedIdWrong => {
+            let (created, _) = caller.create().await;
+            let id = created["id"].as_u64().unwrap_or_default();
+            caller.get(&format!("/books/{id}")).await.status() != 200
+        }
         Fault::LibraryUnknownMethod404 => {
             let first = caller.first();
             let answer = caller

@@ -16,7 +16,7 @@ use serde_json::Value;
 use yardstick::{serve, Api, Fault};
 
 /// The checks expected to catch each fault; one of them failing is enough.
-const EXPECTED: [(Fault, &[&str]); 28] = [
+const EXPECTED: [(Fault, &[&str]); 29] = [
     (
         Fault::NoteMissingUpdatedAt,
         &["response_schema_conformance"],
@@ -63,6 +63,7 @@ const EXPECTED: [(Fault, &[&str]); 28] = [
     (Fault::BookIfNoneMatchIgnored, &["conditional_request"]),
     (Fault::LibraryRemainingConstant, &["rate_limit_consistency"]),
     (Fault::LibraryUnknownMethod404, &["unsupported_method"]),
+    (Fault::BookAddedIdWrong, &["link_availability"]),
 ];
 
 /// Each run is repeated with these seeds: a fault caught by one seed only is luck.
