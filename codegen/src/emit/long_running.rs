@@ -254,14 +254,14 @@ fn outcomes(item: &WaitHelper, poll: &ClientMethod, more: &[&str]) -> String {
     )];
     if !item.failed.is_empty() {
         lines.push(format!(
-            "- `{}` reads {}: [`WaitError::Failed`](crate::WaitError::Failed), with that response;",
+            "- `{}` reads {}: [`WaitError::Failed`], with that response;",
             item.status,
             alternatives(&item.failed)
         ));
     }
-    lines.push("- no terminal value before the timeout: [`WaitError::TimedOut`](crate::WaitError::TimedOut), with the last response seen;".to_owned());
+    lines.push("- no terminal value before the timeout: [`WaitError::TimedOut`], with the last response seen;".to_owned());
     lines.push(format!(
-        "- a poll fails: [`WaitError::Poll`](crate::WaitError::Poll), with the error of [`{}`](Self::{});",
+        "- a poll fails: [`WaitError::Poll`], with the error of [`{}`](Self::{});",
         poll.method_name, poll.method_name
     ));
     lines.extend(more.iter().map(|line| (*line).to_owned()));
@@ -435,10 +435,10 @@ fn and_wait_method(
         String::new()
     };
     let mut more = vec![
-        "- the call fails: [`WaitError::Create`](crate::WaitError::Create), and nothing is polled;",
+        "- the call fails: [`WaitError::Create`], and nothing is polled;",
     ];
     if !takes.is_empty() {
-        more.push("- a value the polling operation needs is not in the call's response or does not convert: [`WaitError::Link`](crate::WaitError::Link);");
+        more.push("- a value the polling operation needs is not in the call's response or does not convert: [`WaitError::Link`];");
     }
     let doc = doc_tokens(&format!(
         "Calls [`{start}`](Self::{start}), then waits until the work it started ends, as [`{wait}`](Self::{wait}) does: polls [`{poll}`](Self::{poll}) (`{method} {path}`) with {bindings}{link}.{optional_note}\n\n{outcomes}\n\n{terms}",

@@ -37,7 +37,7 @@ pub(crate) fn webhooks_block<'a>(
             /// webhooks): one `parse_…` function per request, for the handler of the endpoint
             /// that receives it. It checks the content type, reads the documented headers into a
             /// typed struct and decodes the body, or says which header is missing or invalid, or
-            /// where the body does not decode ([`WebhookError`]).
+            /// where the body does not decode ([`WebhookError`](crate::webhooks::WebhookError)).
             ///
             /// The spec documents no signature for these requests, so nothing here can tell a
             /// genuine delivery from a forged one: these functions check shape, not origin.

@@ -122,7 +122,7 @@ impl Client {
 }
 
 /// Decodes `response` as the operation known as `operation_id` documents it, with the code
-/// its method uses (the function of [`responses`](crate::responses) of the same name), and
+/// its method uses (the function of [`responses`] of the same name), and
 /// says how that went: decoded as the documented success or error type, a status the
 /// operation does not document, or a documented status whose body does not decode (with
 /// serde's message). `None` when no operation is known as `operation_id`.
@@ -171,12 +171,12 @@ impl Client {
 }
 
 /// How each operation reads its response: one function per operation, named like its
-/// [`Client`](crate::Client) method, which the method calls once it has read the
+/// [`Client`] method, which the method calls once it has read the
 /// response whole. Call one to decode a response received some other way (recorded, or
 /// seen by a proxy): build it with [`RawResponse::new`](crate::RawResponse::new).
 ///
 /// A documented status whose body does not decode is
-/// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload), with serde's
+/// [`Error::InvalidResponsePayload`], with serde's
 /// message.
 #[allow(clippy::result_large_err)]
 pub mod responses {
@@ -186,8 +186,8 @@ pub mod responses {
     /// Reads a response to `GET /v1/analyses/{id}` as
     /// [`Client::fetch_analysis`](crate::Client::fetch_analysis) does:
     /// - `200`: the success value;
-    /// - `400`, `401`, `404`: [`Error::ErrorResponse`](crate::Error::ErrorResponse);
-    /// - any other status: [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+    /// - `400`, `401`, `404`: [`Error::ErrorResponse`];
+    /// - any other status: [`Error::UnexpectedResponse`].
     ///
     /// [`decode_response`](crate::decode_response) knows the operation as `"fetchAnalysis"`.
     pub fn fetch_analysis(

@@ -131,7 +131,7 @@ impl Client {
 }
 
 /// Decodes `response` as the operation known as `operation_id` documents it, with the code
-/// its method uses (the function of [`responses`](crate::responses) of the same name), and
+/// its method uses (the function of [`responses`] of the same name), and
 /// says how that went: decoded as the documented success or error type, a status the
 /// operation does not document, or a documented status whose body does not decode (with
 /// serde's message). `None` when no operation is known as `operation_id`.
@@ -250,11 +250,10 @@ impl Client {
     /// terminal value.
     ///
     /// - `/status` reads `completed` or `complete`: that response;
-    /// - `/status` reads `failed`: [`WaitError::Failed`](crate::WaitError::Failed), with that
-    ///   response;
-    /// - no terminal value before the timeout:
-    ///   [`WaitError::TimedOut`](crate::WaitError::TimedOut), with the last response seen;
-    /// - a poll fails: [`WaitError::Poll`](crate::WaitError::Poll), with the error of
+    /// - `/status` reads `failed`: [`WaitError::Failed`], with that response;
+    /// - no terminal value before the timeout: [`WaitError::TimedOut`], with the last response
+    ///   seen;
+    /// - a poll fails: [`WaitError::Poll`], with the error of
     ///   [`get_analysis`](Self::get_analysis).
     ///
     /// Any other value of `/status` (or none) keeps polling.
@@ -290,15 +289,14 @@ impl Client {
     /// `$response.body#/id` (the response's link `GetAnalysis`).
     ///
     /// - `/status` reads `completed` or `complete`: that response;
-    /// - `/status` reads `failed`: [`WaitError::Failed`](crate::WaitError::Failed), with that
-    ///   response;
-    /// - no terminal value before the timeout:
-    ///   [`WaitError::TimedOut`](crate::WaitError::TimedOut), with the last response seen;
-    /// - a poll fails: [`WaitError::Poll`](crate::WaitError::Poll), with the error of
+    /// - `/status` reads `failed`: [`WaitError::Failed`], with that response;
+    /// - no terminal value before the timeout: [`WaitError::TimedOut`], with the last response
+    ///   seen;
+    /// - a poll fails: [`WaitError::Poll`], with the error of
     ///   [`get_analysis`](Self::get_analysis);
-    /// - the call fails: [`WaitError::Create`](crate::WaitError::Create), and nothing is polled;
+    /// - the call fails: [`WaitError::Create`], and nothing is polled;
     /// - a value the polling operation needs is not in the call's response or does not convert:
-    ///   [`WaitError::Link`](crate::WaitError::Link).
+    ///   [`WaitError::Link`].
     ///
     /// Any other value of `/status` (or none) keeps polling.
     ///
@@ -333,12 +331,12 @@ impl Client {
 }
 
 /// How each operation reads its response: one function per operation, named like its
-/// [`Client`](crate::Client) method, which the method calls once it has read the
+/// [`Client`] method, which the method calls once it has read the
 /// response whole. Call one to decode a response received some other way (recorded, or
 /// seen by a proxy): build it with [`RawResponse::new`](crate::RawResponse::new).
 ///
 /// A documented status whose body does not decode is
-/// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload), with serde's
+/// [`Error::InvalidResponsePayload`], with serde's
 /// message.
 #[allow(clippy::result_large_err)]
 pub mod responses {
@@ -348,8 +346,8 @@ pub mod responses {
     /// Reads a response to `POST /v1/sessions/{session_id}/analysis` as
     /// [`Client::create_analysis`](crate::Client::create_analysis) does:
     /// - `202`: the success value;
-    /// - `400`, `401`, `402`, `403`, `404`, `409`, `413`, `415`, `429`: [`Error::ErrorResponse`](crate::Error::ErrorResponse);
-    /// - any other status: [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+    /// - `400`, `401`, `402`, `403`, `404`, `409`, `413`, `415`, `429`: [`Error::ErrorResponse`];
+    /// - any other status: [`Error::UnexpectedResponse`].
     ///
     /// [`decode_response`](crate::decode_response) knows the operation as `"createAnalysis"`.
     pub fn create_analysis(
@@ -370,8 +368,8 @@ pub mod responses {
     /// Reads a response to `GET /v1/analyses/{id}` as
     /// [`Client::get_analysis`](crate::Client::get_analysis) does:
     /// - `200`: the success value;
-    /// - `400`, `401`, `404`, `429`: [`Error::ErrorResponse`](crate::Error::ErrorResponse);
-    /// - any other status: [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+    /// - `400`, `401`, `404`, `429`: [`Error::ErrorResponse`];
+    /// - any other status: [`Error::UnexpectedResponse`].
     ///
     /// [`decode_response`](crate::decode_response) knows the operation as `"getAnalysis"`.
     pub fn get_analysis(
@@ -1879,7 +1877,7 @@ pub mod types {
 /// webhooks): one `parse_…` function per request, for the handler of the endpoint
 /// that receives it. It checks the content type, reads the documented headers into a
 /// typed struct and decodes the body, or says which header is missing or invalid, or
-/// where the body does not decode ([`WebhookError`]).
+/// where the body does not decode ([`WebhookError`](crate::webhooks::WebhookError)).
 ///
 /// The spec documents no signature for these requests, so nothing here can tell a
 /// genuine delivery from a forged one: these functions check shape, not origin.

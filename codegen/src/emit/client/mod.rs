@@ -89,12 +89,12 @@ pub(crate) fn client_units<'a>(input: &ClientInput<'a>) -> ClientParts<'a> {
         methods,
         responses_mod: quote! {
             /// How each operation reads its response: one function per operation, named like its
-            /// [`Client`](crate::Client) method, which the method calls once it has read the
+            /// [`Client`] method, which the method calls once it has read the
             /// response whole. Call one to decode a response received some other way (recorded, or
             /// seen by a proxy): build it with [`RawResponse::new`](crate::RawResponse::new).
             ///
             /// A documented status whose body does not decode is
-            /// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload), with serde's
+            /// [`Error::InvalidResponsePayload`], with serde's
             /// message.
             // The error is what every operation returns; boxing it would not make it smaller.
             #[allow(clippy::result_large_err)]
@@ -212,7 +212,7 @@ fn client_setup(
 fn decode_response(operations: &[ClientMethod]) -> TokenStream {
     let docs = quote! {
         /// Decodes `response` as the operation known as `operation_id` documents it, with the code
-        /// its method uses (the function of [`responses`](crate::responses) of the same name), and
+        /// its method uses (the function of [`responses`] of the same name), and
         /// says how that went: decoded as the documented success or error type, a status the
         /// operation does not document, or a documented status whose body does not decode (with
         /// serde's message). `None` when no operation is known as `operation_id`.

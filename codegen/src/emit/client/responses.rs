@@ -68,7 +68,7 @@ fn statuses_doc(responses: &crate::model::Responses) -> Vec<String> {
     }
     if !responses.errors.is_empty() {
         lines.push(format!(
-            " - {}: [`Error::ErrorResponse`](crate::Error::ErrorResponse);",
+            " - {}: [`Error::ErrorResponse`];",
             list(&responses.errors, false)
         ));
     }
@@ -83,7 +83,7 @@ fn statuses_doc(responses: &crate::model::Responses) -> Vec<String> {
             "any other status"
         };
         lines.push(format!(
-            " - {rest}: [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse);"
+            " - {rest}: [`Error::UnexpectedResponse`];"
         ));
     }
     if let Some(last) = lines.last_mut() {
