@@ -434,9 +434,7 @@ fn and_wait_method(
     } else {
         String::new()
     };
-    let mut more = vec![
-        "- the call fails: [`WaitError::Create`], and nothing is polled;",
-    ];
+    let mut more = vec!["- the call fails: [`WaitError::Create`], and nothing is polled;"];
     if !takes.is_empty() {
         more.push("- a value the polling operation needs is not in the call's response or does not convert: [`WaitError::Link`];");
     }

@@ -82,9 +82,7 @@ fn statuses_doc(responses: &crate::model::Responses) -> Vec<String> {
         } else {
             "any other status"
         };
-        lines.push(format!(
-            " - {rest}: [`Error::UnexpectedResponse`];"
-        ));
+        lines.push(format!(" - {rest}: [`Error::UnexpectedResponse`];"));
     }
     if let Some(last) = lines.last_mut() {
         last.pop();
