@@ -9,6 +9,7 @@ mod check_spec;
 mod codegen;
 mod conformance;
 mod corpus;
+mod fuzz;
 mod mock;
 mod paths;
 mod spec_file;
@@ -63,6 +64,9 @@ enum Command {
     /// Serve a yardstick API (conformance/yardstick: `notes` or `library`), optionally with
     /// faults, until Ctrl-C; prints its spec and credentials.
     Yardstick(yardstick::YardstickArgs),
+    /// The bounded, deterministic fuzz pass (mutants of real specs through load, generate and
+    /// validate); exit 1 on any panic or hang.
+    Fuzz(fuzz::FuzzArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&args),
         Command::BenchMock(args) => bench_mock::run(&args),
         Command::Yardstick(args) => yardstick::run(&args),
+        Command::Fuzz(args) => fuzz::run(&args),
         #[cfg(feature = "typed-clients")]
         Command::BenchClient(args) => bench_client::run(&args),
     };

@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The source folders of the crates the map describes.
-const SOURCES: [&str; 6] = [
+const SOURCES: [&str; 7] = [
     "codegen/src",
     "codegen/runtime/src",
     "codegen/fixture-tests/src",
     "conformance/src",
     "conformance/yardstick/src",
+    "fuzz/harness/src",
     "xtask/src",
 ];
 
