@@ -35,7 +35,7 @@ pub use callspec_runtime::{
 /// from: the document as loaded (YAML or JSON alike), written as canonical JSON
 /// (object keys sorted, no whitespace), as `codegen::spec_digest` computes it.
 /// Whoever holds a spec can tell by it whether this client was generated from it.
-pub const SPEC_DIGEST: &str = "27ff4629e3596a7e1a80702a42ae94ee4df023bb6c8b0cc58904cbd2f9d9bb34";
+pub const SPEC_DIGEST: &str = "fe6b53a63b7ea299bf6106c91fb971f3911b52e778264993f6e99992c1146898";
 
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
