@@ -165,6 +165,30 @@ fn nullable_references_accept_null_and_nothing_else() {
     }
 }
 
+/// CURATION.md S13: an error example of an operation without a request body points into no body
+/// (the mock writes its refusals from these examples).
+#[test]
+fn no_error_example_points_into_a_body_the_operation_does_not_have() {
+    for path in spec_files() {
+        let spec = load(&path);
+        let (api, _) = codegen::api::Api::read(&spec.raw);
+        for operation in api.operations.iter().filter(|o| o.body.is_none()) {
+            for media in operation.responses.iter().flat_map(|r| &r.content) {
+                let at = media.pointer.clone();
+                for (name, example) in conformance::examples::examples_at(&spec.raw, &at) {
+                    assert!(
+                        example.pointer("/error/pointer").is_none()
+                            && example.get("pointer").is_none(),
+                        "{}: {} example {name} at #{at} names a body field: {example}",
+                        path.display(),
+                        operation.label,
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// JSON documents quoted in a seed page: blocks that open with a line holding only `{`, and curl
 /// `-d` bodies.
 fn seed_json(text: &str) -> Vec<Value> {
