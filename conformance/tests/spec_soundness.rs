@@ -137,7 +137,11 @@ fn nullable_references_accept_null_and_nothing_else() {
         let mut instance = detailed.clone();
         instance[field] = Value::Null;
         assert_eq!(analysis.validate(&instance), [], "{field}: null");
-        for wrong in [serde_json::json!(5), serde_json::json!("x"), serde_json::json!([])] {
+        for wrong in [
+            serde_json::json!(5),
+            serde_json::json!("x"),
+            serde_json::json!([]),
+        ] {
             instance[field] = wrong.clone();
             assert!(!analysis.is_valid(&instance), "{field}: {wrong}");
         }
@@ -161,7 +165,11 @@ fn nullable_references_accept_null_and_nothing_else() {
         (serde_json::json!({}), false),
     ] {
         let instance = serde_json::json!({"description": "Call back.", "assignee": assignee});
-        assert_eq!(action_item.is_valid(&instance), valid, "assignee: {assignee}");
+        assert_eq!(
+            action_item.is_valid(&instance),
+            valid,
+            "assignee: {assignee}"
+        );
     }
 }
 

@@ -126,8 +126,9 @@ fn a_ref_or_a_null_only_member_is_the_ref_made_nullable() {
         .expect("null decodes in either idiom");
     assert_eq!(order.billing_address, Some(None));
     assert_eq!(order.shipping_address, Some(None));
-    let order: Order = decode(json!({"billingAddress": {"line1": "1 Main St", "city": "Springfield"}}))
-        .expect("an address decodes");
+    let order: Order =
+        decode(json!({"billingAddress": {"line1": "1 Main St", "city": "Springfield"}}))
+            .expect("an address decodes");
     assert_eq!(order.billing_address, Some(Some(address)));
     assert!(decode::<Order>(json!({"billingAddress": 5})).is_err());
 }

@@ -18,8 +18,8 @@ mod unions;
 
 pub(crate) use keywords::doc_of;
 use keywords::{
-    admits_only_null, integer_type, is_constraint_only, is_empty_schema, is_nullable, number_type, schema_type,
-    schema_type_of, string_type,
+    admits_only_null, integer_type, is_constraint_only, is_empty_schema, is_nullable, number_type,
+    schema_type, schema_type_of, string_type,
 };
 
 use super::{
