@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use conformance::examples::examples;
+use conformance::schema::{Direction, SchemaValidator};
 use conformance::soundness::check;
 use serde_json::Value;
 
@@ -113,6 +114,86 @@ fn a_broken_example_is_reported_with_both_pointers() {
                 .contains("#/components/schemas/PerformanceResult/properties/score/maximum"),
             "{problem}"
         );
+    }
+}
+
+/// CURATION.md S1: the nullable fields that refer to another schema accept `null`, and still
+/// refuse what is neither `null` nor the referenced schema, with the error inside that schema.
+#[test]
+fn nullable_references_accept_null_and_nothing_else() {
+    let spec = load(&repo_root().join("spec/kallglot.yaml")).raw;
+    let validator = |schema: &str| {
+        SchemaValidator::new(
+            &spec,
+            &format!("/components/schemas/{schema}"),
+            Direction::Response,
+        )
+        .unwrap_or_else(|err| panic!("{err}"))
+    };
+    let analysis = validator("Analysis");
+    let detailed = spec["components"]["examples"]["DetailedAnalysis"]["value"].clone();
+    assert_eq!(analysis.validate(&detailed), []);
+    for field in ["sentiment", "compliance", "performance"] {
+        let mut instance = detailed.clone();
+        instance[field] = Value::Null;
+        assert_eq!(analysis.validate(&instance), [], "{field}: null");
+        for wrong in [
+            serde_json::json!(5),
+            serde_json::json!("x"),
+            serde_json::json!([]),
+        ] {
+            instance[field] = wrong.clone();
+            assert!(!analysis.is_valid(&instance), "{field}: {wrong}");
+        }
+    }
+    let mut instance = detailed.clone();
+    instance["performance"]["score"] = 1.5.into();
+    let violations = analysis.validate(&instance);
+    assert_eq!(violations.len(), 1, "{violations:#?}");
+    assert_eq!(violations[0].instance_path, "/performance/score");
+    assert_eq!(
+        violations[0].schema_path,
+        "/components/schemas/PerformanceResult/properties/score/maximum"
+    );
+
+    let action_item = validator("ActionItem");
+    for (assignee, valid) in [
+        (Value::Null, true),
+        (serde_json::json!("agent"), true),
+        (serde_json::json!("customer"), true),
+        (serde_json::json!("manager"), false),
+        (serde_json::json!({}), false),
+    ] {
+        let instance = serde_json::json!({"description": "Call back.", "assignee": assignee});
+        assert_eq!(
+            action_item.is_valid(&instance),
+            valid,
+            "assignee: {assignee}"
+        );
+    }
+}
+
+/// CURATION.md S13: an error example of an operation without a request body points into no body
+/// (the mock writes its refusals from these examples).
+#[test]
+fn no_error_example_points_into_a_body_the_operation_does_not_have() {
+    for path in spec_files() {
+        let spec = load(&path);
+        let (api, _) = codegen::api::Api::read(&spec.raw);
+        for operation in api.operations.iter().filter(|o| o.body.is_none()) {
+            for media in operation.responses.iter().flat_map(|r| &r.content) {
+                let at = media.pointer.clone();
+                for (name, example) in conformance::examples::examples_at(&spec.raw, &at) {
+                    assert!(
+                        example.pointer("/error/pointer").is_none()
+                            && example.get("pointer").is_none(),
+                        "{}: {} example {name} at #{at} names a body field: {example}",
+                        path.display(),
+                        operation.label,
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -2,8 +2,8 @@
 //! decodes to, what it encodes back to, and what is refused.
 
 use fixture_tests::composition::types::{
-    Cat, CatHuntingSkill, Detached, DetachedState, DiskState, DiskStateAttached, DiskStateResizing,
-    IdOrName, Pet, Shape,
+    Address, Cat, CatHuntingSkill, Detached, DetachedState, DiskState, DiskStateAttached,
+    DiskStateResizing, IdOrName, Order, Pet, Shape,
 };
 use serde_json::{json, Value};
 
@@ -111,4 +111,24 @@ fn an_untagged_union_takes_the_first_member_that_fits() {
         matches!(rectangle, Ok(Shape::Rectangle(_))),
         "{rectangle:?}"
     );
+}
+
+/// `nullable: true` beside `anyOf: [$ref, {type: object, nullable: true, enum: [null]}]`, the
+/// form strict OpenAPI 3.0.3 validators read as "the referenced schema or null", is the
+/// referenced type made optional, like the `allOf` idiom, not a union of two variants.
+#[test]
+fn a_ref_or_a_null_only_member_is_the_ref_made_nullable() {
+    let address = Address {
+        line1: "1 Main St".into(),
+        city: "Springfield".into(),
+    };
+    let order: Order = decode(json!({"billingAddress": null, "shippingAddress": null}))
+        .expect("null decodes in either idiom");
+    assert_eq!(order.billing_address, Some(None));
+    assert_eq!(order.shipping_address, Some(None));
+    let order: Order =
+        decode(json!({"billingAddress": {"line1": "1 Main St", "city": "Springfield"}}))
+            .expect("an address decodes");
+    assert_eq!(order.billing_address, Some(Some(address)));
+    assert!(decode::<Order>(json!({"billingAddress": 5})).is_err());
 }

@@ -26,7 +26,7 @@ pub use callspec_runtime::{
 /// from: the document as loaded (YAML or JSON alike), written as canonical JSON
 /// (object keys sorted, no whitespace), as `codegen::spec_digest` computes it.
 /// Whoever holds a spec can tell by it whether this client was generated from it.
-pub const SPEC_DIGEST: &str = "80514d1b44edf3a4ea79fa81094f610ac5a1835149918fa0824b8b69a8633723";
+pub const SPEC_DIGEST: &str = "a73cb3a434250d3c91cb31a2d4f79a7605457f1670b710df767df0b4791b1b37";
 
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3000";
@@ -359,10 +359,10 @@ pub mod types {
     /// One speaker turn.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct Utterance {
-        /// Start of the turn, in seconds from the start of the call.
+        /// Start of the turn, from the start of the call. Its unit (seconds or milliseconds) is not documented.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub start: Option<f64>,
-        /// End of the turn, in seconds from the start of the call.
+        /// End of the turn, from the start of the call. Its unit (seconds or milliseconds) is not documented.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub end: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

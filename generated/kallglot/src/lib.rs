@@ -35,7 +35,7 @@ pub use callspec_runtime::{
 /// from: the document as loaded (YAML or JSON alike), written as canonical JSON
 /// (object keys sorted, no whitespace), as `codegen::spec_digest` computes it.
 /// Whoever holds a spec can tell by it whether this client was generated from it.
-pub const SPEC_DIGEST: &str = "27ff4629e3596a7e1a80702a42ae94ee4df023bb6c8b0cc58904cbd2f9d9bb34";
+pub const SPEC_DIGEST: &str = "003372e6c8b1464c6400b4eafdec28d90aee823e9c98cc4739a9040c4bb3851d";
 
 /// The first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.kallglot.com";
@@ -212,9 +212,10 @@ impl Client {
     /// Retrieve a queued, processing or finished analysis by its identifier. The collection segment
     /// is plural (`/v1/analyses`), unlike the singular `/analysis` of the create path.
     ///
-    /// Poll until `status` moves to `completed` or `failed` (every 2 seconds, for up to 2 minutes, is
-    /// enough for any analysis), then persist what you need: long-lived storage is the caller's
-    /// responsibility. An analysis of another organization is answered exactly like an unknown one.
+    /// Poll until `status` moves to `completed` or `failed` (every 2 seconds, for up to 2 minutes:
+    /// analyses typically finish within 30 seconds and may take up to 2 minutes), then persist what
+    /// you need: long-lived storage is the caller's responsibility. An analysis of another
+    /// organization is answered exactly like an unknown one.
     ///
     /// `GET /v1/analyses/{id}`
     ///

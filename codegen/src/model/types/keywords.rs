@@ -17,6 +17,17 @@ pub(super) fn is_nullable(schema: &Value) -> bool {
             .is_some_and(|values| values.iter().any(Value::is_null))
 }
 
+/// Whether `null` is the only value the schema admits: an `enum` that lists nothing but `null`.
+/// This is how a union member says "or null" in OpenAPI 3.0, where `type: "null"` does not
+/// exist and `nullable: true` adds `null` only beside a `type` (`{type: object, nullable: true,
+/// enum: [null]}`).
+pub(super) fn admits_only_null(schema: &Value) -> bool {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_null))
+}
+
 /// The schema's type, inferred from its keywords where `type` is missing.
 pub(super) fn schema_type(object: &Map<String, Value>) -> Option<&str> {
     match object.get("type") {

@@ -18,8 +18,8 @@ mod unions;
 
 pub(crate) use keywords::doc_of;
 use keywords::{
-    integer_type, is_constraint_only, is_empty_schema, is_nullable, number_type, schema_type,
-    schema_type_of, string_type,
+    admits_only_null, integer_type, is_constraint_only, is_empty_schema, is_nullable, number_type,
+    schema_type, schema_type_of, string_type,
 };
 
 use super::{
@@ -268,6 +268,8 @@ impl<'a> TypeSpace<'a> {
         })
     }
 
+    /// Whether a union member (or its `$ref` target) stands for `null` alone: `type: "null"`,
+    /// a bare `nullable: true`, or an `enum` of `null` only.
     fn member_is_null(&self, member: &Value) -> bool {
         let member = match member.get("$ref").and_then(Value::as_str) {
             Some(reference) => match local_ref_target(reference)
@@ -281,6 +283,7 @@ impl<'a> TypeSpace<'a> {
         };
         member.get("type").and_then(Value::as_str) == Some("null")
             || (is_nullable(member) && member.as_object().is_some_and(|m| m.len() == 1))
+            || admits_only_null(member)
     }
 
     fn convert_ref(&mut self, reference: &Value, at: &JsonPointer, hint: &str) -> Converted {
