@@ -5,7 +5,14 @@
 use std::path::Path;
 
 /// The fixtures whose generated types the tests exercise.
-const FIXTURES: [&str; 5] = ["agreement", "composition", "enums", "objects", "recursion"];
+const FIXTURES: [&str; 6] = [
+    "agreement",
+    "composition",
+    "enums",
+    "objects",
+    "pattern_limits",
+    "recursion",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");

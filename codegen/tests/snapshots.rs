@@ -136,6 +136,7 @@ fixtures!(
     long_running,
     callbacks,
     agreement,
+    pattern_limits,
 );
 
 #[test]
