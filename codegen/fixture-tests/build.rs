@@ -5,13 +5,14 @@
 use std::path::Path;
 
 /// The fixtures whose generated types the tests exercise.
-const FIXTURES: [&str; 6] = [
+const FIXTURES: [&str; 7] = [
     "agreement",
     "composition",
     "enums",
     "objects",
     "pattern_limits",
     "recursion",
+    "references",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

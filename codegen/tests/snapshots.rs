@@ -136,6 +136,8 @@ fixtures!(
     long_running,
     callbacks,
     agreement,
+    references,
+    broken_references,
     pattern_limits,
 );
 
