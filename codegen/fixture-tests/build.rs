@@ -5,7 +5,15 @@
 use std::path::Path;
 
 /// The fixtures whose generated types the tests exercise.
-const FIXTURES: [&str; 5] = ["agreement", "composition", "enums", "objects", "recursion"];
+const FIXTURES: [&str; 7] = [
+    "agreement",
+    "composition",
+    "enums",
+    "objects",
+    "pattern_limits",
+    "recursion",
+    "references",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");

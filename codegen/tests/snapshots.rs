@@ -136,6 +136,9 @@ fixtures!(
     long_running,
     callbacks,
     agreement,
+    references,
+    broken_references,
+    pattern_limits,
 );
 
 #[test]

@@ -7,4 +7,6 @@ include!(concat!(env!("OUT_DIR"), "/agreement.rs"));
 include!(concat!(env!("OUT_DIR"), "/composition.rs"));
 include!(concat!(env!("OUT_DIR"), "/enums.rs"));
 include!(concat!(env!("OUT_DIR"), "/objects.rs"));
+include!(concat!(env!("OUT_DIR"), "/pattern_limits.rs"));
 include!(concat!(env!("OUT_DIR"), "/recursion.rs"));
+include!(concat!(env!("OUT_DIR"), "/references.rs"));

@@ -246,11 +246,8 @@ impl Api {
                     continue;
                 }
             };
-            let Some(item) = reader.follow(&at) else {
-                reader.warn(
-                    &at,
-                    "path item `$ref` does not resolve; its operations are left out",
-                );
+            let Some(item) = reader.follow_or_warn(&at, "path item", "its operations are left out")
+            else {
                 continue;
             };
             reader.path_item(&template, Site::Paths, item, &declared, &mut operations);
@@ -263,8 +260,7 @@ impl Api {
             .unwrap_or_default();
         for name in webhooks {
             let at = webhooks_at.join(name.as_str());
-            let Some(item) = reader.follow(&at) else {
-                reader.warn(&at, "webhook `$ref` does not resolve; left out");
+            let Some(item) = reader.follow_or_warn(&at, "webhook", "left out") else {
                 continue;
             };
             // A webhook has no URL of the API's: its name stands in the path's place.
@@ -437,11 +433,9 @@ impl Reader<'_> {
             .unwrap_or_default();
         for name in names {
             let callback_at = at.join("callbacks").join(name.as_str());
-            let Some((callback_at, callback)) = self.follow(&callback_at) else {
-                self.warn(
-                    &callback_at,
-                    "callback `$ref` does not resolve; its requests are left out",
-                );
+            let Some((callback_at, callback)) =
+                self.follow_or_warn(&callback_at, "callback", "its requests are left out")
+            else {
                 continue;
             };
             let Some(expressions) = callback.as_object() else {
@@ -449,11 +443,9 @@ impl Reader<'_> {
             };
             for expression in expressions.keys() {
                 let item_at = callback_at.join(expression.as_str());
-                let Some(item) = self.follow(&item_at) else {
-                    self.warn(
-                        &item_at,
-                        "path item `$ref` does not resolve; its requests are left out",
-                    );
+                let Some(item) =
+                    self.follow_or_warn(&item_at, "path item", "its requests are left out")
+                else {
                     continue;
                 };
                 let template = PathTemplate::parse(expression)
@@ -468,10 +460,7 @@ impl Reader<'_> {
     }
 
     fn request_body(&mut self, at: &JsonPointer) -> Option<RequestBody> {
-        let Some((pointer, body)) = self.follow(at) else {
-            self.warn(at, "request body `$ref` does not resolve; left out");
-            return None;
-        };
+        let (pointer, body) = self.follow_or_warn(at, "request body", "left out")?;
         Some(RequestBody {
             content: media::read_content(&pointer, body),
             required: body.get("required").and_then(Value::as_bool) == Some(true),
@@ -495,8 +484,9 @@ impl Reader<'_> {
                 );
                 continue;
             };
-            let Some((pointer, response)) = self.follow(&response_at) else {
-                self.warn(&response_at, "response `$ref` does not resolve; left out");
+            let Some((pointer, response)) =
+                self.follow_or_warn(&response_at, "response", "left out")
+            else {
                 continue;
             };
             let headers = self.headers(&pointer, response);
@@ -523,8 +513,8 @@ impl Reader<'_> {
                 continue;
             }
             let header_at = response_at.join("headers").join(name.as_str());
-            let Some((pointer, header)) = self.follow(&header_at) else {
-                self.warn(&header_at, "header `$ref` does not resolve; left out");
+            let Some((pointer, header)) = self.follow_or_warn(&header_at, "header", "left out")
+            else {
                 continue;
             };
             headers.push(Header {
@@ -551,11 +541,11 @@ impl Reader<'_> {
                 .unwrap_or_default();
             for name in names {
                 let at = response.pointer.join("links").join(name.as_str());
-                let Some((pointer, Value::Object(link))) = self.follow(&at) else {
-                    self.warn(
-                        &at,
-                        "link `$ref` does not resolve to a Link Object; left out",
-                    );
+                let Some((pointer, link)) = self.follow_or_warn(&at, "link", "left out") else {
+                    continue;
+                };
+                let Value::Object(link) = link else {
+                    self.warn(&at, "link `$ref` does not lead to a Link Object; left out");
                     continue;
                 };
                 let target =

@@ -185,10 +185,7 @@ impl Reader<'_> {
     }
 
     fn parameter(&mut self, at: &JsonPointer) -> Option<Parameter> {
-        let Some((at, object)) = self.follow(at) else {
-            self.warn(at, "parameter `$ref` does not resolve; left out");
-            return None;
-        };
+        let (at, object) = self.follow_or_warn(at, "parameter", "left out")?;
         let Some(name) = object.get("name").and_then(Value::as_str) else {
             self.warn(&at, "parameter without a `name`; left out");
             return None;

@@ -22,6 +22,27 @@ impl<'a> Reader<'a> {
         follow(self.spec, at).ok()
     }
 
+    /// [`follow`](Self::follow), or `None` with a warning at `at` that names `what` holds the
+    /// `$ref`, why it does not resolve (nothing there, a cycle, outside the document) and what
+    /// is `left_out` for it.
+    pub fn follow_or_warn(
+        &mut self,
+        at: &JsonPointer,
+        what: &str,
+        left_out: &str,
+    ) -> Option<(JsonPointer, &'a Value)> {
+        match follow(self.spec, at) {
+            Ok(found) => Some(found),
+            Err(error) => {
+                self.warn(
+                    at,
+                    format!("{what} `$ref` does not resolve ({error}); {left_out}"),
+                );
+                None
+            }
+        }
+    }
+
     pub fn warn(&mut self, at: &JsonPointer, message: impl Into<String>) {
         self.warnings.push(Warning {
             pointer: at.to_string(),

@@ -69,11 +69,11 @@ impl Reader<'_> {
         let mut schemes = Vec::new();
         for key in keys {
             let at = declared_at.join(key.as_str());
-            let Some((pointer, scheme)) = self.follow(&at) else {
-                self.warn(
-                    &at,
-                    "security scheme `$ref` does not resolve; requests that need it are sent without it",
-                );
+            let Some((pointer, scheme)) = self.follow_or_warn(
+                &at,
+                "security scheme",
+                "requests that need it are sent without it",
+            ) else {
                 continue;
             };
             let text = |k: &str| scheme.get(k).and_then(Value::as_str).unwrap_or_default();

@@ -68,7 +68,7 @@ fn parameters_are_merged_typed_and_matched_to_the_template() {
     assert_eq!(
         warnings,
         [
-            format!("{at}/parameters/2: parameter `$ref` does not resolve; left out"),
+            format!("{at}/parameters/2: parameter `$ref` does not resolve (`#/components/parameters/Missing` points to nothing in this document); left out"),
             format!("{at}/parameters/4: header parameter `Host` is set by the HTTP layer from the request itself; left out"),
             format!("{at}/parameters/6: parameter location Some(\"path-ish\") is not supported; left out"),
             format!("{at}: path parameter `part` is not declared; taken as a string"),

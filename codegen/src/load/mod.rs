@@ -9,6 +9,7 @@ mod narrow;
 mod normalize;
 mod pointer;
 mod refs;
+mod typed;
 mod yaml;
 
 pub use error::{LoadError, Warning};
@@ -70,8 +71,12 @@ pub(crate) fn parse_document(source: &str, text: &str) -> Result<(Value, Vec<War
 }
 
 /// The typed view of a parsed document, or the JSON pointer of the value of the wrong shape:
-/// the second half of [`load`].
+/// the second half of [`load`]. References the view cannot hold (an operation's callback given
+/// as a `$ref`, a path item `$ref` inside a callback) are inlined first ([`typed`]); a shape
+/// error inside one names its place as seen through the reference.
 pub(crate) fn check_shape(source: &str, raw: &Value) -> Result<openapiv3::OpenAPI, LoadError> {
+    let view = typed::view_input(raw);
+    let raw: &Value = &view;
     // Most documents have the right shape: check it without tracking the path first (the
     // faster way), and only for a wrong one again with the path, to say where.
     match openapiv3::OpenAPI::deserialize(raw) {
