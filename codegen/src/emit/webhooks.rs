@@ -18,12 +18,17 @@ pub(crate) fn webhooks_block<'a>(
     if callbacks.is_empty() {
         return None;
     }
-    let mut items: Vec<Unit<'a>> = vec![Box::new(|| {
+    // A callback with neither headers nor a body reads nothing through `webhook`.
+    let reads = callbacks
+        .iter()
+        .any(|c| c.headers.as_ref().is_some_and(|(_, f)| !f.is_empty()) || c.body.is_some());
+    let mut items: Vec<Unit<'a>> = vec![Box::new(move || {
+        let webhook = reads.then(|| quote! { , webhook });
         quote! {
             #[allow(unused_imports)]
             use super::types;
 
-            use callspec_runtime::{reqwest::header::HeaderMap, webhook};
+            use callspec_runtime::{reqwest::header::HeaderMap #webhook};
 
             pub use callspec_runtime::{Webhook, WebhookError};
         }
