@@ -25,7 +25,7 @@ use serde_json::Value;
 
 pub use companions::{companions, CompanionOptions, Companions, QUICKSTART};
 pub use digest::spec_digest;
-pub use load::{load, LoadError, LoadedSpec, Warning};
+pub use load::{load, LoadError, LoadedSpec, OpenApiVersion, Warning};
 pub use manifest::{cargo_toml, Dependency, ManifestOptions};
 pub use render::RenderError;
 
@@ -72,7 +72,7 @@ impl<'s> Model<'s> {
     #[must_use]
     pub fn build(spec: &'s LoadedSpec) -> Self {
         Self {
-            built: build_model(&spec.raw, &spec.warnings),
+            built: build_model(spec.as_3_0(), &spec.warnings),
             spec: Cow::Borrowed(spec),
         }
     }
@@ -84,10 +84,12 @@ impl<'s> Model<'s> {
     /// # Errors
     /// What [`load()`](fn@load) says of the text.
     pub fn load(source: &str, text: &str) -> Result<Model<'static>, LoadError> {
-        let (raw, warnings) = load::parse_document(source, text)?;
+        let (raw, mut warnings) = load::parse_document(source, text)?;
+        let as_3_0 = load::as_3_0(&raw, &mut warnings);
+        let document = as_3_0.as_ref().unwrap_or(&raw);
         let (openapi, built) = std::thread::scope(|scope| {
-            let shape = scope.spawn(|| load::check_shape(source, &raw));
-            let built = build_model(&raw, &warnings);
+            let shape = scope.spawn(|| load::check_shape(source, document));
+            let built = build_model(document, &warnings);
             let openapi = shape.join().unwrap_or_else(|_| {
                 Err(LoadError::Shape {
                     source_name: source.to_owned(),
@@ -102,6 +104,7 @@ impl<'s> Model<'s> {
             raw,
             openapi: openapi?,
             warnings,
+            as_3_0,
         };
         Ok(Model {
             spec: Cow::Owned(spec),

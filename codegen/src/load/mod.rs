@@ -4,6 +4,7 @@
 //! through [`load`], so they all see the same document, with the same `$ref` resolution and the
 //! same errors.
 
+mod downgrade;
 mod error;
 mod narrow;
 mod normalize;
@@ -19,17 +20,52 @@ pub use refs::{follow, local_ref_target, resolve, unresolved_refs, ResolveError,
 use serde::Deserialize as _;
 use serde_json::Value;
 
-/// A spec that parsed, is OpenAPI 3.0, and deserialized into [`openapiv3::OpenAPI`].
+/// Which OpenAPI version a document is written in. The schema dialect follows from it: OpenAPI
+/// 3.0's Schema Object (`nullable`, boolean `exclusiveMinimum`, one `example`) or, from 3.1, JSON
+/// Schema 2020-12 (`type` lists, `const`, `examples`, `$defs`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpenApiVersion {
+    V3_0,
+    V3_1,
+}
+
+impl OpenApiVersion {
+    /// The version a loaded document declares (3.0 for anything [`load`] accepts that does not
+    /// say 3.1).
+    #[must_use]
+    pub fn of(document: &Value) -> Self {
+        match document.get("openapi").and_then(Value::as_str) {
+            Some(version) if is_3_1(version) => Self::V3_1,
+            _ => Self::V3_0,
+        }
+    }
+
+    /// Whether schemas are JSON Schema 2020-12 rather than OpenAPI 3.0 Schema Objects.
+    #[must_use]
+    pub fn json_schema_dialect(self) -> bool {
+        self == Self::V3_1
+    }
+}
+
+fn is_3_1(version: &str) -> bool {
+    version.starts_with("3.1.") || version == "3.1"
+}
+
+/// A spec that parsed, is OpenAPI 3.0 or 3.1, and deserialized into [`openapiv3::OpenAPI`] (a 3.1
+/// document in its [3.0 form](LoadedSpec::as_3_0)).
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
     /// The name the caller gave the source (usually its path); used in every message.
     pub source: String,
     /// The document as JSON, kept for JSON-pointer lookups and `$ref` resolution.
     pub raw: Value,
-    /// The typed view of the same document.
+    /// The typed view of the same document (of a 3.1 document, its schemas written the 3.0 way
+    /// where the two differ, which is all `openapiv3` can hold: read `raw` for what they say).
     pub openapi: openapiv3::OpenAPI,
     /// What the loader noticed but tolerated, each with the JSON pointer it concerns.
     pub warnings: Vec<Warning>,
+    /// A 3.1 document with its schemas written as OpenAPI 3.0 Schema Objects.
+    pub(crate) as_3_0: Option<Value>,
 }
 
 impl LoadedSpec {
@@ -38,22 +74,50 @@ impl LoadedSpec {
     pub fn at(&self, pointer: &str) -> Option<&Value> {
         self.raw.pointer(pointer)
     }
+
+    /// The OpenAPI version the document is written in.
+    #[must_use]
+    pub fn version(&self) -> OpenApiVersion {
+        OpenApiVersion::of(&self.raw)
+    }
+
+    /// The document with its schemas as OpenAPI 3.0 Schema Objects, the form Rust types and
+    /// made-up values are read from: `raw` itself for a 3.0 document; for a 3.1 document, its
+    /// JSON Schema 2020-12 rewritten where the two differ, at the same pointers (what could not
+    /// be said is among the [warnings](LoadedSpec::warnings)). Validation reads `raw`.
+    #[must_use]
+    pub fn as_3_0(&self) -> &Value {
+        self.as_3_0.as_ref().unwrap_or(&self.raw)
+    }
 }
 
-/// Loads an OpenAPI 3.0 document from its text. `source` names it in messages (a path, say).
+/// Loads an OpenAPI 3.0 or 3.1 document from its text. `source` names it in messages (a path, say).
 ///
 /// YAML is a superset of JSON, so both are read by the YAML parser; syntax errors carry line and
 /// column. A document that parses but has the wrong shape yields the JSON pointer of the offending
 /// value.
 pub fn load(source: &str, text: &str) -> Result<LoadedSpec, LoadError> {
-    let (raw, warnings) = parse_document(source, text)?;
-    let openapi = check_shape(source, &raw)?;
+    let (raw, mut warnings) = parse_document(source, text)?;
+    let as_3_0 = as_3_0(&raw, &mut warnings);
+    let openapi = check_shape(source, as_3_0.as_ref().unwrap_or(&raw))?;
     Ok(LoadedSpec {
         source: source.to_owned(),
         raw,
         openapi,
         warnings,
+        as_3_0,
     })
+}
+
+/// The [3.0 form](LoadedSpec::as_3_0) of a 3.1 document, its warnings added to `warnings`; `None`
+/// for a 3.0 document, which is its own.
+pub(crate) fn as_3_0(raw: &Value, warnings: &mut Vec<Warning>) -> Option<Value> {
+    if !OpenApiVersion::of(raw).json_schema_dialect() {
+        return None;
+    }
+    let (downgraded, lost) = downgrade::downgrade(raw);
+    warnings.extend(lost);
+    Some(downgraded)
 }
 
 /// The document as JSON, its version checked and its repairs made, with their warnings: the
@@ -112,10 +176,14 @@ fn check_version(source: &str, raw: &Value) -> Result<(), LoadError> {
         ));
     }
     match raw.get("openapi") {
-        Some(Value::String(version)) if version.starts_with("3.0.") || version == "3.0" => Ok(()),
+        Some(Value::String(version))
+            if version.starts_with("3.0.") || version == "3.0" || is_3_1(version) =>
+        {
+            Ok(())
+        }
         Some(Value::String(version)) => Err(shape(
             "/openapi",
-            format!("OpenAPI {version} is not supported; this tool reads OpenAPI 3.0.x"),
+            format!("OpenAPI {version} is not supported; this tool reads OpenAPI 3.0.x and 3.1.x"),
         )),
         Some(other) => Err(shape(
             "/openapi",

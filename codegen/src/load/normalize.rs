@@ -25,8 +25,10 @@ fn walk(value: &mut Value, path: &mut Vec<String>, warnings: &mut Vec<Warning>) 
             }
             for (key, child) in map.iter_mut() {
                 // Examples, defaults, enums and extensions are data, not document structure.
-                if matches!(key.as_str(), "example" | "examples" | "default" | "enum")
-                    || key.starts_with("x-")
+                if matches!(
+                    key.as_str(),
+                    "example" | "examples" | "default" | "enum" | "const"
+                ) || key.starts_with("x-")
                 {
                     continue;
                 }

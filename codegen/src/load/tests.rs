@@ -48,10 +48,10 @@ fn shape_errors_inside_schemas_are_narrowed_to_the_keyword() {
 
 #[test]
 fn other_versions_are_refused_with_the_version_pointer() {
-    let err = load("s.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n").expect_err("3.1");
+    let err = load("s.yaml", "openapi: 3.2.0\ninfo: {title: t, version: '1'}\n").expect_err("3.2");
     assert!(
         err.to_string()
-            .contains("s.yaml#/openapi: OpenAPI 3.1.0 is not supported"),
+            .contains("s.yaml#/openapi: OpenAPI 3.2.0 is not supported"),
         "{err}"
     );
     let err = load("s.yaml", "swagger: '2.0'\n").expect_err("2.0");
