@@ -9,6 +9,12 @@ pub(crate) fn doc_attrs(doc: &Doc) -> TokenStream {
     crate::render::doc_comment(doc_lines(doc))
 }
 
+/// The empty `///` line that separates `docs` from a paragraph the generator adds after them, or
+/// nothing when there are no docs to separate from.
+pub(crate) fn paragraph_break(docs: &TokenStream) -> Option<TokenStream> {
+    (!docs.is_empty()).then(|| quote::quote! { #[doc = ""] })
+}
+
 pub(crate) fn doc_lines(doc: &Doc) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(title) = &doc.title {

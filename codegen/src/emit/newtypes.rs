@@ -4,6 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::docs::paragraph_break;
 use super::type_ref::{builtin_tokens, is_eq, type_tokens, Scope};
 use crate::model::{Builtin, Constraints, NewtypeDef, TypeDef, TypeRef};
 
@@ -27,10 +28,11 @@ pub(super) fn newtype_def(
     let is_string = body.inner == TypeRef::Builtin(Builtin::String);
     let checks = constraint_checks(&body.constraints, type_name, &body.inner);
     let constraint_doc = constraint_doc(&body.constraints);
+    let paragraph = paragraph_break(docs);
     if is_string {
         quote! {
             #docs
-            ///
+            #paragraph
             #[doc = #constraint_doc]
             #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
             #[serde(try_from = "String")]
@@ -90,7 +92,7 @@ pub(super) fn newtype_def(
         let inner_str = inner_text(&body.inner);
         quote! {
             #docs
-            ///
+            #paragraph
             #[doc = #constraint_doc]
             #[derive(Debug, Clone, Copy, PartialEq, #eq PartialOrd, Serialize, Deserialize)]
             #[serde(try_from = #inner_str)]

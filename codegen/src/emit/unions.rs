@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, paragraph_break};
 use super::ident;
 use super::type_ref::{article, type_text, type_tokens, Scope};
 use crate::model::{TaggedDef, TaggedPayload, TypeDef, TypeRef, UntaggedDef};
@@ -60,12 +60,13 @@ pub(super) fn tagged_def(
         quote! { Some(#(#tags)|*) => #decoded, }
     });
     // `quote!` does not substitute inside doc comments, so this sentence is built here.
+    let paragraph = paragraph_break(docs);
     let chosen_by = format!(
         " The variant is chosen by the `{tag}` property; an unknown value decodes to `Unknown`."
     );
     quote! {
         #docs
-        ///
+        #paragraph
         #[doc = #chosen_by]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
@@ -116,9 +117,10 @@ pub(super) fn untagged_def(
         };
         quote! { #[doc = #doc] #variant_name(#ty), }
     });
+    let paragraph = paragraph_break(docs);
     quote! {
         #docs
-        ///
+        #paragraph
         /// Decoded as the first variant, in this order, that the value matches.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(untagged)]
