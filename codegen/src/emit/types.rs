@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, paragraph_break};
 use super::ident;
 use super::newtypes::newtype_def;
 use super::type_ref::{type_tokens, Scope};
@@ -210,9 +210,10 @@ fn enum_def(name: &proc_macro2::Ident, docs: &TokenStream, body: &EnumDef) -> To
         let wire = &variant.wire;
         quote! { #wire => Self::#variant_name, }
     });
+    let paragraph = paragraph_break(docs);
     quote! {
         #docs
-        ///
+        #paragraph
         /// Values this client does not know decode to `Unknown`, so a server that adds a value
         /// does not break it.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
