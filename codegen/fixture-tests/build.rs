@@ -5,14 +5,17 @@
 use std::path::Path;
 
 /// The fixtures whose generated types the tests exercise.
-const FIXTURES: [&str; 7] = [
+const FIXTURES: [&str; 10] = [
     "agreement",
     "composition",
     "enums",
+    "json_schema_keywords",
+    "json_schema_types",
     "objects",
     "pattern_limits",
     "recursion",
     "references",
+    "webhooks_only",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

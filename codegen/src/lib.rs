@@ -318,9 +318,24 @@ fn crate_doc(raw: &Value, title: &str, version: &str) -> TokenStream {
         text.push_str(&format!(" (version {version})"));
     }
     text.push('.');
-    if let Some(description) = raw.pointer("/info/description").and_then(Value::as_str) {
+    // `summary` and `license.identifier` (an SPDX expression) are OpenAPI 3.1's.
+    let info = |pointer: &str| {
+        raw.pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+    };
+    for paragraph in [info("/info/summary"), info("/info/description")]
+        .into_iter()
+        .flatten()
+    {
         text.push_str("\n\n");
-        text.push_str(description.trim());
+        text.push_str(paragraph);
+    }
+    if let Some(license) = info("/info/license/identifier") {
+        text.push_str(&format!(
+            "\n\nThe API is licensed under `{license}` (SPDX)."
+        ));
     }
     let lines = emit::doc_text_lines(&text);
     quote! { #( #![doc = #lines] )* }

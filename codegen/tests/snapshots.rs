@@ -139,6 +139,9 @@ fixtures!(
     references,
     broken_references,
     pattern_limits,
+    json_schema_types,
+    json_schema_keywords,
+    webhooks_only,
 );
 
 #[test]

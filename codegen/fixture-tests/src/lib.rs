@@ -6,7 +6,10 @@
 include!(concat!(env!("OUT_DIR"), "/agreement.rs"));
 include!(concat!(env!("OUT_DIR"), "/composition.rs"));
 include!(concat!(env!("OUT_DIR"), "/enums.rs"));
+include!(concat!(env!("OUT_DIR"), "/json_schema_keywords.rs"));
+include!(concat!(env!("OUT_DIR"), "/json_schema_types.rs"));
 include!(concat!(env!("OUT_DIR"), "/objects.rs"));
 include!(concat!(env!("OUT_DIR"), "/pattern_limits.rs"));
 include!(concat!(env!("OUT_DIR"), "/recursion.rs"));
 include!(concat!(env!("OUT_DIR"), "/references.rs"));
+include!(concat!(env!("OUT_DIR"), "/webhooks_only.rs"));

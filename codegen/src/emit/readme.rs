@@ -180,13 +180,16 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
                     CallbackBodyKind::Bytes => "`Vec<u8>`".to_owned(),
                 },
             };
+            let after = match &callback.owner {
+                Some(owner) => format!("`{owner}`"),
+                None => "a subscription (webhook)".to_owned(),
+            };
             let _ = writeln!(
                 out,
-                "| `webhooks::{}` | `{} {}` | `{}` | {payload} |",
+                "| `webhooks::{}` | `{} {}` | {after} | {payload} |",
                 callback.function_name,
                 callback.http_method,
                 cell(&callback.expression),
-                callback.owner
             );
         }
         out.push('\n');

@@ -154,17 +154,21 @@ fn callback_tokens(callback: &Callback, defs: &[TypeDef]) -> TokenStream {
 
 fn function_doc(callback: &Callback) -> Doc {
     let mut doc = callback.doc.clone();
-    let owner = &callback.owner;
-    let mut sent = format!(
-        "Sent as `{} {}` (callback `{}`",
-        callback.http_method, callback.expression, callback.key
-    );
-    if let Some(id) = &callback.operation_id {
-        sent.push_str(&format!(", operation `{id}`"));
-    }
-    sent.push_str(&format!(
-        ") after [`Client::{owner}`](crate::Client::{owner})."
-    ));
+    let operation = callback
+        .operation_id
+        .as_ref()
+        .map(|id| format!(", operation `{id}`"))
+        .unwrap_or_default();
+    let sent = match &callback.owner {
+        Some(owner) => format!(
+            "Sent as `{} {}` (callback `{}`{operation}) after [`Client::{owner}`](crate::Client::{owner}).",
+            callback.http_method, callback.expression, callback.key
+        ),
+        None => format!(
+            "Sent as `{}` to the URLs subscribed to it (webhook `{}`{operation}).",
+            callback.http_method, callback.key
+        ),
+    };
     doc.notes.push(sent);
     let mut steps = Vec::new();
     if let Some(body) = &callback.body {

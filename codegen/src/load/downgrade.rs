@@ -21,7 +21,8 @@
 //!   `dependentRequired`, `dependentSchemas`, `if`/`then`/`else`, `not`, `contains`,
 //!   `unevaluatedItems`, `$dynamicRef` (not expressed in the type).
 //!
-//! A document with `webhooks` and no `paths` gets empty `paths`.
+//! A document with `webhooks` and no `paths` gets empty `paths`; a `jsonSchemaDialect` other than
+//! OpenAPI 3.1's own or JSON Schema 2020-12 is read as 2020-12, with a warning.
 
 use serde_json::{json, Map, Value};
 
@@ -35,6 +36,15 @@ pub(crate) fn downgrade(document: &Value) -> (Value, Vec<Warning>) {
         path: Vec::new(),
         warnings: Vec::new(),
     };
+    if let Some(dialect) = document.get("jsonSchemaDialect").and_then(Value::as_str) {
+        if !KNOWN_DIALECTS.contains(&dialect.trim_end_matches('#')) {
+            walker.path.push("jsonSchemaDialect".into());
+            walker.warn_here(format!(
+                "schemas are read as JSON Schema 2020-12 (the OpenAPI 3.1 dialect), not as `{dialect}`"
+            ));
+            walker.path.pop();
+        }
+    }
     if let Value::Object(top) = &mut copy {
         top.entry("paths")
             .or_insert_with(|| Value::Object(Map::new()));
@@ -50,6 +60,12 @@ pub(crate) fn downgrade(document: &Value) -> (Value, Vec<Warning>) {
     }
     (copy, walker.warnings)
 }
+
+/// The dialects schemas are read in: OpenAPI 3.1's default and the JSON Schema it extends.
+const KNOWN_DIALECTS: [&str; 2] = [
+    "https://spec.openapis.org/oas/3.1/dialect/base",
+    "https://json-schema.org/draft/2020-12/schema",
+];
 
 /// Keywords whose value is one schema.
 const SCHEMA_KEYWORDS: [&str; 11] = [
@@ -117,12 +133,18 @@ struct Walker {
 
 impl Walker {
     fn warn(&mut self, keyword: &str, message: String) {
+        self.path.push(keyword.to_owned());
+        self.warn_here(message);
+        self.path.pop();
+    }
+
+    fn warn_here(&mut self, message: String) {
         let at = self
             .path
             .iter()
             .fold(JsonPointer::root(), |at, token| at.join(token.as_str()));
         self.warnings.push(Warning {
-            pointer: at.join(keyword).to_string(),
+            pointer: at.to_string(),
             message,
         });
     }

@@ -1,5 +1,6 @@
-//! Callbacks → [`Callback`]s: the requests the API sends to its users (webhooks), each with its
-//! documented header parameters and body typed from the [`TypeSpace`], for a receiver to parse.
+//! Callbacks and top-level webhooks → [`Callback`]s: the requests the API sends to its users,
+//! each with its documented header parameters and body typed from the [`TypeSpace`], for a
+//! receiver to parse.
 
 use serde_json::Value;
 
@@ -12,15 +13,17 @@ use crate::naming::{pascal_case, snake_case, Namer};
 /// One request the API sends: one method of one expression of a callback.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Callback {
-    /// The callback's key (`onEvent`), as written.
+    /// The callback's key (`onEvent`) or the webhook's name, as written.
     pub key: String,
-    /// The runtime expression of the URL it is sent to (`{$request.body#/callbackUrl}`).
+    /// The runtime expression of the URL a callback is sent to (`{$request.body#/callbackUrl}`);
+    /// for a top-level webhook, its name.
     pub expression: String,
     /// `POST`, …
     pub http_method: String,
     pub operation_id: Option<String>,
-    /// The `Client` method of the operation that registers it.
-    pub owner: String,
+    /// The `Client` method of the operation that registers a callback; `None` for a top-level
+    /// webhook, which the API sends to URLs registered some other way.
+    pub owner: Option<String>,
     /// The `parse_…` function of the `webhooks` module.
     pub function_name: String,
     /// The struct of its documented headers, in the `webhooks` module; `None` when it has none.
@@ -59,7 +62,8 @@ pub enum CallbackBodyKind {
     Bytes,
 }
 
-/// Every callback request of every operation the client calls, in document order.
+/// Every callback request of every operation the client calls, in document order, then every
+/// top-level webhook request.
 pub fn build_callbacks<'a>(
     space: &mut TypeSpace<'a>,
     spec: &'a Value,
@@ -70,16 +74,20 @@ pub fn build_callbacks<'a>(
     let mut functions = Namer::new();
     let mut structs = Namer::new();
     let lookup = |at: &crate::load::JsonPointer| at.resolve(spec);
-    for operation in operations {
-        // The requests of each callback of the operation, in document order.
+    let owners = operations
+        .iter()
+        .map(|operation| (Some(operation.source), Some(&operation.method_name)))
+        .chain([(None, None)]);
+    for (source, owner) in owners {
+        // The requests of each callback of the operation (or of each webhook), in document
+        // order.
         let mut groups: Vec<(&str, Vec<&api::Operation>)> = Vec::new();
         for request in &api.operations {
-            let Site::Callback { owner, name } = &request.site else {
-                continue;
+            let name = match (&request.site, source) {
+                (Site::Callback { owner, name }, Some(source)) if *owner == source => name,
+                (Site::Webhook { name }, None) => name,
+                _ => continue,
             };
-            if *owner != operation.source {
-                continue;
-            }
             match groups.iter_mut().find(|(key, _)| key == name) {
                 Some((_, requests)) => requests.push(request),
                 None => groups.push((name, vec![request])),
@@ -110,7 +118,7 @@ pub fn build_callbacks<'a>(
                     expression: request.path.text().to_owned(),
                     http_method: request.method.as_str().to_owned(),
                     operation_id: request.id.clone(),
-                    owner: operation.method_name.clone(),
+                    owner: owner.cloned(),
                     function_name: functions.claim(&format!("parse_{base}")),
                     headers,
                     body,

@@ -182,3 +182,24 @@ fn schemas_in_parameters_media_types_webhooks_and_defs_are_rewritten_but_example
         json!({"type": "integer", "nullable": true})
     );
 }
+
+#[test]
+fn another_json_schema_dialect_is_read_as_2020_12_with_a_warning() {
+    let document = |dialect: &str| {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "jsonSchemaDialect": dialect,
+        })
+    };
+    let (_, warnings) = downgrade(&document("https://spec.openapis.org/oas/3.1/dialect/base"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (_, warnings) = downgrade(&document("http://json-schema.org/draft-07/schema#"));
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].pointer, "/jsonSchemaDialect");
+    assert!(
+        warnings[0].message.contains("draft-07"),
+        "{}",
+        warnings[0].message
+    );
+}
