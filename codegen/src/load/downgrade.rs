@@ -139,12 +139,8 @@ impl Walker {
     }
 
     fn warn_here(&mut self, message: String) {
-        let at = self
-            .path
-            .iter()
-            .fold(JsonPointer::root(), |at, token| at.join(token.as_str()));
         self.warnings.push(Warning {
-            pointer: at.to_string(),
+            pointer: JsonPointer::from_tokens(&self.path).to_string(),
             message,
         });
     }

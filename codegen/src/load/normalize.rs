@@ -18,10 +18,7 @@ fn walk(value: &mut Value, path: &mut Vec<String>, warnings: &mut Vec<Warning>) 
     match value {
         Value::Object(map) => {
             if map.get("type").and_then(Value::as_str) == Some("integer") {
-                let at = path
-                    .iter()
-                    .fold(JsonPointer::root(), |at, token| at.join(token.as_str()));
-                integer_bounds(map, &at, warnings);
+                integer_bounds(map, &JsonPointer::from_tokens(path), warnings);
             }
             for (key, child) in map.iter_mut() {
                 // Examples, defaults, enums and extensions are data, not document structure.

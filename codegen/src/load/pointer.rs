@@ -14,6 +14,14 @@ impl JsonPointer {
         Self::default()
     }
 
+    /// The pointer made of `tokens` (unescaped), in order.
+    #[must_use]
+    pub fn from_tokens(tokens: &[String]) -> Self {
+        Self {
+            tokens: tokens.to_vec(),
+        }
+    }
+
     /// This pointer with one more reference token (unescaped; escaping happens on display).
     #[must_use]
     pub fn join(&self, token: impl Into<String>) -> Self {

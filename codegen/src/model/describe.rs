@@ -112,12 +112,7 @@ impl Describer<'_> {
 }
 
 fn pointer_of(tokens: &[String]) -> String {
-    tokens
-        .iter()
-        .fold(JsonPointer::root(), |pointer, token| {
-            pointer.join(token.as_str())
-        })
-        .to_string()
+    JsonPointer::from_tokens(tokens).to_string()
 }
 
 fn capitalized(text: &str) -> String {
