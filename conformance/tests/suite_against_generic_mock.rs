@@ -77,7 +77,7 @@ async fn the_suite_finds_nothing_wrong_with_a_mock_that_answers_as_the_spec_says
 #[tokio::test]
 async fn a_boolean_terminal_status_ends_the_lifecycle() {
     let job = |done: bool| serde_json::json!({"id": "job_1", "done": done});
-    let spec = serde_json::json!({
+    let spec = support::loaded(&serde_json::json!({
         "openapi": "3.0.3",
         "info": {"title": "jobs", "version": "1"},
         "paths": {
@@ -113,7 +113,7 @@ async fn a_boolean_terminal_status_ends_the_lifecycle() {
             "required": ["id", "done"],
             "properties": {"id": {"type": "string"}, "done": {"type": "boolean"}}
         }}}
-    });
+    }));
     let mock = Mock::new(spec.clone(), MockOptions::default())
         .start("127.0.0.1:0")
         .await

@@ -48,7 +48,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
     else {
         return Response::empty(status);
     };
-    let spec = &exchange.contract.spec;
+    let spec = exchange.contract.as_3_0();
     let media = &media_type.name;
     let validator = media_type
         .schema
