@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use codegen::api::{Api, Header, Operation, Parameter};
+use codegen::api::{Api, Header, Operation, Parameter, RouteMatch};
 use codegen::load::{follow, JsonPointer, Warning};
 use codegen::LoadedSpec;
 use serde_json::Value;
@@ -33,6 +33,8 @@ pub struct Contract {
     pub warnings: Vec<Warning>,
     schemas: HashMap<JsonPointer, Schema>,
     headers: HashMap<JsonPointer, OnceLock<Option<String>>>,
+    /// Whether a path key carries a literal query (see [`Contract::route`]).
+    literal_queries: bool,
 }
 
 /// One schema the reading names, and what is derived from it on first use.
@@ -71,12 +73,16 @@ impl Contract {
                 }
             }
         }
+        let literal_queries = api
+            .served()
+            .any(|(_, operation)| operation.path.text().contains('?'));
         Self {
             spec,
             api,
             warnings,
             schemas,
             headers,
+            literal_queries,
         }
     }
 
@@ -183,6 +189,23 @@ impl Contract {
         let members = schema.get("allOf")?.as_array()?;
         (0..members.len())
             .find_map(|index| self.property_schema(&at.join("allOf").join(index.to_string()), name))
+    }
+
+    /// The operation a request's method, path and query (raw) address. A path key may carry a
+    /// literal query (OpenAI's spec writes a variant of `POST /responses` as
+    /// `/responses?beta=true`): a request whose query holds that pair addresses that operation,
+    /// not the one at the bare path.
+    #[must_use]
+    pub fn route(&self, method: &str, path: &str, query: Option<&str>) -> RouteMatch {
+        if self.literal_queries {
+            for pair in query.into_iter().flat_map(|query| query.split('&')) {
+                let found = self.api.route(method, &format!("{path}?{pair}"));
+                if matches!(found, RouteMatch::Found { .. }) {
+                    return found;
+                }
+            }
+        }
+        self.api.route(method, path)
     }
 
     /// The operation the API serves that is labelled `label`.

@@ -133,3 +133,62 @@ async fn a_boolean_terminal_status_ends_the_lifecycle() {
         .expect("the lifecycle was judged");
     assert_eq!(lifecycle.verdict, Verdict::Passed, "{}", report.terminal());
 }
+
+/// A next link that leads off the list (a made-up `href`, say) is the list's fault: the request
+/// it names is not sent as a page of the list, whose documented statuses it would be held to.
+#[tokio::test]
+async fn a_next_link_off_the_list_is_a_pagination_finding_not_a_status_one() {
+    let spec = support::loaded(&serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "pages", "version": "1"},
+        "paths": {"/users": {"get": {
+            "operationId": "listUsers",
+            "responses": {"200": {"description": "a page", "content": {"application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "data": {"type": "array", "items": {"type": "object"}},
+                        "_links": {"type": "object", "properties": {
+                            "next": {"type": "object", "properties": {"href": {"type": "string"}}}
+                        }}
+                    }
+                },
+                "example": {"data": [{"id": 1}], "_links": {"next": {"href": "qtnzwzhd"}}}
+            }}}}
+        }}}
+    }));
+    let mock = Mock::new(spec.clone(), MockOptions::default())
+        .start("127.0.0.1:0")
+        .await
+        .expect("the mock starts");
+    let config = SuiteConfig {
+        base_url: Some(mock.base_url()),
+        ..SuiteConfig::default()
+    };
+    let report = run(&spec, &config, &RunOptions::default())
+        .await
+        .expect("the mock is reachable");
+    mock.stop().await;
+    let verdict = |check: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.check == check && r.operation == "listUsers")
+            .unwrap_or_else(|| panic!("{check} was judged"))
+    };
+    let paging = verdict("pagination_consistent");
+    assert_eq!(paging.verdict, Verdict::Failed, "{}", report.terminal());
+    assert!(
+        paging.findings[0]
+            .message
+            .contains("next link (/qtnzwzhd) addresses no page of this list"),
+        "{:?}",
+        paging.findings
+    );
+    assert_eq!(
+        verdict("status_code_conformance").verdict,
+        Verdict::Passed,
+        "{}",
+        report.terminal()
+    );
+}
