@@ -4,6 +4,14 @@
 //! A made-up value is meant to be valid; callers that must be sure validate it with
 //! [`crate::schema`], since a schema can ask for more than a generator can promise (a `not`, or a
 //! pattern the regex engine reads differently).
+//!
+//! Schemas are read in their OpenAPI 3.0 form (a 3.1 document's [`as_3_0`]), where the JSON Schema
+//! 2020-12 keywords that form has no word for still stand beside the others; those that decide
+//! what a value must hold are honoured too: `prefixItems` (a tuple's items, each by its schema),
+//! `contains` (one item of its schema), `dependentRequired` (what a present property brings
+//! along) and `if`/`then` (the value made to meet the condition, and then what follows from it).
+//!
+//! [`as_3_0`]: codegen::LoadedSpec::as_3_0
 
 use codegen::load::{follow, JsonPointer};
 use rand::rngs::StdRng;
@@ -153,33 +161,99 @@ impl<'a> Synthesizer<'a> {
         if properties.is_none() && schema.get("type").and_then(Value::as_str) != Some("object") {
             return None;
         }
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|list| list.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let required = names(schema.get("required"));
         let mut object = Map::new();
-        for (name, property) in properties.into_iter().flatten() {
+        for name in properties.into_iter().flat_map(|p| p.keys()) {
             let property_at = at.join("properties").join(name.as_str());
-            let resolved = follow(self.spec, &property_at).map_or(property, |(_, p)| p);
-            let hidden = match self.direction {
-                Direction::Request => resolved.get("readOnly"),
-                Direction::Response => resolved.get("writeOnly"),
-            };
-            if hidden == Some(&Value::Bool(true)) {
+            if self.hidden(&property_at) {
                 continue;
             }
-            let wanted =
-                required.contains(&name.as_str()) || (self.include_optional && depth < MAX_DEPTH);
+            let wanted = required.contains(name) || (self.include_optional && depth < MAX_DEPTH);
             if wanted {
                 object.insert(name.clone(), self.make(&property_at, depth + 1));
+            }
+        }
+        // `if`/`then`: the value is made to meet the condition (its tag, say), and then to hold
+        // what follows from it.
+        if schema.get("then").is_some() {
+            for keyword in ["if", "then"] {
+                if let Value::Object(made) = self.make(&at.join(keyword), depth + 1) {
+                    object.extend(made);
+                }
+                let wanted = follow(self.spec, &at.join(keyword))
+                    .ok()
+                    .map(|(_, branch)| names(branch.get("required")))
+                    .unwrap_or_default();
+                self.fill(at, schema, &wanted, &mut object, depth);
+            }
+        }
+        self.fill(at, schema, &required, &mut object, depth);
+        // `dependentRequired`: a property present brings the ones it names along.
+        if let Some(Value::Object(dependencies)) = schema.get("dependentRequired") {
+            for (name, dependents) in dependencies {
+                if object.contains_key(name) {
+                    let dependents = names(Some(dependents));
+                    self.fill(at, schema, &dependents, &mut object, depth);
+                }
             }
         }
         Some(Value::Object(object))
     }
 
+    /// Whether the property at `at` is left out of messages going this way (`readOnly` ones of
+    /// requests, `writeOnly` ones of responses).
+    fn hidden(&self, at: &JsonPointer) -> bool {
+        let Ok((_, property)) = follow(self.spec, at) else {
+            return false;
+        };
+        let flag = match self.direction {
+            Direction::Request => "readOnly",
+            Direction::Response => "writeOnly",
+        };
+        property.get(flag) == Some(&Value::Bool(true))
+    }
+
+    /// Adds each of `wanted` that `object` lacks and does not hide: from its property schema, else from
+    /// `additionalProperties`, else any word.
+    fn fill(
+        &mut self,
+        at: &JsonPointer,
+        schema: &Value,
+        wanted: &[String],
+        object: &mut Map<String, Value>,
+        depth: usize,
+    ) {
+        for name in wanted {
+            let property_at = at.join("properties").join(name.as_str());
+            if object.contains_key(name) || self.hidden(&property_at) {
+                continue;
+            }
+            let value = if schema.get("properties").and_then(|p| p.get(name)).is_some() {
+                self.make(&property_at, depth + 1)
+            } else if schema
+                .get("additionalProperties")
+                .is_some_and(Value::is_object)
+            {
+                self.make(&at.join("additionalProperties"), depth + 1)
+            } else {
+                Value::String(self.word(4, 10))
+            };
+            object.insert(name.clone(), value);
+        }
+    }
+
     fn array(&mut self, at: &JsonPointer, schema: &Value, depth: usize) -> Value {
         let min = count(schema, "minItems").unwrap_or(0);
+        if let Some(Value::Array(prefix)) = schema.get("prefixItems") {
+            // A tuple: each place by its schema, then `items` up to `minItems`.
+            let mut items: Vec<Value> = (0..prefix.len())
+                .map(|index| self.make(&at.join("prefixItems").join(index.to_string()), depth + 1))
+                .collect();
+            while items.len() < min {
+                items.push(self.make(&at.join("items"), depth + 1));
+            }
+            return Value::Array(items);
+        }
         let max = count(schema, "maxItems").unwrap_or(min + 2).max(min);
         let wanted = if depth >= MAX_DEPTH {
             min
@@ -191,6 +265,9 @@ impl<'a> Synthesizer<'a> {
         let unique = schema.get("uniqueItems") == Some(&Value::Bool(true));
         let prefer_examples = self.prefer_examples;
         let mut items: Vec<Value> = Vec::new();
+        if schema.get("contains").is_some() && max > 0 {
+            items.push(self.make(&at.join("contains"), depth + 1));
+        }
         let mut attempts = 0;
         while items.len() < wanted && attempts < wanted * 8 + 8 {
             attempts += 1;
@@ -429,6 +506,18 @@ fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
     rand_regex::Regex::with_hir(hir, MAX_REPEAT).ok()
 }
 
+/// The names a `required` (or a `dependentRequired` entry) lists.
+fn names(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn count(schema: &Value, keyword: &str) -> Option<usize> {
     schema
         .get(keyword)
@@ -486,6 +575,71 @@ mod tests {
                 let violations = validator.validate(&value);
                 assert!(violations.is_empty(), "seed {seed}: {value} {violations:?}");
                 assert!(value.get("secret").is_none());
+            }
+        }
+    }
+
+    /// A 3.1 document whose JSON Schema 2020-12 keywords ask more of a value than the 3.0 form
+    /// says.
+    fn spec_3_1() -> codegen::LoadedSpec {
+        crate::loaded(&json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "Base": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {"id": {"type": "string", "readOnly": true}, "note": {"type": ["string", "null"]}}
+                },
+                "Order": {
+                    "allOf": [{"$ref": "#/components/schemas/Base"}],
+                    "type": "object",
+                    "required": ["point", "kind", "shape"],
+                    "properties": {
+                        "point": {"type": "array", "prefixItems": [{"type": "integer"}, {"const": "label"}], "items": false},
+                        "tags": {"type": "array", "contains": {"const": "urgent"}, "items": {"type": "string"}},
+                        "kind": {"enum": ["card", "cash"]},
+                        "number": {"type": "string", "minLength": 4},
+                        "cvc": {"type": "string", "pattern": "^[0-9]{3}$"},
+                        "quantity": {"type": ["integer", "string"], "exclusiveMinimum": 0},
+                        "shape": {"oneOf": [
+                            {"type": "object", "required": ["type", "radius"], "properties": {"type": {"const": "circle"}, "radius": {"type": "number"}}},
+                            {"type": "object", "required": ["type", "side"], "properties": {"type": {"const": "square"}, "side": {"type": "number"}}}
+                        ]}
+                    },
+                    "dependentRequired": {"number": ["cvc"]},
+                    "if": {"properties": {"kind": {"const": "card"}}, "required": ["kind"]},
+                    "then": {"required": ["number"]},
+                    "unevaluatedProperties": false
+                }
+            }}
+        }))
+    }
+
+    #[test]
+    fn values_made_from_the_3_0_form_hold_to_the_3_1_schema() {
+        let spec = spec_3_1();
+        let at = JsonPointer::parse("/components/schemas/Order").unwrap();
+        for direction in [Direction::Request, Direction::Response] {
+            let validator =
+                SchemaValidator::new(&spec.raw, "/components/schemas/Order", direction).unwrap();
+            for seed in 0..100 {
+                for (prefer, optional) in [(true, true), (false, true), (false, false)] {
+                    let value = Synthesizer::new(spec.as_3_0(), seed, direction)
+                        .prefer_examples(prefer)
+                        .include_optional(optional)
+                        .value(&at);
+                    let violations = validator.validate(&value);
+                    assert!(
+                        violations.is_empty(),
+                        "seed {seed}: {value} {violations:#?}"
+                    );
+                    // A readOnly property stays out of requests, however it is required.
+                    if direction == Direction::Request {
+                        assert!(value.get("id").is_none(), "{value}");
+                    }
+                }
             }
         }
     }
