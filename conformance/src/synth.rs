@@ -106,6 +106,10 @@ impl<'a> Synthesizer<'a> {
             }
             if let Some(Value::Object(own)) = self.object(&at, schema, depth) {
                 merged.extend(own);
+                for index in 0..members.len() {
+                    let wanted = self.required_of(&at.join("allOf").join(index.to_string()));
+                    self.fill_with(&at, schema, &wanted, &mut merged, depth, true);
+                }
             }
             return match last {
                 Some(value) if merged.is_empty() => value,
@@ -130,11 +134,17 @@ impl<'a> Synthesizer<'a> {
                             object.insert(property.to_owned(), Value::String(tag.clone()));
                         }
                     }
-                    // Properties beside the composition apply too.
-                    if let (Value::Object(mut object), Some(Value::Object(own))) =
-                        (chosen.clone(), self.object(&at, schema, depth))
-                    {
+                    // Properties beside the composition apply too; a member that only asks
+                    // for some of them (`anyOf: [{required: [a]}, {required: [b]}]`) is met
+                    // with them.
+                    if let Some(Value::Object(own)) = self.object(&at, schema, depth) {
+                        let mut object = match chosen {
+                            Value::Object(object) => object,
+                            _ => Map::new(),
+                        };
                         object.extend(own);
+                        let wanted = self.required_of(&at.join(keyword).join(index.to_string()));
+                        self.fill_with(&at, schema, &wanted, &mut object, depth, true);
                         return Value::Object(object);
                     }
                     return chosen;
@@ -168,7 +178,11 @@ impl<'a> Synthesizer<'a> {
             if self.hidden(&property_at) {
                 continue;
             }
-            let wanted = required.contains(name) || (self.include_optional && depth < MAX_DEPTH);
+            // An optional property no value can meet (a spec's `enum: []`) is left out.
+            let wanted = required.contains(name)
+                || (self.include_optional
+                    && depth < MAX_DEPTH
+                    && !self.admits_nothing(&property_at));
             if wanted {
                 object.insert(name.clone(), self.make(&property_at, depth + 1));
             }
@@ -197,7 +211,82 @@ impl<'a> Synthesizer<'a> {
                 }
             }
         }
+        self.count_properties(at, schema, &required, &mut object, depth);
         Some(Value::Object(object))
+    }
+
+    /// `minProperties` and `maxProperties`: optional properties left out are added, then ones
+    /// `additionalProperties` allows, up to the least; optional ones are dropped, last first,
+    /// down to the most.
+    fn count_properties(
+        &mut self,
+        at: &JsonPointer,
+        schema: &Value,
+        required: &[String],
+        object: &mut Map<String, Value>,
+        depth: usize,
+    ) {
+        let least = count(schema, "minProperties").unwrap_or(0);
+        if object.len() < least {
+            let optional: Vec<String> = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| {
+                    p.keys()
+                        .filter(|n| !object.contains_key(*n))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            let wanted: Vec<String> = optional.into_iter().take(least - object.len()).collect();
+            self.fill(at, schema, &wanted, object, depth);
+        }
+        let open = schema.get("additionalProperties") != Some(&Value::Bool(false));
+        let mut attempts = 0;
+        while open && object.len() < least && attempts < least * 4 + 4 {
+            attempts += 1;
+            let name = self.word(4, 10);
+            if !object.contains_key(&name) {
+                self.fill_with(at, schema, &[name], object, depth, true);
+            }
+        }
+        if let Some(most) = count(schema, "maxProperties") {
+            while object.len() > most {
+                let Some(last) = object.keys().rev().find(|n| !required.contains(n)).cloned()
+                else {
+                    break;
+                };
+                object.remove(&last);
+            }
+        }
+    }
+
+    /// The names the schema at `at` requires without defining them itself (a composition member
+    /// that asks for its parent's properties); those it defines, it made or left out itself.
+    fn required_of(&self, at: &JsonPointer) -> Vec<String> {
+        let Ok((_, schema)) = follow(self.spec, at) else {
+            return Vec::new();
+        };
+        let defined = schema.get("properties");
+        names(schema.get("required"))
+            .into_iter()
+            .filter(|name| defined.and_then(|p| p.get(name)).is_none())
+            .collect()
+    }
+
+    /// Whether the schema at `at` admits no value at all (`enum: []`, or `false` as the 3.0
+    /// form writes it, `not: {}`).
+    fn admits_nothing(&self, at: &JsonPointer) -> bool {
+        let Ok((_, schema)) = follow(self.spec, at) else {
+            return false;
+        };
+        schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+            || schema
+                .get("not")
+                .is_some_and(|not| not.as_object().is_some_and(Map::is_empty))
     }
 
     /// Whether the property at `at` is left out of messages going this way (`readOnly` ones of
@@ -213,8 +302,9 @@ impl<'a> Synthesizer<'a> {
         property.get(flag) == Some(&Value::Bool(true))
     }
 
-    /// Adds each of `wanted` that `object` lacks and does not hide: from its property schema, else from
-    /// `additionalProperties`, else any word.
+    /// Adds each of `wanted` that `object` lacks and does not hide: from its property schema,
+    /// else from `additionalProperties`. A name neither describes is made up (any word) only
+    /// when `object` is whole: a member of an `allOf` may require what another member describes.
     fn fill(
         &mut self,
         at: &JsonPointer,
@@ -222,6 +312,18 @@ impl<'a> Synthesizer<'a> {
         wanted: &[String],
         object: &mut Map<String, Value>,
         depth: usize,
+    ) {
+        self.fill_with(at, schema, wanted, object, depth, false);
+    }
+
+    fn fill_with(
+        &mut self,
+        at: &JsonPointer,
+        schema: &Value,
+        wanted: &[String],
+        object: &mut Map<String, Value>,
+        depth: usize,
+        whole: bool,
     ) {
         for name in wanted {
             let property_at = at.join("properties").join(name.as_str());
@@ -235,8 +337,10 @@ impl<'a> Synthesizer<'a> {
                 .is_some_and(Value::is_object)
             {
                 self.make(&at.join("additionalProperties"), depth + 1)
-            } else {
+            } else if whole {
                 Value::String(self.word(4, 10))
+            } else {
+                continue;
             };
             object.insert(name.clone(), value);
         }
