@@ -585,3 +585,43 @@ fn read_only_and_write_only_follow_the_direction_in_3_1_too() {
         ["/components/schemas/Session/required"]
     );
 }
+
+#[test]
+fn a_name_required_twice_is_required_once() {
+    let spec = json!({"openapi": "3.1.0", "components": {"schemas": {"Box": {
+        "type": "object", "required": ["id", "id"], "properties": {"id": {"type": "string"}}
+    }}}});
+    let validator = SchemaValidator::new(&spec, "/components/schemas/Box", Direction::Response)
+        .expect("the schema compiles");
+    assert!(validator.is_valid(&json!({"id": "a"})));
+    assert!(!validator.is_valid(&json!({})));
+}
+
+#[test]
+fn a_2019_09_recursive_ref_left_in_a_3_1_document_names_its_anchor() {
+    // As OpenAI's spec writes a filter made of filters.
+    let spec = json!({"openapi": "3.1.0", "components": {"schemas": {
+        "Leaf": {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["eq"]}}},
+        "Compound": {
+            "$recursiveAnchor": true,
+            "type": "object",
+            "required": ["type", "filters"],
+            "properties": {
+                "type": {"enum": ["and"]},
+                "filters": {"type": "array", "items": {"oneOf": [
+                    {"$ref": "#/components/schemas/Leaf"},
+                    {"$recursiveRef": "#"}
+                ]}}
+            }
+        }
+    }}});
+    let compound = SchemaValidator::new(&spec, "/components/schemas/Compound", Direction::Response)
+        .expect("the schema compiles");
+    let nested = json!({"type": "and", "filters": [
+        {"type": "eq"},
+        {"type": "and", "filters": [{"type": "eq"}]}
+    ]});
+    assert_eq!(compound.validate(&nested), vec![]);
+    let wrong = json!({"type": "and", "filters": [{"type": "and"}]});
+    assert!(!compound.is_valid(&wrong));
+}

@@ -240,12 +240,7 @@ impl Translator<'_> {
             out.insert("properties".into(), Value::Object(translated));
         }
         if let Some(Value::Array(required)) = schema.get("required") {
-            let required: Vec<Value> = required
-                .iter()
-                .filter(|name| !self.excluded_from_required(schema, name))
-                .cloned()
-                .collect();
-            out.insert("required".into(), Value::Array(required));
+            out.insert("required".into(), self.required(schema, required));
         }
         for keyword in SCHEMA_VALUED {
             match schema.get(keyword) {
@@ -322,15 +317,20 @@ impl Translator<'_> {
                     self.pending.push(target.clone());
                     Value::String(def_ref(&target))
                 }
-                "$defs" | "definitions" | "$id" | "$schema" => continue,
+                "$defs" | "definitions" | "$id" | "$schema" | "$recursiveAnchor" => continue,
+                "$recursiveRef" if !schema.contains_key("$ref") => {
+                    // Draft 2019-09's recursion, left in a 3.1 document (2020-12 would ignore
+                    // it, and a `oneOf` member that is this would admit anything): the nearest
+                    // enclosing schema with `$recursiveAnchor: true`, as 2019-09 reads it.
+                    let Some(target) = recursive_anchor(self.spec, at) else {
+                        continue;
+                    };
+                    self.pending.push(target.clone());
+                    out.insert("$ref".into(), Value::String(def_ref(&target)));
+                    continue;
+                }
                 "required" => match value {
-                    Value::Array(names) => Value::Array(
-                        names
-                            .iter()
-                            .filter(|name| !self.excluded_from_required(schema, name))
-                            .cloned()
-                            .collect(),
-                    ),
+                    Value::Array(names) => self.required(schema, names),
                     _ => value.clone(),
                 },
                 "exclusiveMinimum" | "exclusiveMaximum" if value.is_boolean() => continue,
@@ -397,6 +397,19 @@ impl Translator<'_> {
         Ok(Value::Object(out))
     }
 
+    /// A `required` list as the validator reads it: without the properties the direction does
+    /// not require, and each name once (a real spec lists one twice, which JSON Schema forbids
+    /// and would refuse the whole schema for, though the list means the same).
+    fn required(&self, schema: &Map<String, Value>, names: &[Value]) -> Value {
+        let mut kept: Vec<Value> = Vec::with_capacity(names.len());
+        for name in names {
+            if !kept.contains(name) && !self.excluded_from_required(schema, name) {
+                kept.push(name.clone());
+            }
+        }
+        Value::Array(kept)
+    }
+
     /// `readOnly` properties are required only in responses, `writeOnly` ones only in requests.
     /// In 3.1 the flag may stand beside the property's `$ref` as well as at its target.
     fn excluded_from_required(&self, schema: &Map<String, Value>, name: &Value) -> bool {
@@ -418,6 +431,24 @@ impl Translator<'_> {
         };
         property.get(flag) == Some(&Value::Bool(true))
     }
+}
+
+/// The pointer of the nearest schema enclosing `at` (or `at` itself) that says
+/// `$recursiveAnchor: true`.
+fn recursive_anchor(spec: &Value, at: &JsonPointer) -> Option<String> {
+    let tokens = at.tokens();
+    (0..=tokens.len()).rev().find_map(|length| {
+        let enclosing = tokens[..length]
+            .iter()
+            .fold(JsonPointer::root(), |pointer, token| {
+                pointer.join(token.as_str())
+            });
+        let anchored = enclosing
+            .resolve(spec)
+            .and_then(|schema| schema.get("$recursiveAnchor"))
+            == Some(&Value::Bool(true));
+        anchored.then(|| enclosing.to_string())
+    })
 }
 
 /// The bounds of `format: int32` on an integer schema, where the schema sets none of its own,
