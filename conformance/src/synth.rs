@@ -716,6 +716,18 @@ mod tests {
                     "if": {"properties": {"kind": {"const": "card"}}, "required": ["kind"]},
                     "then": {"required": ["number"]},
                     "unevaluatedProperties": false
+                },
+                "Batch": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "ids": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                        "files": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                        "action": {"type": "string", "enum": [], "allOf": [{"$ref": "#/components/schemas/Base"}]},
+                        "config": {"type": ["object", "null"], "additionalProperties": {"type": "integer"}, "minProperties": 2, "maxProperties": 3},
+                        "labels": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}}, "maxProperties": 1}
+                    },
+                    "anyOf": [{"required": ["ids"]}, {"required": ["files"]}]
                 }
             }}
         }))
@@ -744,6 +756,28 @@ mod tests {
                         assert!(value.get("id").is_none(), "{value}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn members_that_only_require_counted_properties_and_impossible_ones_are_met() {
+        let spec = spec_3_1();
+        let at = JsonPointer::parse("/components/schemas/Batch").unwrap();
+        let validator =
+            SchemaValidator::new(&spec.raw, "/components/schemas/Batch", Direction::Request)
+                .unwrap();
+        for seed in 0..100 {
+            for optional in [true, false] {
+                let value = Synthesizer::new(spec.as_3_0(), seed, Direction::Request)
+                    .prefer_examples(false)
+                    .include_optional(optional)
+                    .value(&at);
+                let violations = validator.validate(&value);
+                assert!(
+                    violations.is_empty(),
+                    "seed {seed}: {value} {violations:#?}"
+                );
             }
         }
     }

@@ -24,15 +24,20 @@ const COMMITTED: [&str; 6] = [
     "xero_bankfeeds.yaml",
 ];
 
-/// Read from the corpus when it is given (see `support::real_specs`).
-const CORPUS: [&str; 7] = [
-    "spotify_web_api_sonallux.yml",
-    "oxide_nexus.json",
-    "qdrant.json",
-    "ory_kratos.json",
-    "twilio_messaging_v1.json",
-    "pagerduty_events_v2.json",
-    "typesense.yml",
+/// Read from the corpus when it is given (see `support::real_specs`), the four OpenAPI 3.1
+/// descriptions among them.
+const CORPUS: [&str; 11] = [
+    "real/spotify_web_api_sonallux.yml",
+    "real/oxide_nexus.json",
+    "real/qdrant.json",
+    "real/ory_kratos.json",
+    "real/twilio_messaging_v1.json",
+    "real/pagerduty_events_v2.json",
+    "real/typesense.yml",
+    "real-3.1/adyen_checkout_v71.json",
+    "real-3.1/adyen_management_v3.yaml",
+    "real-3.1/discord.json",
+    "real-3.1/openai.yaml",
 ];
 
 #[tokio::test]

@@ -6,7 +6,7 @@ mod support;
 
 use conformance::mock::{Fixtures, Mock, MockOptions};
 use conformance::suite::{run, RunOptions, SuiteConfig, Verdict};
-use support::real_specs;
+use support::{real_specs, STATELESS};
 
 /// Committed under `tests/fixtures/real/`.
 const COMMITTED: [&str; 3] = [
@@ -15,23 +15,16 @@ const COMMITTED: [&str; 3] = [
     "xero_bankfeeds.yaml",
 ];
 
-/// Read from the corpus when it is given (see `support::real_specs`).
-const CORPUS: [&str; 3] = [
-    "typesense.yml",
-    "pagerduty_events_v2.json",
-    "twilio_messaging_v1.json",
-];
-
-/// What a mock without state cannot get right: it says any identifier exists unless the spec's
-/// examples are records, and it answers a read with the spec's example, not with what was
-/// created, updated or deleted, by whichever identity, and every page of a list is the example.
-const STATELESS: [&str; 6] = [
-    "pagination_consistent",
-    "unknown_resource_not_found",
-    "created_resource_readable",
-    "update_persists",
-    "deleted_resource_gone",
-    "tenant_isolation",
+/// Read from the corpus when it is given (see `support::real_specs`), the four OpenAPI 3.1
+/// descriptions among them: their schemas are validated as the JSON Schema 2020-12 they are.
+const CORPUS: [&str; 7] = [
+    "real/typesense.yml",
+    "real/pagerduty_events_v2.json",
+    "real/twilio_messaging_v1.json",
+    "real-3.1/adyen_checkout_v71.json",
+    "real-3.1/adyen_management_v3.yaml",
+    "real-3.1/discord.json",
+    "real-3.1/openai.yaml",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

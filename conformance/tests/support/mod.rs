@@ -38,15 +38,15 @@ pub fn loaded(spec: &Value) -> LoadedSpec {
 /// (CI sets it; a clone runs without).
 pub const CORPUS_VARIABLE: &str = "CALLSPEC_CORPUS";
 
-/// Real-world specs by file name, loaded: the `committed` ones from `tests/fixtures/real/`, and
-/// the `corpus` ones from the `real/` folder of [`CORPUS_VARIABLE`] when it is set. A named spec
-/// that is missing fails the test, naming the file.
+/// Real-world specs, loaded: the `committed` ones by file name from `tests/fixtures/real/`, and
+/// the `corpus` ones by path in the folder [`CORPUS_VARIABLE`] names (`real/…` for OpenAPI 3.0,
+/// `real-3.1/…`), when it is set. A named spec that is missing fails the test, naming the file.
 pub fn real_specs(committed: &[&str], corpus: &[&str]) -> Vec<(String, LoadedSpec)> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
     let mut paths: Vec<_> = committed.iter().map(|name| fixtures.join(name)).collect();
     if let Some(folder) = std::env::var_os(CORPUS_VARIABLE) {
-        let real = Path::new(&folder).join("real");
-        paths.extend(corpus.iter().map(|name| real.join(name)));
+        let folder = Path::new(&folder);
+        paths.extend(corpus.iter().map(|name| folder.join(name)));
     }
     paths
         .into_iter()
@@ -65,6 +65,21 @@ pub fn real_specs(committed: &[&str], corpus: &[&str]) -> Vec<(String, LoadedSpe
 pub fn corpus_is_given() -> bool {
     std::env::var_os(CORPUS_VARIABLE).is_some()
 }
+
+/// What a mock without state cannot get right: it says any identifier exists unless the spec's
+/// examples are records, and it answers a read with the spec's example, not with what was
+/// created, updated or deleted, by whichever identity; every page of a list is the example (its
+/// next link a made-up one); and the rate-limit headers a spec documents are made up once, so
+/// they count nothing.
+pub const STATELESS: [&str; 7] = [
+    "pagination_consistent",
+    "unknown_resource_not_found",
+    "created_resource_readable",
+    "update_persists",
+    "deleted_resource_gone",
+    "tenant_isolation",
+    "rate_limit_consistency",
+];
 
 pub fn fast_options() -> MockOptions {
     MockOptions {
