@@ -111,6 +111,34 @@ pub fn examples_at<'a>(spec: &'a Value, at: &JsonPointer) -> Vec<(String, &'a Va
     found
 }
 
+/// The examples a schema of an OpenAPI 3.1 document lists (JSON Schema's `examples`), beside its
+/// `$ref` or else where the `$ref`s lead, each named by its index; none in a 3.0 document, whose
+/// schemas carry one `example`, the first value made up from them. `spec` is the document as
+/// written.
+#[must_use]
+pub fn schema_examples<'a>(spec: &'a Value, at: &JsonPointer) -> Vec<(String, &'a Value)> {
+    if !codegen::OpenApiVersion::of(spec).json_schema_dialect() {
+        return Vec::new();
+    }
+    let listed = |schema: &'a Value| {
+        schema
+            .get("examples")
+            .and_then(Value::as_array)
+            .filter(|listed| !listed.is_empty())
+            .map(|listed| {
+                listed
+                    .iter()
+                    .enumerate()
+                    .map(|(index, value)| (format!("examples/{index}"), value))
+                    .collect::<Vec<_>>()
+            })
+    };
+    at.resolve(spec)
+        .and_then(listed)
+        .or_else(|| follow(spec, at).ok().and_then(|(_, schema)| listed(schema)))
+        .unwrap_or_default()
+}
+
 struct Finder<'a> {
     spec: &'a Value,
     /// Whether schemas are JSON Schema 2020-12 (OpenAPI 3.1).

@@ -274,7 +274,21 @@ async fn the_mock_answers_every_operation_as_the_3_1_schemas_say() {
             answered += 1;
         }
     }
-    assert_eq!(answered, 16);
+    assert_eq!(answered, 20);
+    // A schema's `examples` list is served as records when the media type has none.
+    for (depot, name) in [("dep_north", "North depot"), ("dep_south", "South depot")] {
+        let answer = caller
+            .send("GET", &format!("/depots/{depot}"), Some(ACME), None, None)
+            .await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.json()["name"], name);
+        assert_conforms(&spec, "getDepot", &answer);
+    }
+    let unknown = caller
+        .send("GET", "/depots/dep_east", Some(ACME), None, None)
+        .await;
+    assert_eq!(unknown.status, 404);
+    assert_conforms(&spec, "getDepot", &unknown);
     // Made-up values stand where the spec has no example: a refusal's problem body too.
     let refused = caller
         .send(
@@ -331,7 +345,7 @@ async fn the_suite_finds_nothing_wrong_with_the_mock_of_the_fixture() {
             .iter()
             .filter(|r| r.check == "response_schema_conformance" && r.verdict == Verdict::Passed)
             .count();
-        assert_eq!(judged, 4, "seed {seed}:\n{}", report.terminal());
+        assert_eq!(judged, 5, "seed {seed}:\n{}", report.terminal());
     }
     mock.stop().await;
 }
