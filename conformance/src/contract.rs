@@ -2,13 +2,20 @@
 //! ([`codegen::api`]) and what checking requests and responses against it needs on top, each
 //! schema's validator (compiled on first use, so a spec of a thousand operations starts at
 //! once) and the shape its parameter text is typed by.
+//!
+//! A contract holds both forms of a loaded document: validators read the schemas as written
+//! (`spec.raw`: JSON Schema 2020-12 in an OpenAPI 3.1 document), so nothing a schema says goes
+//! unchecked; the reading, made-up values, parameter types and everything else that reads schema
+//! keywords read the OpenAPI 3.0 form (`spec.as_3_0()`), as the generator does. Both keep every
+//! schema at the same pointer, so a pointer of one names the same schema in the other.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use codegen::api::{Api, Header, Operation, Parameter};
+use codegen::api::{Api, Header, Operation, Parameter, RouteMatch};
 use codegen::load::{follow, JsonPointer, Warning};
+use codegen::LoadedSpec;
 use serde_json::Value;
 
 use crate::examples::examples_at;
@@ -19,13 +26,15 @@ use crate::wire::ValueKind;
 /// A spec read once, with its schemas ready to check values.
 #[derive(Debug)]
 pub struct Contract {
-    /// The document, as JSON.
-    pub spec: Value,
+    /// The document: `raw` for validation, `as_3_0()` for everything else (see the module).
+    pub spec: LoadedSpec,
     pub api: Api,
     /// What the reading left out or could not read.
     pub warnings: Vec<Warning>,
     schemas: HashMap<JsonPointer, Schema>,
     headers: HashMap<JsonPointer, OnceLock<Option<String>>>,
+    /// Whether a path key carries a literal query (see [`Contract::route`]).
+    literal_queries: bool,
 }
 
 /// One schema the reading names, and what is derived from it on first use.
@@ -37,10 +46,10 @@ struct Schema {
 }
 
 impl Contract {
-    /// Reads `spec` (a loaded OpenAPI document, as JSON).
+    /// Reads `spec` (a loaded OpenAPI 3.0 or 3.1 document).
     #[must_use]
-    pub fn new(spec: Value) -> Self {
-        let (api, warnings) = Api::read(&spec);
+    pub fn new(spec: LoadedSpec) -> Self {
+        let (api, warnings) = Api::read(spec.as_3_0());
         let mut schemas = HashMap::new();
         let mut headers = HashMap::new();
         for operation in &api.operations {
@@ -64,13 +73,24 @@ impl Contract {
                 }
             }
         }
+        let literal_queries = api
+            .served()
+            .any(|(_, operation)| operation.path.text().contains('?'));
         Self {
             spec,
             api,
             warnings,
             schemas,
             headers,
+            literal_queries,
         }
+    }
+
+    /// The document with its schemas as OpenAPI 3.0 Schema Objects (the document itself for a
+    /// 3.0 one): what everything but validation reads schemas from.
+    #[must_use]
+    pub fn as_3_0(&self) -> &Value {
+        self.spec.as_3_0()
     }
 
     /// The validator of the schema at `at` for a message travelling in `direction`; `None`
@@ -82,7 +102,7 @@ impl Contract {
             Direction::Request => &schema.request,
             Direction::Response => &schema.response,
         };
-        cell.get_or_init(|| SchemaValidator::new(&self.spec, &at.to_string(), direction).ok())
+        cell.get_or_init(|| SchemaValidator::new(&self.spec.raw, &at.to_string(), direction).ok())
             .as_ref()
     }
 
@@ -95,9 +115,9 @@ impl Contract {
             Some((at, schema)) => Cow::Borrowed(
                 schema
                     .kind
-                    .get_or_init(|| ValueKind::of(&self.spec, Some(at))),
+                    .get_or_init(|| ValueKind::of(self.as_3_0(), Some(at))),
             ),
-            None => Cow::Owned(ValueKind::of(&self.spec, at)),
+            None => Cow::Owned(ValueKind::of(self.as_3_0(), at)),
         }
     }
 
@@ -143,12 +163,12 @@ impl Contract {
     #[must_use]
     pub fn header_example(&self, header: &Header) -> Option<String> {
         let make = || {
-            let example = examples_at(&self.spec, &header.pointer)
+            let example = examples_at(self.as_3_0(), &header.pointer)
                 .first()
                 .map(|(_, value)| (*value).clone());
             let value = match example {
                 Some(value) => value,
-                None => Synthesizer::new(&self.spec, 0, Direction::Response)
+                None => Synthesizer::new(self.as_3_0(), 0, Direction::Response)
                     .value(header.schema.as_ref()?),
             };
             callspec_runtime::header_value(&value)
@@ -162,13 +182,30 @@ impl Contract {
     /// The schema of property `name` of the object schema at `at`, through `$ref` and `allOf`.
     #[must_use]
     pub fn property_schema(&self, at: &JsonPointer, name: &str) -> Option<JsonPointer> {
-        let (at, schema) = follow(&self.spec, at).ok()?;
+        let (at, schema) = follow(self.as_3_0(), at).ok()?;
         if schema.get("properties").and_then(|p| p.get(name)).is_some() {
             return Some(at.join("properties").join(name));
         }
         let members = schema.get("allOf")?.as_array()?;
         (0..members.len())
             .find_map(|index| self.property_schema(&at.join("allOf").join(index.to_string()), name))
+    }
+
+    /// The operation a request's method, path and query (raw) address. A path key may carry a
+    /// literal query (OpenAI's spec writes a variant of `POST /responses` as
+    /// `/responses?beta=true`): a request whose query holds that pair addresses that operation,
+    /// not the one at the bare path.
+    #[must_use]
+    pub fn route(&self, method: &str, path: &str, query: Option<&str>) -> RouteMatch {
+        if self.literal_queries {
+            for pair in query.into_iter().flat_map(|query| query.split('&')) {
+                let found = self.api.route(method, &format!("{path}?{pair}"));
+                if matches!(found, RouteMatch::Found { .. }) {
+                    return found;
+                }
+            }
+        }
+        self.api.route(method, path)
     }
 
     /// The operation the API serves that is labelled `label`.

@@ -1,14 +1,16 @@
 //! Every example a spec carries, with the schema it must match.
 //!
-//! Examples stand on schemas (`example`), parameters, headers and media types (`example` or
-//! `examples`, the latter possibly `$ref`s into `components/examples`). Each is paired with the
-//! JSON pointer of its schema and the direction its message travels, so it can be validated with
-//! [`crate::schema::SchemaValidator`] and served by the mock.
+//! Examples stand on schemas (`example`; in OpenAPI 3.1, JSON Schema's `examples` list too),
+//! parameters, headers and media types (`example` or `examples`, the latter possibly `$ref`s into
+//! `components/examples`). Each is paired with the JSON pointer of its schema and the direction
+//! its message travels, so it can be validated with [`crate::schema::SchemaValidator`] and served
+//! by the mock.
 
 use std::collections::BTreeSet;
 
 use codegen::api::{Api, Site};
 use codegen::load::{follow, JsonPointer};
+use codegen::LoadedSpec;
 use serde_json::Value;
 
 use crate::schema::Direction;
@@ -27,15 +29,18 @@ pub struct SpecExample<'a> {
     pub direction: Direction,
 }
 
-/// Every example of `spec`, each once per schema it is used with, in document order.
+/// Every example of `spec`, each once per schema it is used with, in document order. Pointers
+/// and values are those of the document as written (`spec.raw`), which is what examples are
+/// validated against.
 #[must_use]
-pub fn examples(spec: &Value) -> Vec<SpecExample<'_>> {
+pub fn examples(spec: &LoadedSpec) -> Vec<SpecExample<'_>> {
     let mut finder = Finder {
-        spec,
+        spec: &spec.raw,
+        json_schema: spec.version().json_schema_dialect(),
         found: Vec::new(),
         seen: BTreeSet::new(),
     };
-    let (api, _) = Api::read(spec);
+    let (api, _) = Api::read(spec.as_3_0());
     for operation in &api.operations {
         // Callbacks and webhooks are sent by the server and answered by the client.
         let (request, response) = match operation.site {
@@ -64,7 +69,7 @@ pub fn examples(spec: &Value) -> Vec<SpecExample<'_>> {
         "schemas",
     ] {
         let section_at = components.join(section);
-        let Some(Value::Object(entries)) = section_at.resolve(spec) else {
+        let Some(Value::Object(entries)) = section_at.resolve(&spec.raw) else {
             continue;
         };
         for name in entries.keys() {
@@ -106,8 +111,38 @@ pub fn examples_at<'a>(spec: &'a Value, at: &JsonPointer) -> Vec<(String, &'a Va
     found
 }
 
+/// The examples a schema of an OpenAPI 3.1 document lists (JSON Schema's `examples`), beside its
+/// `$ref` or else where the `$ref`s lead, each named by its index; none in a 3.0 document, whose
+/// schemas carry one `example`, the first value made up from them. `spec` is the document as
+/// written.
+#[must_use]
+pub fn schema_examples<'a>(spec: &'a Value, at: &JsonPointer) -> Vec<(String, &'a Value)> {
+    if !codegen::OpenApiVersion::of(spec).json_schema_dialect() {
+        return Vec::new();
+    }
+    let listed = |schema: &'a Value| {
+        schema
+            .get("examples")
+            .and_then(Value::as_array)
+            .filter(|listed| !listed.is_empty())
+            .map(|listed| {
+                listed
+                    .iter()
+                    .enumerate()
+                    .map(|(index, value)| (format!("examples/{index}"), value))
+                    .collect::<Vec<_>>()
+            })
+    };
+    at.resolve(spec)
+        .and_then(listed)
+        .or_else(|| follow(spec, at).ok().and_then(|(_, schema)| listed(schema)))
+        .unwrap_or_default()
+}
+
 struct Finder<'a> {
     spec: &'a Value,
+    /// Whether schemas are JSON Schema 2020-12 (OpenAPI 3.1).
+    json_schema: bool,
     found: Vec<SpecExample<'a>>,
     seen: BTreeSet<(String, String)>,
 }
@@ -192,28 +227,65 @@ impl<'a> Finder<'a> {
         let Some(schema) = at.resolve(self.spec) else {
             return;
         };
-        if schema.get("$ref").is_some() {
-            // The target is walked where it stands.
+        if !self.json_schema && schema.get("$ref").is_some() {
+            // Siblings of a 3.0 `$ref` are ignored; the target is walked where it stands.
             return;
         }
         if schema.get("example").is_some() {
             let example_at = at.join("example");
             self.push(&example_at, &example_at, at, direction);
         }
-        if let Some(Value::Object(properties)) = schema.get("properties") {
-            for name in properties.keys() {
-                self.schema_tree(&at.join("properties").join(name.as_str()), direction);
+        // JSON Schema 2020-12 lists examples (3.1 still allows the single `example`); the
+        // examples beside a `$ref` illustrate the whole.
+        if let (true, Some(Value::Array(listed))) = (self.json_schema, schema.get("examples")) {
+            for index in 0..listed.len() {
+                let example_at = at.join("examples").join(index.to_string());
+                self.push(&example_at, &example_at, at, direction);
             }
         }
-        for keyword in ["items", "additionalProperties", "not"] {
-            if schema.get(keyword).is_some_and(Value::is_object) {
-                self.schema_tree(&at.join(keyword), direction);
+        let (valued, lists, maps): (&[&str], &[&str], &[&str]) = if self.json_schema {
+            (
+                &[
+                    "items",
+                    "additionalProperties",
+                    "unevaluatedProperties",
+                    "contains",
+                    "not",
+                    "if",
+                    "then",
+                    "else",
+                ],
+                &["allOf", "oneOf", "anyOf", "prefixItems"],
+                &[
+                    "properties",
+                    "patternProperties",
+                    "$defs",
+                    "dependentSchemas",
+                ],
+            )
+        } else {
+            (
+                &["items", "additionalProperties", "not"],
+                &["allOf", "oneOf", "anyOf"],
+                &["properties"],
+            )
+        };
+        for keyword in maps {
+            if let Some(Value::Object(entries)) = schema.get(*keyword) {
+                for name in entries.keys() {
+                    self.schema_tree(&at.join(*keyword).join(name.as_str()), direction);
+                }
             }
         }
-        for keyword in ["allOf", "oneOf", "anyOf"] {
-            if let Some(Value::Array(members)) = schema.get(keyword) {
+        for keyword in valued {
+            if schema.get(*keyword).is_some_and(Value::is_object) {
+                self.schema_tree(&at.join(*keyword), direction);
+            }
+        }
+        for keyword in lists {
+            if let Some(Value::Array(members)) = schema.get(*keyword) {
                 for index in 0..members.len() {
-                    self.schema_tree(&at.join(keyword).join(index.to_string()), direction);
+                    self.schema_tree(&at.join(*keyword).join(index.to_string()), direction);
                 }
             }
         }

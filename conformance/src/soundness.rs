@@ -4,14 +4,14 @@
 //! everything the one reading of the spec ([`codegen::api`]) had to leave out or read another way
 //! (a path template parameter nobody declared, a declared one the template lacks, a security
 //! requirement naming an undeclared scheme, a style a location cannot have…) is a problem; every
-//! example validates against its schema with OpenAPI 3.0 semantics.
+//! example validates against its schema as written, in the dialect of the document's version.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use codegen::api::{Api, Operation};
 use codegen::load::{unresolved_refs, JsonPointer};
-use serde_json::Value;
+use codegen::LoadedSpec;
 
 use crate::examples::examples;
 use crate::schema::{Direction, SchemaValidator};
@@ -29,17 +29,17 @@ impl fmt::Display for Inconsistency {
     }
 }
 
-/// Every inconsistency of `spec` (the document as JSON), in document order per kind of check.
+/// Every inconsistency of `spec`, in document order per kind of check.
 #[must_use]
-pub fn check(spec: &Value) -> Vec<Inconsistency> {
+pub fn check(spec: &LoadedSpec) -> Vec<Inconsistency> {
     let mut problems = Vec::new();
-    for unresolved in unresolved_refs(spec) {
+    for unresolved in unresolved_refs(&spec.raw) {
         problems.push(Inconsistency {
             pointer: unresolved.at,
             message: unresolved.error.to_string(),
         });
     }
-    let (api, warnings) = Api::read(spec);
+    let (api, warnings) = Api::read(spec.as_3_0());
     operation_ids(&api.operations, &mut problems);
     // A `$ref` that does not resolve is said above, where it stands.
     let unresolved: BTreeSet<String> = problems.iter().map(|p| p.pointer.clone()).collect();
@@ -75,14 +75,14 @@ fn operation_ids(operations: &[Operation], problems: &mut Vec<Inconsistency>) {
     }
 }
 
-fn example_values(spec: &Value, problems: &mut Vec<Inconsistency>) {
+fn example_values(spec: &LoadedSpec, problems: &mut Vec<Inconsistency>) {
     let mut validators: HashMap<(String, Direction), Result<SchemaValidator, String>> =
         HashMap::new();
     for example in examples(spec) {
         let validator = validators
             .entry((example.schema.clone(), example.direction))
             .or_insert_with(|| {
-                SchemaValidator::new(spec, &example.schema, example.direction)
+                SchemaValidator::new(&spec.raw, &example.schema, example.direction)
                     .map_err(|err| err.to_string())
             });
         match validator {

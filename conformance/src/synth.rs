@@ -4,6 +4,14 @@
 //! A made-up value is meant to be valid; callers that must be sure validate it with
 //! [`crate::schema`], since a schema can ask for more than a generator can promise (a `not`, or a
 //! pattern the regex engine reads differently).
+//!
+//! Schemas are read in their OpenAPI 3.0 form (a 3.1 document's [`as_3_0`]), where the JSON Schema
+//! 2020-12 keywords that form has no word for still stand beside the others; those that decide
+//! what a value must hold are honoured too: `prefixItems` (a tuple's items, each by its schema),
+//! `contains` (one item of its schema), `dependentRequired` (what a present property brings
+//! along) and `if`/`then` (the value made to meet the condition, and then what follows from it).
+//!
+//! [`as_3_0`]: codegen::LoadedSpec::as_3_0
 
 use codegen::load::{follow, JsonPointer};
 use rand::rngs::StdRng;
@@ -98,6 +106,10 @@ impl<'a> Synthesizer<'a> {
             }
             if let Some(Value::Object(own)) = self.object(&at, schema, depth) {
                 merged.extend(own);
+                for index in 0..members.len() {
+                    let wanted = self.required_of(&at.join("allOf").join(index.to_string()));
+                    self.fill_with(&at, schema, &wanted, &mut merged, depth, true);
+                }
             }
             return match last {
                 Some(value) if merged.is_empty() => value,
@@ -122,11 +134,17 @@ impl<'a> Synthesizer<'a> {
                             object.insert(property.to_owned(), Value::String(tag.clone()));
                         }
                     }
-                    // Properties beside the composition apply too.
-                    if let (Value::Object(mut object), Some(Value::Object(own))) =
-                        (chosen.clone(), self.object(&at, schema, depth))
-                    {
+                    // Properties beside the composition apply too; a member that only asks
+                    // for some of them (`anyOf: [{required: [a]}, {required: [b]}]`) is met
+                    // with them.
+                    if let Some(Value::Object(own)) = self.object(&at, schema, depth) {
+                        let mut object = match chosen {
+                            Value::Object(object) => object,
+                            _ => Map::new(),
+                        };
                         object.extend(own);
+                        let wanted = self.required_of(&at.join(keyword).join(index.to_string()));
+                        self.fill_with(&at, schema, &wanted, &mut object, depth, true);
                         return Value::Object(object);
                     }
                     return chosen;
@@ -153,33 +171,193 @@ impl<'a> Synthesizer<'a> {
         if properties.is_none() && schema.get("type").and_then(Value::as_str) != Some("object") {
             return None;
         }
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|list| list.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let required = names(schema.get("required"));
         let mut object = Map::new();
-        for (name, property) in properties.into_iter().flatten() {
+        for name in properties.into_iter().flat_map(|p| p.keys()) {
             let property_at = at.join("properties").join(name.as_str());
-            let resolved = follow(self.spec, &property_at).map_or(property, |(_, p)| p);
-            let hidden = match self.direction {
-                Direction::Request => resolved.get("readOnly"),
-                Direction::Response => resolved.get("writeOnly"),
-            };
-            if hidden == Some(&Value::Bool(true)) {
+            if self.hidden(&property_at) {
                 continue;
             }
-            let wanted =
-                required.contains(&name.as_str()) || (self.include_optional && depth < MAX_DEPTH);
+            // An optional property no value can meet (a spec's `enum: []`) is left out.
+            let wanted = required.contains(name)
+                || (self.include_optional
+                    && depth < MAX_DEPTH
+                    && !self.admits_nothing(&property_at));
             if wanted {
                 object.insert(name.clone(), self.make(&property_at, depth + 1));
             }
         }
+        // `if`/`then`: the value is made to meet the condition (its tag, say), and then to hold
+        // what follows from it.
+        if schema.get("then").is_some() {
+            for keyword in ["if", "then"] {
+                if let Value::Object(made) = self.make(&at.join(keyword), depth + 1) {
+                    object.extend(made);
+                }
+                let wanted = follow(self.spec, &at.join(keyword))
+                    .ok()
+                    .map(|(_, branch)| names(branch.get("required")))
+                    .unwrap_or_default();
+                self.fill(at, schema, &wanted, &mut object, depth);
+            }
+        }
+        self.fill(at, schema, &required, &mut object, depth);
+        // `dependentRequired`: a property present brings the ones it names along.
+        if let Some(Value::Object(dependencies)) = schema.get("dependentRequired") {
+            for (name, dependents) in dependencies {
+                if object.contains_key(name) {
+                    let dependents = names(Some(dependents));
+                    self.fill(at, schema, &dependents, &mut object, depth);
+                }
+            }
+        }
+        self.count_properties(at, schema, &required, &mut object, depth);
         Some(Value::Object(object))
+    }
+
+    /// `minProperties` and `maxProperties`: optional properties left out are added, then ones
+    /// `additionalProperties` allows, up to the least; optional ones are dropped, last first,
+    /// down to the most.
+    fn count_properties(
+        &mut self,
+        at: &JsonPointer,
+        schema: &Value,
+        required: &[String],
+        object: &mut Map<String, Value>,
+        depth: usize,
+    ) {
+        let least = count(schema, "minProperties").unwrap_or(0);
+        if object.len() < least {
+            let optional: Vec<String> = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| {
+                    p.keys()
+                        .filter(|n| !object.contains_key(*n))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            let wanted: Vec<String> = optional.into_iter().take(least - object.len()).collect();
+            self.fill(at, schema, &wanted, object, depth);
+        }
+        let open = schema.get("additionalProperties") != Some(&Value::Bool(false));
+        let mut attempts = 0;
+        while open && object.len() < least && attempts < least * 4 + 4 {
+            attempts += 1;
+            let name = self.word(4, 10);
+            if !object.contains_key(&name) {
+                self.fill_with(at, schema, &[name], object, depth, true);
+            }
+        }
+        if let Some(most) = count(schema, "maxProperties") {
+            while object.len() > most {
+                let Some(last) = object.keys().rev().find(|n| !required.contains(n)).cloned()
+                else {
+                    break;
+                };
+                object.remove(&last);
+            }
+        }
+    }
+
+    /// The names the schema at `at` requires without defining them itself (a composition member
+    /// that asks for its parent's properties); those it defines, it made or left out itself.
+    fn required_of(&self, at: &JsonPointer) -> Vec<String> {
+        let Ok((_, schema)) = follow(self.spec, at) else {
+            return Vec::new();
+        };
+        let defined = schema.get("properties");
+        names(schema.get("required"))
+            .into_iter()
+            .filter(|name| defined.and_then(|p| p.get(name)).is_none())
+            .collect()
+    }
+
+    /// Whether the schema at `at` admits no value at all (`enum: []`, or `false` as the 3.0
+    /// form writes it, `not: {}`).
+    fn admits_nothing(&self, at: &JsonPointer) -> bool {
+        let Ok((_, schema)) = follow(self.spec, at) else {
+            return false;
+        };
+        schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+            || schema
+                .get("not")
+                .is_some_and(|not| not.as_object().is_some_and(Map::is_empty))
+    }
+
+    /// Whether the property at `at` is left out of messages going this way (`readOnly` ones of
+    /// requests, `writeOnly` ones of responses).
+    fn hidden(&self, at: &JsonPointer) -> bool {
+        let Ok((_, property)) = follow(self.spec, at) else {
+            return false;
+        };
+        let flag = match self.direction {
+            Direction::Request => "readOnly",
+            Direction::Response => "writeOnly",
+        };
+        property.get(flag) == Some(&Value::Bool(true))
+    }
+
+    /// Adds each of `wanted` that `object` lacks and does not hide: from its property schema,
+    /// else from `additionalProperties`. A name neither describes is made up (any word) only
+    /// when `object` is whole: a member of an `allOf` may require what another member describes.
+    fn fill(
+        &mut self,
+        at: &JsonPointer,
+        schema: &Value,
+        wanted: &[String],
+        object: &mut Map<String, Value>,
+        depth: usize,
+    ) {
+        self.fill_with(at, schema, wanted, object, depth, false);
+    }
+
+    fn fill_with(
+        &mut self,
+        at: &JsonPointer,
+        schema: &Value,
+        wanted: &[String],
+        object: &mut Map<String, Value>,
+        depth: usize,
+        whole: bool,
+    ) {
+        for name in wanted {
+            let property_at = at.join("properties").join(name.as_str());
+            if object.contains_key(name) || self.hidden(&property_at) {
+                continue;
+            }
+            let value = if schema.get("properties").and_then(|p| p.get(name)).is_some() {
+                self.make(&property_at, depth + 1)
+            } else if schema
+                .get("additionalProperties")
+                .is_some_and(Value::is_object)
+            {
+                self.make(&at.join("additionalProperties"), depth + 1)
+            } else if whole {
+                Value::String(self.word(4, 10))
+            } else {
+                continue;
+            };
+            object.insert(name.clone(), value);
+        }
     }
 
     fn array(&mut self, at: &JsonPointer, schema: &Value, depth: usize) -> Value {
         let min = count(schema, "minItems").unwrap_or(0);
+        if let Some(Value::Array(prefix)) = schema.get("prefixItems") {
+            // A tuple: each place by its schema, then `items` up to `minItems`.
+            let mut items: Vec<Value> = (0..prefix.len())
+                .map(|index| self.make(&at.join("prefixItems").join(index.to_string()), depth + 1))
+                .collect();
+            while items.len() < min {
+                items.push(self.make(&at.join("items"), depth + 1));
+            }
+            return Value::Array(items);
+        }
         let max = count(schema, "maxItems").unwrap_or(min + 2).max(min);
         let wanted = if depth >= MAX_DEPTH {
             min
@@ -191,6 +369,9 @@ impl<'a> Synthesizer<'a> {
         let unique = schema.get("uniqueItems") == Some(&Value::Bool(true));
         let prefer_examples = self.prefer_examples;
         let mut items: Vec<Value> = Vec::new();
+        if schema.get("contains").is_some() && max > 0 {
+            items.push(self.make(&at.join("contains"), depth + 1));
+        }
         let mut attempts = 0;
         while items.len() < wanted && attempts < wanted * 8 + 8 {
             attempts += 1;
@@ -429,6 +610,18 @@ fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
     rand_regex::Regex::with_hir(hir, MAX_REPEAT).ok()
 }
 
+/// The names a `required` (or a `dependentRequired` entry) lists.
+fn names(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn count(schema: &Value, keyword: &str) -> Option<usize> {
     schema
         .get(keyword)
@@ -444,78 +637,4 @@ fn bound(schema: &Value, keyword: &str) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn spec() -> Value {
-        json!({
-            "components": {"schemas": {
-                "Id": {"type": "string", "pattern": "^an[al]_[0-9A-Za-z]+$", "maxLength": 64},
-                "Thing": {
-                    "type": "object",
-                    "required": ["id", "score", "tags", "kind"],
-                    "properties": {
-                        "id": {"$ref": "#/components/schemas/Id"},
-                        "score": {"type": "number", "minimum": -1, "maximum": 1},
-                        "count": {"type": "integer", "minimum": 0, "maximum": 5, "multipleOf": 2},
-                        "tags": {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "enum": ["a", "b"]}},
-                        "kind": {"type": "string", "enum": ["x", "y"]},
-                        "at": {"type": "string", "format": "date-time"},
-                        "uuid": {"type": "string", "format": "uuid"},
-                        "secret": {"type": "string", "writeOnly": true},
-                        "child": {"allOf": [{"$ref": "#/components/schemas/Thing"}], "nullable": true},
-                        "choice": {"oneOf": [{"type": "integer", "minimum": 3}, {"type": "boolean"}]}
-                    }
-                }
-            }}
-        })
-    }
-
-    #[test]
-    fn made_up_values_validate_for_many_seeds() {
-        let spec = spec();
-        let at = JsonPointer::parse("/components/schemas/Thing").unwrap();
-        let validator =
-            SchemaValidator::new(&spec, "/components/schemas/Thing", Direction::Response).unwrap();
-        for seed in 0..200 {
-            for prefer in [true, false] {
-                let value = Synthesizer::new(&spec, seed, Direction::Response)
-                    .prefer_examples(prefer)
-                    .value(&at);
-                let violations = validator.validate(&value);
-                assert!(violations.is_empty(), "seed {seed}: {value} {violations:?}");
-                assert!(value.get("secret").is_none());
-            }
-        }
-    }
-
-    #[test]
-    fn the_same_seed_makes_the_same_value() {
-        let spec = spec();
-        let at = JsonPointer::parse("/components/schemas/Thing").unwrap();
-        let make = |seed| {
-            Synthesizer::new(&spec, seed, Direction::Request)
-                .prefer_examples(false)
-                .value(&at)
-        };
-        assert_eq!(make(7), make(7));
-        assert_ne!(make(7), make(8));
-    }
-
-    #[test]
-    fn examples_are_preferred_when_asked() {
-        let spec = json!({"s": {"type": "string", "example": "hello"}});
-        let at = JsonPointer::parse("/s").unwrap();
-        assert_eq!(
-            Synthesizer::new(&spec, 1, Direction::Response).value(&at),
-            json!("hello")
-        );
-        assert_ne!(
-            Synthesizer::new(&spec, 1, Direction::Response)
-                .prefer_examples(false)
-                .value(&at),
-            json!("hello")
-        );
-    }
-}
+mod tests;

@@ -27,7 +27,7 @@ async fn every_documented_status_has_a_record() {
         assert_eq!(answer.json()["id"], json!(id));
         assert_eq!(answer.json()["status"], json!(status));
     }
-    let documented = &spec["components"]["schemas"]["AnalysisStatus"]["enum"];
+    let documented = &spec.raw["components"]["schemas"]["AnalysisStatus"]["enum"];
     assert_eq!(documented.as_array().map(Vec::len), Some(records.len()));
     mock.stop().await;
 }

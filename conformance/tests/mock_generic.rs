@@ -24,15 +24,20 @@ const COMMITTED: [&str; 6] = [
     "xero_bankfeeds.yaml",
 ];
 
-/// Read from the corpus when it is given (see `support::real_specs`).
-const CORPUS: [&str; 7] = [
-    "spotify_web_api_sonallux.yml",
-    "oxide_nexus.json",
-    "qdrant.json",
-    "ory_kratos.json",
-    "twilio_messaging_v1.json",
-    "pagerduty_events_v2.json",
-    "typesense.yml",
+/// Read from the corpus when it is given (see `support::real_specs`), the four OpenAPI 3.1
+/// descriptions among them.
+const CORPUS: [&str; 11] = [
+    "real/spotify_web_api_sonallux.yml",
+    "real/oxide_nexus.json",
+    "real/qdrant.json",
+    "real/ory_kratos.json",
+    "real/twilio_messaging_v1.json",
+    "real/pagerduty_events_v2.json",
+    "real/typesense.yml",
+    "real-3.1/adyen_checkout_v71.json",
+    "real-3.1/adyen_management_v3.yaml",
+    "real-3.1/discord.json",
+    "real-3.1/openai.yaml",
 ];
 
 #[tokio::test]
@@ -106,11 +111,11 @@ async fn every_operation_of_real_specs_answers_a_valid_request_as_documented() {
                     .find(|m| m.kind == codegen::api::MediaKind::Json)
                 {
                     let schema_at = media.pointer.join("schema");
-                    if spec.pointer(&schema_at.to_string()).is_some()
+                    if spec.raw.pointer(&schema_at.to_string()).is_some()
                         && content_type.contains("json")
                     {
                         let validator = SchemaValidator::new(
-                            &spec,
+                            &spec.raw,
                             &schema_at.to_string(),
                             Direction::Response,
                         )
@@ -129,4 +134,66 @@ async fn every_operation_of_real_specs_answers_a_valid_request_as_documented() {
     // The committed specs have 60 operations; the corpus adds hundreds.
     let expected = if corpus_is_given() { 100 } else { 50 };
     assert!(checked > expected, "only {checked} operations checked");
+}
+
+/// A spec written the way OpenAI's is in two places: a response documents `Transfer-Encoding`,
+/// and a variant of an operation stands at a path key with a literal query.
+fn framing_and_variants() -> codegen::LoadedSpec {
+    let answer = |example: Value| {
+        serde_json::json!({"200": {
+            "description": "ok",
+            "headers": {"Transfer-Encoding": {"schema": {"type": "string"}, "description": "chunked"}},
+            "content": {"application/json": {"schema": {"type": "object"}, "example": example}}
+        }})
+    };
+    support::loaded(&serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "variants", "version": "1"},
+        "paths": {
+            "/responses": {"post": {"operationId": "plain", "responses": answer(serde_json::json!({"variant": "plain"}))}},
+            "/responses?beta=true": {"post": {
+                "operationId": "beta",
+                "parameters": [{"name": "X-Beta", "in": "header", "required": true, "schema": {"const": "v1"}}],
+                "responses": answer(serde_json::json!({"variant": "beta"}))
+            }}
+        }
+    }))
+}
+
+#[tokio::test]
+async fn framing_headers_are_the_http_layer_s_and_literal_queries_pick_their_variant() {
+    let mock = Mock::new(framing_and_variants(), MockOptions::default())
+        .start("127.0.0.1:0")
+        .await
+        .expect("the mock starts");
+    let http = reqwest::Client::new();
+    let send = |path: &str, beta: Option<&str>| {
+        let mut request = http.post(format!("{}{path}", mock.base_url()));
+        if let Some(beta) = beta {
+            request = request.header("X-Beta", beta);
+        }
+        request.send()
+    };
+    // A made-up `Transfer-Encoding` would break the reply; the whole answer arrives.
+    let plain = send("/responses", None).await.expect("a whole answer");
+    assert_eq!(plain.status(), 200);
+    let framing = plain
+        .headers()
+        .get("transfer-encoding")
+        .and_then(|v| v.to_str().ok());
+    assert!(matches!(framing, None | Some("chunked")), "{framing:?}");
+    let body: Value = plain.json().await.expect("a JSON body");
+    assert_eq!(body["variant"], "plain");
+    // `?beta=true` addresses the variant, with its own parameters, among other query pairs.
+    let beta = send("/responses?limit=1&beta=true", Some("v1"))
+        .await
+        .expect("an answer");
+    assert_eq!(beta.status(), 200);
+    let body: Value = beta.json().await.expect("a JSON body");
+    assert_eq!(body["variant"], "beta");
+    let refused = send("/responses?beta=true", Some("v2"))
+        .await
+        .expect("an answer");
+    assert_eq!(refused.status(), 400);
+    mock.stop().await;
 }

@@ -71,7 +71,7 @@ async fn a_finished_analysis_is_delivered_and_retried_with_the_same_id() {
     let id = created.json()["id"].clone();
     let deliveries = wait_for(&received, 3).await;
     let validator = conformance::schema::SchemaValidator::new(
-        &spec,
+        &spec.raw,
         "/components/schemas/Analysis",
         conformance::schema::Direction::Request,
     )

@@ -6,7 +6,7 @@ mod support;
 
 use conformance::mock::{Fixtures, Mock, MockOptions};
 use conformance::suite::{run, RunOptions, SuiteConfig, Verdict};
-use support::real_specs;
+use support::{real_specs, STATELESS};
 
 /// Committed under `tests/fixtures/real/`.
 const COMMITTED: [&str; 3] = [
@@ -15,23 +15,16 @@ const COMMITTED: [&str; 3] = [
     "xero_bankfeeds.yaml",
 ];
 
-/// Read from the corpus when it is given (see `support::real_specs`).
-const CORPUS: [&str; 3] = [
-    "typesense.yml",
-    "pagerduty_events_v2.json",
-    "twilio_messaging_v1.json",
-];
-
-/// What a mock without state cannot get right: it says any identifier exists unless the spec's
-/// examples are records, and it answers a read with the spec's example, not with what was
-/// created, updated or deleted, by whichever identity, and every page of a list is the example.
-const STATELESS: [&str; 6] = [
-    "pagination_consistent",
-    "unknown_resource_not_found",
-    "created_resource_readable",
-    "update_persists",
-    "deleted_resource_gone",
-    "tenant_isolation",
+/// Read from the corpus when it is given (see `support::real_specs`), the four OpenAPI 3.1
+/// descriptions among them: their schemas are validated as the JSON Schema 2020-12 they are.
+const CORPUS: [&str; 7] = [
+    "real/typesense.yml",
+    "real/pagerduty_events_v2.json",
+    "real/twilio_messaging_v1.json",
+    "real-3.1/adyen_checkout_v71.json",
+    "real-3.1/adyen_management_v3.yaml",
+    "real-3.1/discord.json",
+    "real-3.1/openai.yaml",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,7 +70,7 @@ async fn the_suite_finds_nothing_wrong_with_a_mock_that_answers_as_the_spec_says
 #[tokio::test]
 async fn a_boolean_terminal_status_ends_the_lifecycle() {
     let job = |done: bool| serde_json::json!({"id": "job_1", "done": done});
-    let spec = serde_json::json!({
+    let spec = support::loaded(&serde_json::json!({
         "openapi": "3.0.3",
         "info": {"title": "jobs", "version": "1"},
         "paths": {
@@ -113,7 +106,7 @@ async fn a_boolean_terminal_status_ends_the_lifecycle() {
             "required": ["id", "done"],
             "properties": {"id": {"type": "string"}, "done": {"type": "boolean"}}
         }}}
-    });
+    }));
     let mock = Mock::new(spec.clone(), MockOptions::default())
         .start("127.0.0.1:0")
         .await
@@ -132,4 +125,63 @@ async fn a_boolean_terminal_status_ends_the_lifecycle() {
         .find(|r| r.check == "long_running_lifecycle" && r.operation == "startJob")
         .expect("the lifecycle was judged");
     assert_eq!(lifecycle.verdict, Verdict::Passed, "{}", report.terminal());
+}
+
+/// A next link that leads off the list (a made-up `href`, say) is the list's fault: the request
+/// it names is not sent as a page of the list, whose documented statuses it would be held to.
+#[tokio::test]
+async fn a_next_link_off_the_list_is_a_pagination_finding_not_a_status_one() {
+    let spec = support::loaded(&serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "pages", "version": "1"},
+        "paths": {"/users": {"get": {
+            "operationId": "listUsers",
+            "responses": {"200": {"description": "a page", "content": {"application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "data": {"type": "array", "items": {"type": "object"}},
+                        "_links": {"type": "object", "properties": {
+                            "next": {"type": "object", "properties": {"href": {"type": "string"}}}
+                        }}
+                    }
+                },
+                "example": {"data": [{"id": 1}], "_links": {"next": {"href": "qtnzwzhd"}}}
+            }}}}
+        }}}
+    }));
+    let mock = Mock::new(spec.clone(), MockOptions::default())
+        .start("127.0.0.1:0")
+        .await
+        .expect("the mock starts");
+    let config = SuiteConfig {
+        base_url: Some(mock.base_url()),
+        ..SuiteConfig::default()
+    };
+    let report = run(&spec, &config, &RunOptions::default())
+        .await
+        .expect("the mock is reachable");
+    mock.stop().await;
+    let verdict = |check: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.check == check && r.operation == "listUsers")
+            .unwrap_or_else(|| panic!("{check} was judged"))
+    };
+    let paging = verdict("pagination_consistent");
+    assert_eq!(paging.verdict, Verdict::Failed, "{}", report.terminal());
+    assert!(
+        paging.findings[0]
+            .message
+            .contains("next link (/qtnzwzhd) addresses no page of this list"),
+        "{:?}",
+        paging.findings
+    );
+    assert_eq!(
+        verdict("status_code_conformance").verdict,
+        Verdict::Passed,
+        "{}",
+        report.terminal()
+    );
 }

@@ -61,6 +61,7 @@ async fn check_mock_named(spec: &Value, faults: Faults, seed: u64, names: Analys
         analysis: names.clone(),
         ..MockOptions::default()
     };
+    let spec = &support::loaded(spec);
     let mock = Mock::new(spec.clone(), options)
         .start("127.0.0.1:0")
         .await
@@ -86,7 +87,7 @@ async fn check_mock_named(spec: &Value, faults: Faults, seed: u64, names: Analys
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_faultless_mock_passes_every_check_for_ten_seeds() {
-    let spec = Arc::new(spec(SPEC));
+    let spec = Arc::new(spec(SPEC).raw);
     let runs: Vec<_> = (1..=10)
         .map(|seed| {
             let spec = Arc::clone(&spec);
@@ -108,7 +109,7 @@ async fn the_faultless_mock_passes_every_check_for_ten_seeds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_fails_the_check_that_names_it() {
-    let missed = missed_faults(spec(SPEC), &Fault::ALL).await;
+    let missed = missed_faults(spec(SPEC).raw, &Fault::ALL).await;
     assert!(missed.is_empty(), "{}", missed.join("\n\n"));
 }
 
@@ -169,7 +170,7 @@ fn renamed_spec() -> Value {
             _ => {}
         }
     }
-    let mut spec = spec(SPEC);
+    let mut spec = spec(SPEC).raw;
     let mut renamed = Vec::new();
     rename_ids(&mut spec, &mut renamed);
     assert!(renamed.len() >= 3, "{renamed:?}");
@@ -236,7 +237,7 @@ async fn a_spec_naming_the_analysis_api_otherwise_is_served_and_checked_by_its_e
 
 /// The curated spec without its `x-analysis` extensions.
 fn undeclared_spec() -> Value {
-    let mut spec = spec(SPEC);
+    let mut spec = spec(SPEC).raw;
     let mut stripped = 0;
     for pointer in [
         "/paths/~1v1~1sessions~1{session_id}~1analysis/post",
@@ -294,7 +295,7 @@ async fn the_parts_can_be_named_by_the_configuration_instead() {
 
 #[tokio::test]
 async fn the_same_seed_sends_the_same_requests() {
-    let spec = spec(SPEC);
+    let spec = spec(SPEC).raw;
     let requests = |report: &Report| {
         let mut sent: Vec<String> = report
             .exchanges
@@ -318,7 +319,7 @@ async fn the_same_seed_sends_the_same_requests() {
 
 #[tokio::test]
 async fn reports_name_the_request_and_the_spec_keyword_and_never_a_token() {
-    let spec = spec(SPEC);
+    let spec = spec(SPEC).raw;
     let report = check_mock(&spec, Faults::only(Fault::MissingRequiredField), 5).await;
     let failed = report
         .results

@@ -42,7 +42,7 @@ pub fn run(args: &BenchClientArgs) -> anyhow::Result<ExitCode> {
             processing_delay: Duration::ZERO,
             ..MockOptions::default()
         };
-        let mock = Mock::new(spec.raw, options).start("127.0.0.1:0").await?;
+        let mock = Mock::new(spec, options).start("127.0.0.1:0").await?;
         let base = mock.base_url();
         let http = reqwest::Client::new();
         let generated = Client::with_client(base.clone(), http.clone()).with_bearer_auth(TOKEN);

@@ -80,7 +80,7 @@ pub fn run(args: &BenchMockArgs) -> anyhow::Result<ExitCode> {
         .worker_threads(args.threads)
         .enable_all()
         .build()?;
-    let running = server.block_on(Mock::new(spec.raw, options).start("127.0.0.1:0"))?;
+    let running = server.block_on(Mock::new(spec, options).start("127.0.0.1:0"))?;
     let addr = running.addr();
     let client = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.threads)

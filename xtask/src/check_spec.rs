@@ -26,7 +26,7 @@ pub fn run(args: &CheckSpecArgs) -> anyhow::Result<ExitCode> {
         for warning in &spec.warnings {
             eprintln!("warning: {name}{warning}");
         }
-        let problems = conformance::soundness::check(&spec.raw);
+        let problems = conformance::soundness::check(&spec);
         if problems.is_empty() {
             println!("{name}: sound");
         } else {

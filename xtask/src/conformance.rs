@@ -113,7 +113,7 @@ fn check(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
                     ..MockOptions::default()
                 };
                 let delay = mock_options.processing_delay;
-                let mock = Mock::new(spec.raw.clone(), mock_options);
+                let mock = Mock::new(spec.clone(), mock_options);
                 let stateful = mock.domain() != "generic";
                 let running = mock.start("127.0.0.1:0").await?;
                 let mut embedded = SuiteConfig::for_fixtures(&fixtures, &running.base_url());
@@ -129,7 +129,7 @@ fn check(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
                 Some(running)
             }
         };
-        apply_flags(&mut config, args, &spec.raw)?;
+        apply_flags(&mut config, args, &spec)?;
         println!(
             "checking {} against {}{}",
             config.base_url.as_deref().unwrap_or(""),
@@ -140,7 +140,7 @@ fn check(args: &ConformanceArgs) -> anyhow::Result<ExitCode> {
                 ""
             }
         );
-        let report = run_suite(&spec.raw, &config, &options).await;
+        let report = run_suite(&spec, &config, &options).await;
         if let Some(running) = embedded {
             running.stop().await;
         }
@@ -195,7 +195,7 @@ fn merge(embedded: SuiteConfig, file: SuiteConfig) -> SuiteConfig {
 fn apply_flags(
     config: &mut SuiteConfig,
     args: &ConformanceArgs,
-    spec: &serde_json::Value,
+    spec: &codegen::LoadedSpec,
 ) -> anyhow::Result<()> {
     if let Some(token) = &args.token {
         config.token = Some(Secret::new(token.clone()));
@@ -312,11 +312,8 @@ mod tests {
 
     #[test]
     fn the_session_id_binds_the_parameter_the_spec_declares() {
-        let spec = |name: &str| {
-            crate::spec_file::load(&repo_root().join("spec").join(name))
-                .unwrap()
-                .raw
-        };
+        let spec =
+            |name: &str| crate::spec_file::load(&repo_root().join("spec").join(name)).unwrap();
         let with_session = ConformanceArgs {
             session_id: Some("sess_01HGIVEN0000001".into()),
             ..args()

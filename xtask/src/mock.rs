@@ -86,7 +86,7 @@ pub fn run(args: &MockArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("listening on {}", args.addr))?;
         let addr = listener.local_addr()?;
-        let mock = Mock::new(spec.raw, options);
+        let mock = Mock::new(spec, options);
         println!(
             "serving {} with the {} behaviour on http://{addr}",
             display(&spec_path),

@@ -17,12 +17,10 @@ use serde_json::{json, Value};
 /// A token of the mock's default world.
 const TOKEN: &str = "sk_test_acme";
 
-fn spec() -> Value {
+fn spec() -> codegen::LoadedSpec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/agreement.yaml");
     let text = std::fs::read_to_string(&path).expect("the fixture is readable");
-    codegen::load("agreement.yaml", &text)
-        .expect("the fixture loads")
-        .raw
+    codegen::load("agreement.yaml", &text).expect("the fixture loads")
 }
 
 async fn mock() -> RunningMock {

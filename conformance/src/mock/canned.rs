@@ -1,5 +1,5 @@
 //! The generic answer to a valid request: the spec's example for the first documented success
-//! status, as Prism answers.
+//! status, as Prism answers (the media type's, else the `examples` a 3.1 schema lists).
 //!
 //! When the examples of a success response carry identifiers, they are served as records: a
 //! request whose path parameter equals an example's top-level value (`id`, say) gets that
@@ -14,7 +14,7 @@ use codegen::api::MediaKind;
 
 use super::problem::{render, Problem};
 use super::valid_request::ValidRequest;
-use crate::examples::examples_at;
+use crate::examples::{examples_at, schema_examples};
 use crate::http::Response;
 use crate::schema::{Direction, SchemaValidator};
 use crate::synth::{valid_value, Synthesizer};
@@ -48,15 +48,19 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
     else {
         return Response::empty(status);
     };
-    let spec = &exchange.contract.spec;
+    let spec = exchange.contract.as_3_0();
     let media = &media_type.name;
     let validator = media_type
         .schema
         .as_ref()
         .and_then(|at| exchange.contract.validator(at, Direction::Response));
-    // An example that does not match its own schema would make the mock break the spec it
-    // serves: such examples are passed over.
-    let examples: Vec<(String, &Value)> = examples_at(spec, &media_type.pointer)
+    // The media type's examples, else those a 3.1 schema lists. An example that does not match
+    // its own schema would make the mock break the spec it serves: such examples are passed over.
+    let mut examples = examples_at(spec, &media_type.pointer);
+    if let (true, Some(at)) = (examples.is_empty(), &media_type.schema) {
+        examples = schema_examples(&exchange.contract.spec.raw, at);
+    }
+    let examples: Vec<(String, &Value)> = examples
         .into_iter()
         .filter(|(_, value)| validator.is_none_or(|v| v.is_valid(value)))
         .collect();

@@ -1,8 +1,8 @@
-//! The embedded mock server: serves any OpenAPI 3.0 spec from its examples, validating every
+//! The embedded mock server: serves any OpenAPI 3.0 or 3.1 spec from its examples, validating every
 //! request against the spec, and the analysis API with its real behaviour.
 //!
 //! ```no_run
-//! # async fn run(spec: serde_json::Value) -> std::io::Result<()> {
+//! # async fn run(spec: codegen::LoadedSpec) -> std::io::Result<()> {
 //! use conformance::mock::{Mock, MockOptions};
 //!
 //! let running = Mock::new(spec, MockOptions::default()).start("127.0.0.1:0").await?;
@@ -31,7 +31,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use codegen::LoadedSpec;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -88,9 +88,9 @@ pub struct Mock {
 }
 
 impl Mock {
-    /// A mock of `spec` (a loaded OpenAPI 3.0 document, as JSON).
+    /// A mock of `spec` (a loaded OpenAPI 3.0 or 3.1 document).
     #[must_use]
-    pub fn new(spec: Value, options: MockOptions) -> Self {
+    pub fn new(spec: LoadedSpec, options: MockOptions) -> Self {
         let contract = Contract::new(spec);
         let api = &contract.api;
         let roles = api

@@ -111,11 +111,12 @@ pub fn render(
 }
 
 fn template(api: &Contract, media_at: &codegen::load::JsonPointer) -> Option<Value> {
-    if let Some((_, example)) = examples_at(&api.spec, media_at).first() {
+    let spec = api.as_3_0();
+    if let Some((_, example)) = examples_at(spec, media_at).first() {
         return Some((*example).clone());
     }
-    media_at.resolve(&api.spec)?.get("schema")?;
-    Some(Synthesizer::new(&api.spec, 0, Direction::Response).value(&media_at.join("schema")))
+    media_at.resolve(spec)?.get("schema")?;
+    Some(Synthesizer::new(spec, 0, Direction::Response).value(&media_at.join("schema")))
 }
 
 fn fill(value: &mut Value, problem: &Problem, request_id: &str, depth: usize) {
@@ -162,7 +163,7 @@ mod tests {
     use super::*;
 
     fn api() -> Contract {
-        Contract::new(json!({
+        Contract::new(crate::loaded(&json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "1"},
             "paths": {"/things/{id}": {"get": {
@@ -185,7 +186,7 @@ mod tests {
                 "required": ["statusCode", "error", "message"],
                 "properties": {"statusCode": {"type": "integer"}, "error": {"type": "string"}, "message": {"type": "string"}}
             }}}
-        }))
+        })))
     }
 
     #[test]

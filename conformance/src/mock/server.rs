@@ -82,7 +82,8 @@ async fn answer<'s>(
     let domain = state.domain.as_ref();
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_ascii_uppercase();
-    let (operation, path_parameters) = match api.api.route(&method, parts.uri.path()) {
+    let (operation, path_parameters) = match api.route(&method, parts.uri.path(), parts.uri.query())
+    {
         RouteMatch::Found {
             operation,
             path_parameters,
@@ -477,8 +478,22 @@ fn validate_body(
     }
 }
 
+/// Headers that frame the message on the wire: the HTTP layer writes them from the reply
+/// itself, and a made-up value (a spec may document `Transfer-Encoding`) would break the reply.
+const FRAMING_HEADERS: [&str; 8] = [
+    "transfer-encoding",
+    "content-length",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-connection",
+];
+
 /// The headers every reply carries: the request id, and each header the spec documents for the
-/// reply's status that nothing set yet (from the spec's example). Then the domain's last look.
+/// reply's status that nothing set yet (from the spec's example), but those that frame the
+/// message. Then the domain's last look.
 fn finish(
     state: &MockState,
     operation: Option<&Operation>,
@@ -490,7 +505,9 @@ fn finish(
     }
     if let Some(response) = operation.and_then(|op| op.response_for(reply.status)) {
         for header in &response.headers {
-            if reply.headers.contains_key(header.name.as_str()) {
+            if reply.headers.contains_key(header.name.as_str())
+                || FRAMING_HEADERS.contains(&header.name.to_ascii_lowercase().as_str())
+            {
                 continue;
             }
             if let Some(value) = state.contract.header_example(header) {

@@ -38,7 +38,8 @@ pub struct SchemaError {
     pub message: String,
 }
 
-/// Validates instances against one schema of a spec, with OpenAPI 3.0 semantics.
+/// Validates instances against one schema of a spec, with the semantics of the OpenAPI version
+/// the spec declares (3.0 Schema Objects, or JSON Schema 2020-12 from 3.1).
 pub struct SchemaValidator {
     validator: jsonschema::Validator,
     translated: Value,
@@ -73,7 +74,8 @@ const NOT_OPENAPI_FORMATS: [&str; 11] = [
 const QUOTED_INSTANCE_LIMIT: usize = 80;
 
 impl SchemaValidator {
-    /// Compiles the schema at `schema_at` (a JSON pointer into `spec`) and all it references.
+    /// Compiles the schema at `schema_at` (a JSON pointer into `spec`, the document as written)
+    /// and all it references.
     pub fn new(spec: &Value, schema_at: &str, direction: Direction) -> Result<Self, SchemaError> {
         let root = JsonPointer::parse(schema_at).ok_or_else(|| SchemaError {
             pointer: schema_at.to_owned(),

@@ -7,7 +7,7 @@
 //! it received against the spec.
 //!
 //! ```no_run
-//! # async fn run(spec: serde_json::Value) {
+//! # async fn run(spec: codegen::LoadedSpec) {
 //! use conformance::suite::{run, RunOptions, SuiteConfig};
 //!
 //! let config = SuiteConfig { base_url: Some("http://127.0.0.1:4010".into()), ..SuiteConfig::default() };
@@ -29,7 +29,7 @@ pub mod target;
 use std::time::{Duration, Instant};
 
 use codegen::api::{AnalysisRoles, Api};
-use serde_json::Value;
+use codegen::LoadedSpec;
 
 use crate::contract::Contract;
 use checks::{
@@ -83,9 +83,9 @@ pub enum SuiteError {
     AnalysisOperations(String),
 }
 
-/// Checks the server at `config.base_url` against `spec` (a loaded OpenAPI 3.0 document).
+/// Checks the server at `config.base_url` against `spec` (a loaded OpenAPI 3.0 or 3.1 document).
 pub async fn run(
-    spec: &Value,
+    spec: &LoadedSpec,
     config: &SuiteConfig,
     options: &RunOptions,
 ) -> Result<Report, SuiteError> {
@@ -196,8 +196,11 @@ fn with_session(config: &SuiteConfig, api: &Api, analysis: &AnalysisRoles) -> Su
 ///
 /// # Errors
 /// When `[analysis.operations]` names what the spec does not have.
-pub fn session_parameter(spec: &Value, config: &SuiteConfig) -> Result<Option<String>, SuiteError> {
-    let (api, _) = Api::read(spec);
+pub fn session_parameter(
+    spec: &LoadedSpec,
+    config: &SuiteConfig,
+) -> Result<Option<String>, SuiteError> {
+    let (api, _) = Api::read(spec.as_3_0());
     let analysis = analysis_roles(&api, config)?;
     Ok(analysis.session(&api).map(|p| p.name.clone()))
 }

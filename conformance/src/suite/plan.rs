@@ -214,7 +214,7 @@ impl<'a> Planner<'a> {
             };
             // A header carries visible ASCII only (RFC 9110 §5.5): other text is no value of it.
             let ascii_only = matches!(parameter.location, Location::Header | Location::Cookie);
-            for (edge, value) in edges(&self.contract.spec, at, &valid) {
+            for (edge, value) in edges(self.contract.as_3_0(), at, &valid) {
                 let non_ascii = value.as_str().is_some_and(|text| !text.is_ascii());
                 if value == valid || !validator.is_valid(&value) || (ascii_only && non_ascii) {
                     continue;
@@ -259,7 +259,7 @@ impl<'a> Planner<'a> {
             let Some(property) = self.contract.property_schema(at, name) else {
                 continue;
             };
-            for (edge, value) in edges(&self.contract.spec, &property, valid) {
+            for (edge, value) in edges(self.contract.as_3_0(), &property, valid) {
                 if value == *valid {
                     continue;
                 }
@@ -316,7 +316,7 @@ impl<'a> Planner<'a> {
                 }
             }
             let near = match (&parameter.schema, self.parameter_value(parameter, 0)) {
-                (Some(at), Some(valid)) => just_outside(&self.contract.spec, at, &valid),
+                (Some(at), Some(valid)) => just_outside(self.contract.as_3_0(), at, &valid),
                 _ => Vec::new(),
             };
             let far = [
@@ -537,7 +537,7 @@ impl<'a> Planner<'a> {
         };
         let validator = self.contract.parameter_validator(parameter)?;
         // A parameter given by `content` may have its examples on that media type.
-        let spec = &self.contract.spec;
+        let spec = self.contract.as_3_0();
         let mut given = examples_at(spec, &parameter.pointer);
         if let Some(media_type) = &parameter.media_type {
             let media_at = parameter.pointer.join("content").join(media_type.as_str());
@@ -552,7 +552,7 @@ impl<'a> Planner<'a> {
             return Some((*example).clone());
         }
         valid_value(
-            &self.contract.spec,
+            self.contract.as_3_0(),
             at,
             Direction::Request,
             self.seed.wrapping_add(variant * 7919),
@@ -592,7 +592,7 @@ impl<'a> Planner<'a> {
         let Some(at) = &media.schema else {
             return Some(json!("example"));
         };
-        let spec = &self.contract.spec;
+        let spec = self.contract.as_3_0();
         let validator = self.contract.validator(at, Direction::Request);
         let valid = |value: &Value| self.body_is_valid(media, at, validator, value);
         // The media type's own examples are the spec's best word on a body: one per variant

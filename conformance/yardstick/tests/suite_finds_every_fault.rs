@@ -11,8 +11,8 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use codegen::LoadedSpec;
 use conformance::suite::{run, Report, RunOptions, Secret, SuiteConfig, Verdict};
-use serde_json::Value;
 use yardstick::{serve, Api, Fault};
 
 /// The checks expected to catch each fault; one of them failing is enough.
@@ -69,15 +69,14 @@ const EXPECTED: [(Fault, &[&str]); 29] = [
 /// Each run is repeated with these seeds: a fault caught by one seed only is luck.
 const SEEDS: [u64; 3] = [1, 2, 3];
 
-fn spec(api: Api) -> Value {
+fn spec(api: Api) -> LoadedSpec {
     codegen::load(api.spec_path(), api.spec())
         .unwrap_or_else(|err| panic!("{} loads: {err}", api.spec_path()))
-        .raw
 }
 
 /// One run of the suite against a fresh server of `api` with `faults`, told only the base URL
 /// and both tenants' credentials.
-async fn check(api: Api, spec: &Value, faults: &[Fault], seed: u64) -> Report {
+async fn check(api: Api, spec: &LoadedSpec, faults: &[Fault], seed: u64) -> Report {
     let served = serve(api, faults).await.expect("the server starts");
     let [first, second] = api.credentials();
     let config = SuiteConfig {
@@ -186,7 +185,7 @@ async fn every_fault_fails_a_check_expected_to_catch_it() {
         "every fault needs exactly one line in EXPECTED; missing: {unlisted:?}"
     );
 
-    let specs: Vec<(Api, Arc<Value>)> = Api::ALL
+    let specs: Vec<(Api, Arc<LoadedSpec>)> = Api::ALL
         .into_iter()
         .map(|api| (api, Arc::new(spec(api))))
         .collect();

@@ -44,7 +44,7 @@ const CLIENTS: [(&str, &str, Decode); 2] = [
 /// The client generated from the run's spec, or the spec's digest when there is none.
 #[cfg(feature = "typed-clients")]
 fn client_for(context: &Context<'_>) -> Result<(&'static str, Decode), String> {
-    let digest = codegen::spec_digest(&context.contract.spec);
+    let digest = codegen::spec_digest(&context.contract.spec.raw);
     CLIENTS
         .into_iter()
         .find(|(_, generated_from, _)| *generated_from == digest)

@@ -151,7 +151,7 @@ fn read_schema(context: &Context<'_>, observation: &Observation, read: &Exchange
             let media = poll
                 .response_for(answer.status)?
                 .media_for(answer.header("content-type").unwrap_or_default())?;
-            let (at, _) = follow(&context.contract.spec, media.schema.as_ref()?).ok()?;
+            let (at, _) = follow(context.contract.as_3_0(), media.schema.as_ref()?).ok()?;
             Some(at.to_string())
         })
         .unwrap_or_else(|| poll.pointer.to_string())

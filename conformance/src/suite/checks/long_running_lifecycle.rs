@@ -201,7 +201,7 @@ fn status_in(exchange: &Exchange, pointer: &str) -> Option<String> {
 
 /// The values of the status the pointer names, in the order the schema lists them.
 fn status_order(context: &Context<'_>, target: &Operation, pointer: &str) -> Vec<String> {
-    let spec = &context.contract.spec;
+    let spec = context.contract.as_3_0();
     let Some(response) = target.response_for(target.success_status()) else {
         return Vec::new();
     };

@@ -265,7 +265,7 @@ pub fn made_up_path(
     context: &Context<'_>,
     operation: &Operation,
 ) -> Vec<(String, serde_json::Value)> {
-    let spec = &context.contract.spec;
+    let spec = context.contract.as_3_0();
     operation
         .parameters
         .iter()

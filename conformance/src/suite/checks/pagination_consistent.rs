@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use codegen::api::{Location, Method, Operation};
+use codegen::api::{Location, Method, Operation, RouteMatch};
 use codegen::load::JsonPointer;
 use serde_json::Value;
 
@@ -244,6 +244,19 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
             context.ledger().examined(name, label);
             return;
         };
+        if !pages_this_list(context.contract, operation, &next) {
+            // Judged here rather than sent: its answer would be held to this operation's
+            // statuses, though it addresses another or none.
+            return fail(
+                context,
+                label,
+                &exchange,
+                format!(
+                    "page {page}'s next link ({}) addresses no page of this list",
+                    next.path
+                ),
+            );
+        }
         // An empty page may precede a last one (a scan that found nothing this time); two in a
         // row that still point further say the list does not end.
         if items.is_empty() {
@@ -280,6 +293,26 @@ fn fail(context: &Context<'_>, label: &str, exchange: &Exchange, message: String
     context
         .ledger()
         .fail(Finding::new(INFO.name, label, message).seen_in(exchange));
+}
+
+/// Whether `next` (a followed link) addresses `operation` again, as the next page of a list must.
+fn pages_this_list(contract: &Contract, operation: &Operation, next: &Request) -> bool {
+    let (path, query) = next
+        .path
+        .split_once('?')
+        .map_or((next.path.as_str(), None), |(path, query)| {
+            (path, Some(query))
+        });
+    match contract.route(operation.method.as_str(), path, query) {
+        RouteMatch::Found {
+            operation: found, ..
+        } => contract
+            .api
+            .operations
+            .get(found)
+            .is_some_and(|found| found.label == operation.label),
+        _ => false,
+    }
 }
 
 /// The items of a page: the body if it is an array, else its first array property among the

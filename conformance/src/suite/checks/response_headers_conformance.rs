@@ -25,7 +25,7 @@ pub fn check(context: &Context<'_>, exchange: &Exchange) {
     if response.headers.is_empty() {
         return;
     }
-    let spec = &context.contract.spec;
+    let spec = context.contract.as_3_0();
     let mut findings = Vec::new();
     for header in &response.headers {
         let Some(text) = answer.header(&header.name) else {

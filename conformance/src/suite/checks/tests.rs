@@ -55,7 +55,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     Fixture {
-        contract: Contract::new(spec()),
+        contract: Contract::new(crate::loaded(&spec())),
         config: SuiteConfig {
             token: Some(Secret::new("sk_main")),
             ..SuiteConfig::default()
@@ -186,7 +186,7 @@ fn a_json_seq_body_is_read_record_by_record() {
         "application/json-seq": {"schema": {"$ref": "#/components/schemas/Thing"}}
     });
     let fixture = Fixture {
-        contract: Contract::new(spec),
+        contract: Contract::new(crate::loaded(&spec)),
         ..fixture()
     };
     let seq = ("content-type", "application/json-seq");
@@ -427,7 +427,7 @@ fn a_lifecycle_moves_forward_finishes_and_stays_finished() {
 #[test]
 fn the_generated_client_must_read_every_documented_body() {
     let fixture = Fixture {
-        contract: Contract::new(kallglot()),
+        contract: Contract::new(crate::loaded(&kallglot())),
         ..fixture()
     };
     let analysis = |id: usize, body: &str| Exchange {
@@ -493,7 +493,7 @@ fn analysis_checks_say_which_part_the_spec_does_not_declare() {
         "responses": {"202": {"description": "accepted"}}
     }});
     let with_create = Fixture {
-        contract: Contract::new(spec),
+        contract: Contract::new(crate::loaded(&spec)),
         ..fixture()
     };
     let found = results(&with_create, |context| {
@@ -531,7 +531,7 @@ fn kallglot() -> Value {
 #[cfg(feature = "typed-clients")]
 fn decoded_by_the_client(spec: Value, body: &str) -> CheckResult {
     let fixture = Fixture {
-        contract: Contract::new(spec),
+        contract: Contract::new(crate::loaded(&spec)),
         ..fixture()
     };
     let answer = Exchange {

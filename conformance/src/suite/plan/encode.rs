@@ -142,7 +142,7 @@ impl Planner<'_> {
     /// content type), framed by the HTTP client's multipart writer.
     fn multipart(&self, media: &MediaType, value: &Value) -> Option<(String, Vec<u8>)> {
         use reqwest::multipart::Form;
-        let spec = &self.contract.spec;
+        let spec = self.contract.as_3_0();
         let mut body = MultipartBody::new();
         for (name, item) in value.as_object().into_iter().flatten() {
             if item.is_null() {

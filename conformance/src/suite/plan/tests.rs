@@ -5,13 +5,13 @@ use super::*;
 use crate::suite::config::Secret;
 
 fn contract(paths: Value) -> Contract {
-    Contract::new(json!({
+    Contract::new(crate::loaded(&json!({
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},
         "security": [{"key": []}],
         "paths": paths,
         "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}
-    }))
+    })))
 }
 
 fn config() -> SuiteConfig {
@@ -235,7 +235,7 @@ fn body_properties_are_sent_at_their_edges_when_the_body_stays_valid() {
 
 #[test]
 fn the_spec_examples_are_used_in_their_order_of_trust_and_only_when_valid() {
-    let contract = Contract::new(json!({
+    let contract = Contract::new(crate::loaded(&json!({
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},
         "paths": {"/things/{thingId}": {"post": {
@@ -258,7 +258,7 @@ fn the_spec_examples_are_used_in_their_order_of_trust_and_only_when_valid() {
             "responses": {"200": {"description": "ok"}}
         }}},
         "components": {"examples": {"KnownThing": {"value": "t_1"}}}
-    }));
+    })));
     let call = first_valid(&contract, "make");
     // The parameter's example beats its schema's; an example its schema refuses is passed over.
     assert_eq!(call.path, "/things/t_1?verbose=false");
@@ -293,13 +293,13 @@ fn configured_values_win_per_operation_before_every_operation() {
 #[test]
 fn every_scheme_kind_gets_the_identity_s_credential() {
     let spec = |scheme: Value| {
-        Contract::new(json!({
+        Contract::new(crate::loaded(&json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "1"},
             "security": [{"s": []}],
             "paths": {"/x": {"get": {"operationId": "x", "responses": {"200": {"description": "ok"}}}}},
             "components": {"securitySchemes": {"s": scheme}}
-        }))
+        })))
     };
     let send = |contract: &Contract, config: &SuiteConfig, token: &str| {
         let operation = contract.operation("x").unwrap();

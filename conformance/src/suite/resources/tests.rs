@@ -5,11 +5,11 @@ use crate::http::{Request, Response};
 use crate::suite::exchange::Exchange;
 
 fn contract(paths: Value) -> Contract {
-    Contract::new(json!({
+    Contract::new(crate::loaded(&json!({
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},
         "paths": paths,
-    }))
+    })))
 }
 
 fn ok(description: &str) -> Value {
@@ -60,10 +60,10 @@ fn a_post_on_a_collection_and_operations_on_its_items_are_one_resource() {
             "get": {"operationId": "list_comments", "responses": {"200": ok("list")}}},
         "/tags": {"post": {"operationId": "create_tag", "responses": {"201": ok("made")}}}
     }));
-    let mut spec = contract.spec.clone();
+    let mut spec = contract.spec.raw.clone();
     spec["components"] = json!({"schemas": {"Note": {"allOf": [{"type": "object",
         "properties": {"note_id": {"type": "string"}, "title": {"type": "string"}}}]}}});
-    let contract = Contract::new(spec);
+    let contract = Contract::new(crate::loaded(&spec));
     let found = infer(&contract);
     assert_eq!(found.len(), 1, "{found:?}");
     let note = &found[0];
