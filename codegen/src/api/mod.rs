@@ -5,8 +5,8 @@
 //! after the operation that registers it, then top-level `webhooks`), each with its parameters
 //! merged and typed ([`parameter`]), its request body and responses by media type ([`media`]),
 //! its responses by status key ([`status`]), its security ([`security`]), the links of its
-//! responses ([`link`]) and its `x-long-running` ([`long_running`]), with path templates parsed
-//! once ([`path`]); and which operations and parameter are the analysis API's (`x-analysis`,
+//! responses ([`link`]), its `x-long-running` ([`long_running`]) and how its list pages
+//! ([`pagination`]), with path templates parsed once ([`path`]); and which operations and parameter are the analysis API's (`x-analysis`,
 //! [`analysis`]). Reading never fails: what cannot be read is left out with a warning at its
 //! JSON pointer.
 //!
@@ -19,6 +19,7 @@ pub mod link;
 pub mod long_running;
 pub mod media;
 pub mod method;
+pub mod pagination;
 pub mod parameter;
 pub mod path;
 mod reader;
@@ -34,6 +35,7 @@ pub use link::{Expression, Link};
 pub use long_running::{Binding, LongRunning, Malformed, Source};
 pub use media::{essence, media_matches, Encoding, MediaKind, MediaType};
 pub use method::Method;
+pub use pagination::{CursorSource, NextPage, Origin, Pagination};
 pub use parameter::{Location, Parameter, Style};
 pub use path::{Part, PathTemplate, RouteMatch, Routes};
 use security::DeclaredSecurity;
@@ -89,6 +91,9 @@ pub struct Operation {
     pub security: Security,
     /// Its `x-long-running`, when it has one.
     pub long_running: Option<Result<LongRunning, Malformed>>,
+    /// How its list pages: declared (`x-pagination`), recognised (`x-dropshot-pagination`) or
+    /// guessed from the usual names (see [`Origin`]).
+    pub pagination: Option<Result<Pagination, Malformed>>,
 }
 
 impl Operation {
@@ -277,6 +282,7 @@ impl Api {
         for index in 0..operations.len() {
             if operations[index].site == Site::Paths {
                 operations[index].long_running = reader.long_running(&operations, index);
+                operations[index].pagination = reader.pagination(&operations[index]);
             }
         }
         let analysis = reader.analysis(&operations);
@@ -415,6 +421,7 @@ impl Reader<'_> {
             responses,
             security,
             long_running: None,
+            pagination: None,
         }
     }
 
