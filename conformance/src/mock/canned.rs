@@ -9,16 +9,14 @@
 
 use axum::http::header::ACCEPT;
 use codegen::api::{essence, MediaKind, MediaType};
-use codegen::load::JsonPointer;
 use serde_json::Value;
 
 use super::problem::{render, Problem};
+use super::served::{content_type, made_up, served_examples};
 use super::streams;
 use super::valid_request::ValidRequest;
-use crate::examples::{examples_at, schema_examples};
 use crate::http::Response;
-use crate::schema::{Direction, SchemaValidator};
-use crate::synth::{valid_value, Synthesizer};
+use crate::schema::Direction;
 
 #[must_use]
 pub fn reply(exchange: &ValidRequest<'_>) -> Response {
@@ -91,15 +89,6 @@ fn preferred<'m>(content: &'m [MediaType], exchange: &ValidRequest<'_>) -> Optio
         .or_else(|| content.first())
 }
 
-/// The `Content-Type` of an answer in `media_type`: a range (`*/*`) is answered with JSON.
-pub(super) fn content_type(media_type: &MediaType) -> String {
-    if media_type.name.contains('*') {
-        "application/json".to_owned()
-    } else {
-        media_type.name.clone()
-    }
-}
-
 /// The one document the answer carries in `media_type`: the record a path parameter names,
 /// else the first example, else a value made up from the schema; the documented 404 for an
 /// unknown record.
@@ -138,33 +127,6 @@ pub(super) fn document(
         let at = media_type.schema.as_ref()?;
         Some(made_up(exchange.contract.as_3_0(), at, validator))
     }))
-}
-
-/// The media type's examples, else those a 3.1 schema lists.
-pub(super) fn served_examples<'c>(
-    exchange: &ValidRequest<'c>,
-    media_type: &MediaType,
-) -> Vec<(String, &'c Value)> {
-    let examples = examples_at(exchange.contract.as_3_0(), &media_type.pointer);
-    match (&media_type.schema, examples.is_empty()) {
-        (Some(at), true) => schema_examples(&exchange.contract.spec.raw, at),
-        _ => examples,
-    }
-}
-
-/// A value for the schema at `at` that passes `validator`, when a few seeds make one.
-pub(super) fn made_up(
-    spec: &Value,
-    at: &JsonPointer,
-    validator: Option<&SchemaValidator>,
-) -> Value {
-    let fallback = || Synthesizer::new(spec, 0, Direction::Response).value(at);
-    match validator {
-        Some(validator) => {
-            valid_value(spec, at, Direction::Response, 0, validator).unwrap_or_else(fallback)
-        }
-        None => fallback(),
-    }
 }
 
 enum Record<'a> {

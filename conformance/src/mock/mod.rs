@@ -24,6 +24,7 @@ pub mod fixtures;
 mod kallglot;
 mod paging;
 pub mod problem;
+mod served;
 mod server;
 mod streams;
 pub mod valid_request;

@@ -14,7 +14,8 @@ use codegen::api::{CursorSource, MediaKind, NextPage, Pagination};
 use codegen::load::{follow, JsonPointer};
 use serde_json::{Map, Value};
 
-use super::canned::{content_type, document, success_media};
+use super::canned::{document, success_media};
+use super::served::content_type;
 use super::valid_request::ValidRequest;
 use crate::http::Response;
 use crate::schema::Direction;

@@ -11,7 +11,7 @@
 use codegen::api::{MediaKind, MediaType};
 use serde_json::Value;
 
-use super::canned::{content_type, made_up, served_examples};
+use super::served::{content_type, made_up, served_examples};
 use super::valid_request::ValidRequest;
 use crate::contract::Contract;
 use crate::event_stream;
