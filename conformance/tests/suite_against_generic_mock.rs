@@ -52,6 +52,17 @@ async fn the_suite_finds_nothing_wrong_with_a_mock_that_answers_as_the_spec_says
         .await
         .expect("the mock is reachable");
         mock.stop().await;
+        // What the run covered, for `--nocapture`: a silent suite that walked nothing says little.
+        let walked: Vec<&str> = report
+            .results
+            .iter()
+            .filter(|r| r.check == "pagination_consistent" && r.verdict == Verdict::Passed)
+            .map(|r| r.operation.as_str())
+            .collect();
+        eprintln!(
+            "{name}: {} requests, lists walked: {walked:?}",
+            report.exchanges.len()
+        );
         let failed: Vec<&str> = report
             .results
             .iter()
