@@ -59,10 +59,7 @@ pub fn read<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Events {
     let ran_out = Rc::new(Cell::new(false));
     let flag = Rc::clone(&ran_out);
     let body = chunks.into_iter().map(<[u8]>::to_vec);
-    let end = std::iter::once(b"\n\n".to_vec()).map(move |chunk| {
-        flag.set(true);
-        chunk
-    });
+    let end = std::iter::once(b"\n\n".to_vec()).inspect(move |_| flag.set(true));
     let chunks = body.chain(end).map(Ok::<_, Infallible>);
     let mut stream = futures_util::stream::iter(chunks).eventsource();
     let mut found = Events::default();

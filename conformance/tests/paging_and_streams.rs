@@ -211,14 +211,14 @@ async fn the_generic_mock_streams_events_and_json_lines() {
     );
 
     // The client picks the stream by `Accept`; JSON otherwise.
-    let prompt = Some(json!({"prompt": "Hi"}).to_string().into_bytes());
+    let prompt = json!({"prompt": "Hi"}).to_string().into_bytes();
     let whole = caller
         .send(
             "POST",
             "/completions",
             None,
             Some("application/json"),
-            prompt.clone(),
+            Some(prompt.clone()),
         )
         .await;
     assert_eq!(whole.header("content-type"), Some("application/json"));
@@ -227,7 +227,7 @@ async fn the_generic_mock_streams_events_and_json_lines() {
         .post(format!("{}/completions", caller.base))
         .header("content-type", "application/json")
         .header("accept", "text/event-stream")
-        .body(prompt.unwrap_or_default())
+        .body(prompt)
         .send()
         .await
         .expect("an answer");

@@ -23,7 +23,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
     let (status, media_type) = match success_media(exchange) {
         Ok((status, Some(media_type))) => (status, media_type),
         Ok((status, None)) => return Response::empty(status),
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     if matches!(
         media_type.kind,
@@ -33,7 +33,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
     }
     let value = match document(exchange, media_type) {
         Ok(value) => value,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let bytes = match (media_type.kind, value) {
         (_, None) => Vec::new(),
@@ -48,7 +48,7 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
 /// status documents no content); a refusal where the mock serves no success.
 pub(super) fn success_media<'o>(
     exchange: &ValidRequest<'o>,
-) -> Result<(u16, Option<&'o MediaType>), Response> {
+) -> Result<(u16, Option<&'o MediaType>), Box<Response>> {
     let operation = exchange.operation;
     let status = operation.success_status();
     if status < 200 {
@@ -57,12 +57,12 @@ pub(super) fn success_media<'o>(
             "not_implemented",
             format!("The mock does not serve `{status}` answers such as protocol upgrades."),
         );
-        return Err(render(
+        return Err(Box::new(render(
             exchange.contract,
             Some(operation),
             &problem,
             exchange.request_id,
-        ));
+        )));
     }
     let Some(response) = operation.response_for(status) else {
         return Ok((status, None));
@@ -95,7 +95,7 @@ fn preferred<'m>(content: &'m [MediaType], exchange: &ValidRequest<'_>) -> Optio
 pub(super) fn document(
     exchange: &ValidRequest<'_>,
     media_type: &MediaType,
-) -> Result<Option<Value>, Response> {
+) -> Result<Option<Value>, Box<Response>> {
     let operation = exchange.operation;
     let validator = media_type
         .schema
@@ -112,12 +112,12 @@ pub(super) fn document(
         Record::Found(value) => Some((*value).clone()),
         Record::Unknown(identifier) if operation.response_for(404).is_some() => {
             let problem = Problem::new(404, "not_found", format!("No record {identifier}."));
-            return Err(render(
+            return Err(Box::new(render(
                 exchange.contract,
                 Some(operation),
                 &problem,
                 exchange.request_id,
-            ));
+            )));
         }
         Record::Unknown(_) | Record::NotRecords => {
             examples.first().map(|(_, value)| (*value).clone())
