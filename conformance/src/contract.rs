@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use codegen::api::{Api, Header, Operation, Parameter, RouteMatch};
-use codegen::load::{follow, JsonPointer, Warning};
+use codegen::load::{JsonPointer, Warning};
 use codegen::LoadedSpec;
 use serde_json::Value;
 
@@ -62,7 +62,18 @@ impl Contract {
                 let media = response.content.iter().map(|m| m.schema.as_ref());
                 media.chain(response.headers.iter().map(|h| h.schema.as_ref()))
             });
-            for at in parameters.chain(bodies).chain(responses).flatten() {
+            // A paged list's items are made up and checked one by one.
+            let items = operation
+                .pagination
+                .iter()
+                .flatten()
+                .map(|pagination| pagination.item_schema.as_ref());
+            for at in parameters
+                .chain(bodies)
+                .chain(responses)
+                .chain(items)
+                .flatten()
+            {
                 schemas.entry(at.clone()).or_insert_with(Schema::default);
             }
             for response in &operation.responses {
@@ -179,16 +190,11 @@ impl Contract {
         }
     }
 
-    /// The schema of property `name` of the object schema at `at`, through `$ref` and `allOf`.
+    /// The schema of property `name` of the object schema at `at`, through `$ref` and `allOf`:
+    /// the reading's answer, so the suite and the pagination reading never differ on it.
     #[must_use]
     pub fn property_schema(&self, at: &JsonPointer, name: &str) -> Option<JsonPointer> {
-        let (at, schema) = follow(self.as_3_0(), at).ok()?;
-        if schema.get("properties").and_then(|p| p.get(name)).is_some() {
-            return Some(at.join("properties").join(name));
-        }
-        let members = schema.get("allOf")?.as_array()?;
-        (0..members.len())
-            .find_map(|index| self.property_schema(&at.join("allOf").join(index.to_string()), name))
+        codegen::api::pagination::property_schema(self.as_3_0(), at, name)
     }
 
     /// The operation a request's method, path and query (raw) address. A path key may carry a

@@ -4,6 +4,7 @@
 
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use codegen::api::MediaKind;
 use serde_json::Value;
 
 /// A request, as sent.
@@ -167,10 +168,38 @@ impl Response {
         let mut response = axum::response::Response::new(axum::body::Body::empty());
         *response.status_mut() =
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let streaming = self
+            .header(CONTENT_TYPE.as_str())
+            .map(MediaKind::of)
+            .is_some_and(|kind| matches!(kind, MediaKind::EventStream | MediaKind::JsonLines));
         *response.headers_mut() = self.headers;
-        if !head_only {
-            *response.body_mut() = axum::body::Body::from(self.body);
+        if head_only {
+            return response;
         }
+        *response.body_mut() = if streaming {
+            // Record by record, as a server that produces them one at a time sends them: a
+            // client that reads the body whole and one that reads it as it arrives both see it.
+            let chunks = records(self.body).map(Ok::<_, std::convert::Infallible>);
+            axum::body::Body::from_stream(futures_util::stream::iter(chunks))
+        } else {
+            axum::body::Body::from(self.body)
+        };
         response
     }
+}
+
+/// A stream's body cut after each line break: each JSON line, and each line of an event.
+fn records(body: Vec<u8>) -> impl Iterator<Item = Vec<u8>> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for (index, byte) in body.iter().enumerate() {
+        if *byte == b'\n' {
+            chunks.push(body[start..=index].to_vec());
+            start = index + 1;
+        }
+    }
+    if start < body.len() {
+        chunks.push(body[start..].to_vec());
+    }
+    chunks.into_iter()
 }

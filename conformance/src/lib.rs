@@ -5,10 +5,12 @@
 //! carries, with the schema it must match; [`soundness`] checks a spec is consistent;
 //! [`synth`] makes up values from schemas; [`contract`] is a spec's one reading
 //! ([`codegen::api`]) with what checking values against it needs; [`wire`] reads requests back
-//! by the rules the runtime writes them with; [`http`] holds a request and a response as they
+//! by the rules the runtime writes them with; [`event_stream`] reads and writes server-sent
+//! events; [`http`] holds a request and a response as they
 //! travel; [`mock`] is the embedded mock server; [`suite`] checks a server against its spec.
 
 pub mod contract;
+pub mod event_stream;
 pub mod examples;
 pub mod http;
 pub mod mock;

@@ -195,7 +195,7 @@ impl Reader<'_> {
     ) -> Option<Result<Pagination, Malformed>> {
         let declared = operation.pointer.join(EXTENSION);
         if let Some(extension) = declared.resolve(self.spec) {
-            let mut check = Check {
+            let mut check = ExtensionCheck {
                 reader: self,
                 operation,
                 at: declared.clone(),
@@ -316,7 +316,9 @@ fn guess(spec: &Value, operation: &Operation) -> Option<Pagination> {
             total_pages: None,
         }
     };
-    let items = property(&ITEM_PROPERTIES).unwrap_or_default();
+    let items = property(&ITEM_PROPERTIES)
+        .or_else(|| array_property(spec, &schema))
+        .unwrap_or_default();
     let item_schema = schema_along(spec, &schema, &items).and_then(|at| item_schema(spec, &at));
     Some(Pagination {
         origin: Origin::Guessed,
@@ -325,6 +327,30 @@ fn guess(spec: &Value, operation: &Operation) -> Option<Pagination> {
         item_schema,
         page_size: query(&SIZE_PARAMETERS),
         next,
+    })
+}
+
+/// The pointer of the first property of the object schema at `at` (through `$ref` and `allOf`)
+/// whose schema is an array: a page's items under a name of its own (`users`, `orders`).
+fn array_property(spec: &Value, at: &JsonPointer) -> Option<String> {
+    let (at, schema) = follow(spec, at).ok()?;
+    let own = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(name, _)| {
+            let at = at.join("properties").join(name.as_str());
+            follow(spec, &at).is_ok_and(|(_, property)| {
+                property.get("type") == Some(&Value::from("array"))
+                    || property.get("items").is_some()
+            })
+        })
+        .map(|(name, _)| format!("/{}", name.replace('~', "~0").replace('/', "~1")));
+    own.or_else(|| {
+        let members = schema.get("allOf")?.as_array()?;
+        (0..members.len())
+            .find_map(|index| array_property(spec, &at.join("allOf").join(index.to_string())))
     })
 }
 
@@ -354,13 +380,13 @@ fn body_url(spec: &Value, schema: &JsonPointer) -> Option<String> {
 }
 
 /// The checking of one declared `x-pagination`.
-struct Check<'r, 'a> {
+struct ExtensionCheck<'r, 'a> {
     reader: &'r mut Reader<'a>,
     operation: &'r Operation,
     at: JsonPointer,
 }
 
-impl Check<'_, '_> {
+impl ExtensionCheck<'_, '_> {
     fn warn(&mut self, at: &JsonPointer, message: impl Into<String>) {
         let message = format!("{}; no pagination helper", message.into());
         self.reader.warn(at, message);

@@ -7,21 +7,48 @@
 //! state of a resource (queued, completed, failed…) is served as that many records, and a
 //! retrieval documented with one example serves that one resource.
 
-use codegen::load::JsonPointer;
+use axum::http::header::ACCEPT;
+use codegen::api::{essence, MediaKind, MediaType};
 use serde_json::Value;
 
-use codegen::api::MediaKind;
-
 use super::problem::{render, Problem};
+use super::served::{content_type, made_up, served_examples};
+use super::streams;
 use super::valid_request::ValidRequest;
-use crate::examples::{examples_at, schema_examples};
 use crate::http::Response;
-use crate::schema::{Direction, SchemaValidator};
-use crate::synth::{valid_value, Synthesizer};
-use crate::wire::write_json_lines;
+use crate::schema::Direction;
 
 #[must_use]
 pub fn reply(exchange: &ValidRequest<'_>) -> Response {
+    let (status, media_type) = match success_media(exchange) {
+        Ok((status, Some(media_type))) => (status, media_type),
+        Ok((status, None)) => return Response::empty(status),
+        Err(refusal) => return *refusal,
+    };
+    if matches!(
+        media_type.kind,
+        MediaKind::EventStream | MediaKind::JsonLines
+    ) {
+        return streams::reply(exchange, status, media_type);
+    }
+    let value = match document(exchange, media_type) {
+        Ok(value) => value,
+        Err(refusal) => return *refusal,
+    };
+    let bytes = match (media_type.kind, value) {
+        (_, None) => Vec::new(),
+        (MediaKind::Json, Some(value)) => value.to_string().into_bytes(),
+        (_, Some(Value::String(text))) => text.into_bytes(),
+        (_, Some(value)) => value.to_string().into_bytes(),
+    };
+    Response::empty(status).with_body(&content_type(media_type), bytes)
+}
+
+/// The status of a successful answer and the media type it is written in (none when the
+/// status documents no content); a refusal where the mock serves no success.
+pub(super) fn success_media<'o>(
+    exchange: &ValidRequest<'o>,
+) -> Result<(u16, Option<&'o MediaType>), Box<Response>> {
     let operation = exchange.operation;
     let status = operation.success_status();
     if status < 200 {
@@ -30,36 +57,53 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
             "not_implemented",
             format!("The mock does not serve `{status}` answers such as protocol upgrades."),
         );
-        return render(
+        return Err(Box::new(render(
             exchange.contract,
             Some(operation),
             &problem,
             exchange.request_id,
-        );
+        )));
     }
     let Some(response) = operation.response_for(status) else {
-        return Response::empty(status);
+        return Ok((status, None));
     };
-    let Some(media_type) = response
-        .content
+    Ok((status, preferred(&response.content, exchange)))
+}
+
+/// The media type a client asked for by name in `Accept` (a stream, say, where JSON is
+/// documented too), else the first JSON one, else the first.
+fn preferred<'m>(content: &'m [MediaType], exchange: &ValidRequest<'_>) -> Option<&'m MediaType> {
+    let accepted = exchange
+        .headers
+        .get_all(ACCEPT)
         .iter()
-        .find(|media| media.kind == MediaKind::Json)
-        .or_else(|| response.content.first())
-    else {
-        return Response::empty(status);
-    };
-    let spec = exchange.contract.as_3_0();
-    let media = &media_type.name;
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(essence)
+        .filter(|wanted| !wanted.contains('*'));
+    let asked = accepted
+        .into_iter()
+        .find_map(|wanted| content.iter().find(|media| essence(&media.name) == wanted));
+    asked
+        .or_else(|| content.iter().find(|media| media.kind == MediaKind::Json))
+        .or_else(|| content.first())
+}
+
+/// The one document the answer carries in `media_type`: the record a path parameter names,
+/// else the first example, else a value made up from the schema; the documented 404 for an
+/// unknown record.
+pub(super) fn document(
+    exchange: &ValidRequest<'_>,
+    media_type: &MediaType,
+) -> Result<Option<Value>, Box<Response>> {
+    let operation = exchange.operation;
     let validator = media_type
         .schema
         .as_ref()
         .and_then(|at| exchange.contract.validator(at, Direction::Response));
-    // The media type's examples, else those a 3.1 schema lists. An example that does not match
-    // its own schema would make the mock break the spec it serves: such examples are passed over.
-    let mut examples = examples_at(spec, &media_type.pointer);
-    if let (true, Some(at)) = (examples.is_empty(), &media_type.schema) {
-        examples = schema_examples(&exchange.contract.spec.raw, at);
-    }
+    // An example that does not match its own schema would make the mock break the spec it
+    // serves: such examples are passed over.
+    let examples = served_examples(exchange, media_type);
     let examples: Vec<(String, &Value)> = examples
         .into_iter()
         .filter(|(_, value)| validator.is_none_or(|v| v.is_valid(value)))
@@ -68,45 +112,21 @@ pub fn reply(exchange: &ValidRequest<'_>) -> Response {
         Record::Found(value) => Some((*value).clone()),
         Record::Unknown(identifier) if operation.response_for(404).is_some() => {
             let problem = Problem::new(404, "not_found", format!("No record {identifier}."));
-            return render(
+            return Err(Box::new(render(
                 exchange.contract,
                 Some(operation),
                 &problem,
                 exchange.request_id,
-            );
+            )));
         }
         Record::Unknown(_) | Record::NotRecords => {
             examples.first().map(|(_, value)| (*value).clone())
         }
     };
-    let value = chosen.or_else(|| {
+    Ok(chosen.or_else(|| {
         let at = media_type.schema.as_ref()?;
-        Some(made_up(spec, at, validator))
-    });
-    let content_type = if media.contains('*') {
-        "application/json".to_owned()
-    } else {
-        media.clone()
-    };
-    let bytes = match (media_type.kind, value) {
-        (_, None) => Vec::new(),
-        (MediaKind::Json, Some(value)) => value.to_string().into_bytes(),
-        (MediaKind::JsonLines, Some(value)) => write_json_lines(&value),
-        (_, Some(Value::String(text))) => text.into_bytes(),
-        (_, Some(value)) => value.to_string().into_bytes(),
-    };
-    Response::empty(status).with_body(&content_type, bytes)
-}
-
-/// A value for the schema at `at` that passes `validator`, when a few seeds make one.
-fn made_up(spec: &Value, at: &JsonPointer, validator: Option<&SchemaValidator>) -> Value {
-    let fallback = || Synthesizer::new(spec, 0, Direction::Response).value(at);
-    match validator {
-        Some(validator) => {
-            valid_value(spec, at, Direction::Response, 0, validator).unwrap_or_else(fallback)
-        }
-        None => fallback(),
-    }
+        Some(made_up(exchange.contract.as_3_0(), at, validator))
+    }))
 }
 
 enum Record<'a> {

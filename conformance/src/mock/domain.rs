@@ -8,6 +8,7 @@ use codegen::api::Operation;
 
 use super::canned;
 use super::fixtures::Fixtures;
+use super::paging;
 use super::problem::{self, Problem};
 use super::valid_request::{Principal, ValidRequest};
 use crate::contract::Contract;
@@ -62,7 +63,7 @@ pub trait Domain: Send + Sync + 'static {
 }
 
 /// The behaviour any spec allows: tokens of the fixtures are accepted, answers are the spec's
-/// examples.
+/// examples, and a list that pages is served one page at a time.
 #[derive(Debug)]
 pub struct Generic {
     fixtures: Fixtures,
@@ -86,6 +87,10 @@ impl Domain for Generic {
         secrets: &[String],
     ) -> Result<Principal, Problem> {
         authenticate_with(&self.fixtures, secrets)
+    }
+
+    fn respond(&self, request: &ValidRequest<'_>) -> Response {
+        paging::reply(request).unwrap_or_else(|| canned::reply(request))
     }
 }
 

@@ -22,8 +22,11 @@ pub mod domain;
 pub mod faults;
 pub mod fixtures;
 mod kallglot;
+mod paging;
 pub mod problem;
+mod served;
 mod server;
+mod streams;
 pub mod valid_request;
 
 use std::future::Future;

@@ -168,6 +168,8 @@ async fn answer<'s>(
         contract: api,
         operation,
         principal: &principal,
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query(),
         path,
         query: query_values,
         headers: &parts.headers,

@@ -23,6 +23,9 @@ pub struct ValidRequest<'a> {
     pub contract: &'a Contract,
     pub operation: &'a Operation,
     pub principal: &'a Principal,
+    /// The request's path and query as sent (percent-encoded), for links back to it.
+    pub raw_path: &'a str,
+    pub raw_query: Option<&'a str>,
     /// Parameters by name, typed as their schemas say.
     pub path: Map<String, Value>,
     pub query: Map<String, Value>,

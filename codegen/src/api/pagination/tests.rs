@@ -294,3 +294,21 @@ fn usual_names_are_a_silent_guess() {
     let nothing = list(&["q"], page(json!({})), json!({}));
     assert_eq!(read(&nothing).0, None);
 }
+
+/// A guessed list whose item array has a name of its own is found by its schema.
+#[test]
+fn a_guessed_list_finds_its_items_under_any_name() {
+    let body = json!({"type": "object", "properties": {
+        "total": {"type": "integer"},
+        "users": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+    }});
+    let spec = list(&["page"], body, json!({}));
+    let (Some(Ok(pagination)), _) = read(&spec) else {
+        panic!("{:?}", read(&spec));
+    };
+    assert_eq!(pagination.items, "/users");
+    assert_eq!(
+        pagination.item_schema.map(|p| p.to_string()).as_deref(),
+        Some("/paths/~1things/get/responses/200/content/application~1json/schema/properties/users/items")
+    );
+}

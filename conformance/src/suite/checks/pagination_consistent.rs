@@ -1,21 +1,23 @@
 //! `pagination_consistent`: a paginated list, walked page by page, ends and shows no item twice.
-//! Switched on by what the spec documents on a `GET`: a cursor (a query parameter such as
-//! `cursor`, `page_token` or `starting_after`, fed from a body property such as `next_cursor`),
-//! a next link in the body (`next`, `links.next`, `_links.next.href`), a `Link` header, or a
-//! page number (`page`). The page size is set small, where the spec names one, so that the
-//! resources the run created fill several pages.
+//! Switched on by the reading's `pagination` of an operation: declared (`x-pagination`),
+//! recognised (`x-dropshot-pagination`) or guessed from the usual names; a malformed declaration
+//! is the reading's warning, not walked. Every way to the next page is followed: a cursor from
+//! the body or from the last item (with its `has_more` flag), an offset (up to `total`), a page
+//! number (up to `total_pages`), a next URL in the body and the `Link` header's `rel="next"`.
+//! The page size is set small, where the spec names its parameter, so that the resources the
+//! run created fill several pages.
 
 use std::collections::BTreeSet;
 
-use codegen::api::{Location, Method, Operation, RouteMatch};
-use codegen::load::JsonPointer;
+use codegen::api::{CursorSource, Method, NextPage, Operation, Origin, Pagination, RouteMatch};
 use serde_json::Value;
 
 use super::{CheckInfo, Context};
 use crate::contract::Contract;
-use crate::http::Request;
+use crate::http::{Request, Response};
 use crate::suite::exchange::Exchange;
 use crate::suite::outcome::Finding;
+use crate::suite::plan::Planner;
 
 pub const INFO: CheckInfo = CheckInfo {
     name: "pagination_consistent",
@@ -25,130 +27,55 @@ pub const INFO: CheckInfo = CheckInfo {
 /// The most pages walked; a list may be longer than that, which is no finding.
 const MOST_PAGES: usize = 20;
 
-const CURSOR_PARAMETERS: [&str; 10] = [
-    "cursor",
-    "page_token",
-    "pageToken",
-    "next_token",
-    "nextToken",
-    "starting_after",
-    "after",
-    "continuation_token",
-    "continuationToken",
-    "marker",
-];
-const CURSOR_PROPERTIES: [&str; 9] = [
-    "next_cursor",
-    "nextCursor",
-    "next_page_token",
-    "nextPageToken",
-    "next_token",
-    "nextToken",
-    "cursor",
-    "next_page",
-    "continuation_token",
-];
-const SIZE_PARAMETERS: [&str; 6] = [
-    "limit",
-    "per_page",
-    "perPage",
-    "page_size",
-    "pageSize",
-    "size",
-];
-const ITEM_PROPERTIES: [&str; 6] = ["items", "data", "results", "entries", "records", "values"];
-
-/// How an operation pages, as its spec says.
-#[derive(Debug, Clone, PartialEq)]
-enum Paging {
-    /// The query parameter `parameter` takes the body's value at `next`.
-    Cursor { parameter: String, next: String },
-    /// The next page's URL is in the body at this pointer.
-    NextLink(String),
-    /// The next page's URL is the `Link` header's `rel="next"`.
-    LinkHeader,
-    /// The query parameter counts pages from 1.
-    PageNumber(String),
-}
-
-fn paging(contract: &Contract, operation: &Operation) -> Option<Paging> {
-    if operation.method != Method::Get {
-        return None;
-    }
-    let query = |names: &[&str]| {
-        operation
-            .parameters
-            .iter()
-            .find(|p| p.location == Location::Query && names.contains(&p.name.as_str()))
-            .map(|p| p.name.clone())
-    };
-    let success = operation.responses.iter().find(|r| r.status.is_2xx())?;
-    let schema = success
-        .content
-        .iter()
-        .find_map(|m| m.schema.clone())
-        .unwrap_or_else(JsonPointer::root);
-    let property = |names: &[&str]| {
-        names
-            .iter()
-            .find(|name| contract.property_schema(&schema, name).is_some())
-            .map(|name| format!("/{name}"))
-    };
-    if let (Some(parameter), Some(next)) = (query(&CURSOR_PARAMETERS), property(&CURSOR_PROPERTIES))
-    {
-        return Some(Paging::Cursor { parameter, next });
-    }
-    if success
-        .headers
-        .iter()
-        .any(|h| h.name.eq_ignore_ascii_case("link"))
-    {
-        return Some(Paging::LinkHeader);
-    }
-    for (outer, inner) in [
-        ("next", None),
-        ("links", Some("next")),
-        ("_links", Some("next")),
-    ] {
-        let Some(at) = contract.property_schema(&schema, outer) else {
-            continue;
-        };
-        match inner {
-            None => return Some(Paging::NextLink(format!("/{outer}"))),
-            Some(inner) if contract.property_schema(&at, inner).is_some() => {
-                let href = contract
-                    .property_schema(&at.join("properties").join(inner), "href")
-                    .is_some()
-                    || outer == "_links";
-                let suffix = if href { "/href" } else { "" };
-                return Some(Paging::NextLink(format!("/{outer}/{inner}{suffix}")));
-            }
-            Some(_) => {}
-        }
-    }
-    query(&["page"]).map(Paging::PageNumber)
-}
-
 pub async fn run(context: &Context<'_>) {
     for (_, operation) in context.contract.api.served() {
-        if let Some(paging) = paging(context.contract, operation) {
-            walk(context, operation, &paging).await;
+        let Some(Ok(pagination)) = &operation.pagination else {
+            continue;
+        };
+        // A guess is only ever made on a `GET`; what a spec declares on another method (a
+        // search by `POST`) is its word that reading pages changes nothing.
+        if pagination.origin == Origin::Guessed && operation.method != Method::Get {
+            continue;
         }
+        walk(context, operation, pagination).await;
     }
 }
 
-async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
+/// One walk: the pages seen so far and where the next one starts.
+struct Walk<'a> {
+    context: &'a Context<'a>,
+    operation: &'a Operation,
+    planner: Planner<'a>,
+    /// The page size asked for, as its query parameter override.
+    size: Vec<(String, Value)>,
+    /// Items counted from the start of the list, for offsets.
+    offset: u64,
+    /// The number of the page last asked for, and of the first page.
+    page_number: u64,
+    first_page: u64,
+}
+
+/// What a page says of the next one.
+enum Next {
+    /// The list ends here.
+    End,
+    /// The request for the next page.
+    Page(Request),
+    /// A page that says the list goes on but gives no way to the rest.
+    Broken(String),
+}
+
+async fn walk(context: &Context<'_>, operation: &Operation, pagination: &Pagination) {
     let name = INFO.name;
     let label = &operation.label;
     let Some(planner) = context.planner(label) else {
         return;
     };
     // Small pages, so that a few items make several.
-    let size: Vec<(String, Value)> = operation
-        .parameters
-        .iter()
-        .filter(|p| p.location == Location::Query && SIZE_PARAMETERS.contains(&p.name.as_str()))
-        .filter_map(|p| {
+    let size: Vec<(String, Value)> = pagination
+        .page_size
+        .and_then(|index| operation.parameters.get(index))
+        .and_then(|p| {
             let validator = context.contract.parameter_validator(p)?;
             [1, 2, 5, 10]
                 .into_iter()
@@ -156,8 +83,19 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
                 .find(|v| validator.is_valid(v))
                 .map(|v| (format!("query.{}", p.name), v))
         })
+        .into_iter()
         .collect();
-    let Some(first) = planner.valid_with(&size, context.token()) else {
+    let asked = size.first().and_then(|(_, v)| v.as_u64());
+    let mut state = Walk {
+        context,
+        operation,
+        planner,
+        size,
+        offset: 0,
+        page_number: 0,
+        first_page: 0,
+    };
+    let Some(first) = state.first(pagination) else {
         context.ledger().skip(
             name,
             label,
@@ -168,10 +106,8 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
     let mut call = first;
     let mut seen_items: BTreeSet<String> = BTreeSet::new();
     let mut seen_pages: BTreeSet<String> = BTreeSet::new();
-    let mut page_number = 1u64;
     let mut empty_in_a_row = 0;
     let mut previous_page: Option<Vec<Value>> = None;
-    let asked = size.first().and_then(|(_, v)| v.as_u64());
     for page in 1..=MOST_PAGES {
         seen_pages.insert(call.path.clone());
         let purpose = format!("page {page} of the list");
@@ -187,12 +123,19 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
             return;
         }
         let body = answer.json_body().unwrap_or(Value::Null);
-        let items = items(&body);
+        let items = items(&body, &pagination.items);
         // A server may answer a page number past the end with the last page again: the end,
-        // not a repeat.
-        if matches!(paging, Paging::PageNumber(_)) && previous_page.as_deref() == Some(items) {
-            context.ledger().examined(name, label);
-            return;
+        // not a repeat, unless the page count it gives says there are more pages.
+        if let NextPage::PageNumber { total_pages, .. } = &pagination.next {
+            let more = total_pages
+                .as_deref()
+                .and_then(|at| body.pointer(at))
+                .and_then(Value::as_u64)
+                .is_some_and(|pages| state.page_number < state.first_page.saturating_add(pages));
+            if !more && previous_page.as_deref() == Some(items) {
+                context.ledger().examined(name, label);
+                return;
+            }
         }
         for item in items {
             let key = item
@@ -207,42 +150,17 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
                 );
             }
         }
-        let next = match paging {
-            Paging::Cursor { parameter, next } => {
-                match body.pointer(next).filter(|v| !v.is_null() && *v != "") {
-                    Some(cursor) if !items.is_empty() => {
-                        let mut values = size.clone();
-                        values.push((format!("query.{parameter}"), cursor.clone()));
-                        planner.valid_with(&values, context.token())
-                    }
-                    _ => None,
-                }
-            }
-            Paging::NextLink(pointer) => body
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .and_then(|url| follow(context, &call, url)),
-            Paging::LinkHeader => answer
-                .header("link")
-                .and_then(next_link)
-                .and_then(|url| follow(context, &call, &url)),
-            Paging::PageNumber(parameter) => {
-                page_number += 1;
-                // Fewer items than the page size asked for: the last page.
-                let short = asked.is_some_and(|size| (items.len() as u64) < size);
-                if items.is_empty() || short {
-                    None
-                } else {
-                    let mut values = size.clone();
-                    values.push((format!("query.{parameter}"), Value::from(page_number)));
-                    planner.valid_with(&values, context.token())
-                }
-            }
-        };
+        let next = state.next(pagination, &call, answer, &body, items, asked);
         previous_page = Some(items.to_vec());
-        let Some(next) = next else {
-            context.ledger().examined(name, label);
-            return;
+        let next = match next {
+            Next::End => {
+                context.ledger().examined(name, label);
+                return;
+            }
+            Next::Broken(why) => {
+                return fail(context, label, &exchange, format!("page {page} {why}"));
+            }
+            Next::Page(next) => next,
         };
         if !pages_this_list(context.contract, operation, &next) {
             // Judged here rather than sent: its answer would be held to this operation's
@@ -289,6 +207,178 @@ async fn walk(context: &Context<'_>, operation: &Operation, paging: &Paging) {
     context.ledger().examined(name, label);
 }
 
+impl Walk<'_> {
+    /// The request for the first page: the page size, and the first page number where pages
+    /// are numbered (the server's default may be another).
+    fn first(&mut self, pagination: &Pagination) -> Option<Request> {
+        let mut values = self.size.clone();
+        if let NextPage::PageNumber {
+            parameter, first, ..
+        } = &pagination.next
+        {
+            self.page_number = *first;
+            self.first_page = *first;
+            let accepted = self.operation.parameters.get(*parameter).filter(|p| {
+                self.context
+                    .contract
+                    .parameter_validator(p)
+                    .is_some_and(|v| v.is_valid(&Value::from(*first)))
+            });
+            if let Some(parameter) = accepted {
+                values.push((format!("query.{}", parameter.name), Value::from(*first)));
+            }
+        }
+        self.planner.valid_with(&values, self.context.token())
+    }
+
+    /// The request for the page after this one, as the list's way of paging says.
+    fn next(
+        &mut self,
+        pagination: &Pagination,
+        call: &Request,
+        answer: &Response,
+        body: &Value,
+        items: &[Value],
+        asked: Option<u64>,
+    ) -> Next {
+        let operation = self.operation;
+        let parameter_name = |index: usize| {
+            operation
+                .parameters
+                .get(index)
+                .map(|p| format!("query.{}", p.name))
+        };
+        let seen = items.len() as u64;
+        // Fewer items than the page size asked for: the last page, where nothing says more.
+        let short = asked.is_some_and(|size| seen < size);
+        let flag = |pointer: &Option<String>| {
+            pointer
+                .as_deref()
+                .and_then(|p| body.pointer(p))
+                .and_then(Value::as_bool)
+        };
+        let number = |pointer: &Option<String>| {
+            pointer
+                .as_deref()
+                .and_then(|p| body.pointer(p))
+                .and_then(Value::as_u64)
+        };
+        match &pagination.next {
+            NextPage::Cursor {
+                parameter,
+                from,
+                has_more,
+                ..
+            } => {
+                let more = flag(has_more);
+                if more == Some(false) {
+                    return Next::End;
+                }
+                let has_more = has_more.as_deref().unwrap_or_default();
+                let cursor = match from {
+                    CursorSource::Body(pointer) => {
+                        match body.pointer(pointer).filter(|v| !v.is_null() && *v != "") {
+                            Some(cursor) => cursor.clone(),
+                            None if more == Some(true) => {
+                                return Next::Broken(format!(
+                                    "says `{has_more}: true` but gives no cursor at `{pointer}`: the rest of the list cannot be asked for"
+                                ))
+                            }
+                            None => return Next::End,
+                        }
+                    }
+                    CursorSource::LastItem(pointer) => {
+                        let Some(last) = items.last() else {
+                            return if more == Some(true) {
+                                Next::Broken(format!(
+                                    "is empty but says `{has_more}: true`: no item to continue after"
+                                ))
+                            } else {
+                                Next::End
+                            };
+                        };
+                        match last.pointer(pointer).filter(|v| !v.is_null()) {
+                            Some(cursor) => cursor.clone(),
+                            None => {
+                                return Next::Broken(format!(
+                                    "ends with an item without `{pointer}`, the cursor of the next page"
+                                ))
+                            }
+                        }
+                    }
+                };
+                let Some(name) = parameter_name(*parameter) else {
+                    return Next::End;
+                };
+                let mut values = self.size.clone();
+                values.push((name, cursor));
+                self.request(&values)
+            }
+            NextPage::Offset { parameter, total } => {
+                self.offset += seen;
+                let ended = match number(total) {
+                    Some(total) => self.offset >= total,
+                    None => short,
+                };
+                if seen == 0 || ended {
+                    return Next::End;
+                }
+                let Some(name) = parameter_name(*parameter) else {
+                    return Next::End;
+                };
+                let mut values = self.size.clone();
+                values.push((name, Value::from(self.offset)));
+                self.request(&values)
+            }
+            NextPage::PageNumber {
+                parameter,
+                first,
+                total_pages,
+            } => {
+                let ended = match number(total_pages) {
+                    Some(pages) => self.page_number + 1 >= first.saturating_add(pages),
+                    None => short,
+                };
+                if seen == 0 || ended {
+                    return Next::End;
+                }
+                self.page_number += 1;
+                let Some(name) = parameter_name(*parameter) else {
+                    return Next::End;
+                };
+                let mut values = self.size.clone();
+                values.push((name, Value::from(self.page_number)));
+                self.request(&values)
+            }
+            NextPage::BodyUrl(pointer) => match body
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .filter(|url| !url.is_empty())
+            {
+                Some(url) => self.follow(call, url),
+                None => Next::End,
+            },
+            NextPage::LinkHeader => match answer.header("link").and_then(next_link) {
+                Some(url) => self.follow(call, &url),
+                None => Next::End,
+            },
+        }
+    }
+
+    /// A valid request with these values; none (the end of the walk) when no valid request
+    /// can be made up.
+    fn request(&self, values: &[(String, Value)]) -> Next {
+        self.planner
+            .valid_with(values, self.context.token())
+            .map_or(Next::End, Next::Page)
+    }
+
+    /// The request for the page at `url`; one on another server ends the walk.
+    fn follow(&self, call: &Request, url: &str) -> Next {
+        follow(self.context, call, url).map_or(Next::End, Next::Page)
+    }
+}
+
 fn fail(context: &Context<'_>, label: &str, exchange: &Exchange, message: String) {
     context
         .ledger()
@@ -315,18 +405,11 @@ fn pages_this_list(contract: &Contract, operation: &Operation, next: &Request) -
     }
 }
 
-/// The items of a page: the body if it is an array, else its first array property among the
-/// usual names (or any).
-fn items(body: &Value) -> &[Value] {
-    match body {
-        Value::Array(items) => items,
-        Value::Object(fields) => ITEM_PROPERTIES
-            .iter()
-            .find_map(|name| fields.get(*name).and_then(Value::as_array))
-            .or_else(|| fields.values().find_map(Value::as_array))
-            .map_or(&[], Vec::as_slice),
-        _ => &[],
-    }
+/// The items of a page: the array at the reading's pointer (the body itself for `""`).
+fn items<'b>(body: &'b Value, pointer: &str) -> &'b [Value] {
+    body.pointer(pointer)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// The URL of `rel="next"` in a `Link` header (RFC 8288).
