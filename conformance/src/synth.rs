@@ -107,7 +107,7 @@ impl<'a> Synthesizer<'a> {
                 }
             }
             if let Some(Value::Object(own)) = self.object(&at, schema, depth) {
-                merged.extend(own);
+                self.extend_with_own(&at, &mut merged, own);
                 for index in 0..members.len() {
                     let wanted = self.required_of(&at.join("allOf").join(index.to_string()));
                     self.fill_with(&at, schema, &wanted, &mut merged, depth, true);
@@ -144,7 +144,7 @@ impl<'a> Synthesizer<'a> {
                             Value::Object(object) => object,
                             _ => Map::new(),
                         };
-                        object.extend(own);
+                        self.extend_with_own(&at, &mut object, own);
                         let wanted = self.required_of(&at.join(keyword).join(index.to_string()));
                         self.fill_with(&at, schema, &wanted, &mut object, depth, true);
                         return Value::Object(object);
@@ -215,6 +215,28 @@ impl<'a> Synthesizer<'a> {
         }
         self.count_properties(at, schema, &required, &mut object, depth);
         Some(Value::Object(object))
+    }
+
+    /// Adds the properties the composed schema at `at` made itself to those its members made. A
+    /// property the schema only annotates (`{default: true}` beside a `$ref`, the 2020-12 way of
+    /// documenting a referenced schema's property, which the 3.0 form keeps beside an `allOf`)
+    /// says nothing of its value: a member made that value to its own schema, and it stays, where
+    /// the annotation alone would have made up a word.
+    fn extend_with_own(
+        &self,
+        at: &JsonPointer,
+        object: &mut Map<String, Value>,
+        own: Map<String, Value>,
+    ) {
+        for (name, value) in own {
+            let only_annotated = || {
+                follow(self.spec, &at.join("properties").join(name.as_str()))
+                    .is_ok_and(|(_, property)| annotates_only(property))
+            };
+            if !(object.contains_key(&name) && only_annotated()) {
+                object.insert(name, value);
+            }
+        }
     }
 
     /// `minProperties` and `maxProperties`: optional properties left out are added, then ones
@@ -453,6 +475,30 @@ fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
         Err(_) => regex_syntax::Parser::new().parse(body).ok()?,
     };
     rand_regex::Regex::with_hir(hir, MAX_REPEAT).ok()
+}
+
+/// Whether a schema only describes a value (its title, default, examples, …) without saying what
+/// the value may be.
+fn annotates_only(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|keywords| {
+        keywords.keys().all(|keyword| {
+            keyword.starts_with("x-")
+                || matches!(
+                    keyword.as_str(),
+                    "title"
+                        | "description"
+                        | "default"
+                        | "example"
+                        | "examples"
+                        | "deprecated"
+                        | "readOnly"
+                        | "writeOnly"
+                        | "externalDocs"
+                        | "xml"
+                        | "$comment"
+                )
+        })
+    })
 }
 
 /// The names a `required` (or a `dependentRequired` entry) lists.
