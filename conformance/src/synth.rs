@@ -113,6 +113,22 @@ impl<'a> Synthesizer<'a> {
                     self.fill_with(&at, schema, &wanted, &mut merged, depth, true);
                 }
             }
+            // What the schema requires and only a member describes (`required` beside a `$ref`
+            // in 2020-12, beside `allOf: [{$ref}]` in 3.0): the member leaves it out when it
+            // makes only its own required properties, so it is made here, to the member's
+            // property schema.
+            for name in names(schema.get("required")) {
+                if merged.contains_key(&name) || self.hidden(&at.join("properties").join(&name)) {
+                    continue;
+                }
+                let described = (0..members.len()).find_map(|index| {
+                    self.member_property(&at.join("allOf").join(index.to_string()), &name, 0)
+                });
+                if let Some(property_at) = described.filter(|at| !self.hidden(at)) {
+                    let value = self.make(&property_at, depth + 1);
+                    merged.insert(name, value);
+                }
+            }
             return match last {
                 Some(value) if merged.is_empty() => value,
                 _ => Value::Object(merged),
@@ -215,6 +231,21 @@ impl<'a> Synthesizer<'a> {
         }
         self.count_properties(at, schema, &required, &mut object, depth);
         Some(Value::Object(object))
+    }
+
+    /// Where the schema at `at`, or one of its `allOf` members, describes property `name`.
+    fn member_property(&self, at: &JsonPointer, name: &str, depth: usize) -> Option<JsonPointer> {
+        let (at, schema) = follow(self.spec, at).ok()?;
+        if schema.get("properties").and_then(|p| p.get(name)).is_some() {
+            return Some(at.join("properties").join(name));
+        }
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        let members = schema.get("allOf")?.as_array()?.len();
+        (0..members).find_map(|index| {
+            self.member_property(&at.join("allOf").join(index.to_string()), name, depth + 1)
+        })
     }
 
     /// Adds the properties the composed schema at `at` made itself to those its members made. A
