@@ -180,9 +180,9 @@ pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'sta
             }
         }
         Value::Number(_) => {
-            for (edge, keyword) in [("minimum", "minimum"), ("maximum", "maximum")] {
-                if let Some(bound) = schema.get(keyword) {
-                    found.push((edge, bound.clone()));
+            for edge in ["minimum", "maximum"] {
+                if let Some(value) = at_bound(schema, edge) {
+                    found.push((edge, value));
                 }
             }
             if schema.get("enum").is_none() {
@@ -223,11 +223,16 @@ pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec
             Value::from(n)
         }
     };
-    if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-        found.push(number(max + step));
-    }
-    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-        found.push(number(min - step));
+    // An exclusive bound is itself the first value outside.
+    for (bound, outward) in [("maximum", step), ("minimum", -step)] {
+        let Some(limit) = schema.get(bound) else {
+            continue;
+        };
+        if exclusive(schema, bound) {
+            found.push(limit.clone());
+        } else if let Some(limit) = limit.as_f64() {
+            found.push(number(limit + outward));
+        }
     }
     if let Value::String(text) = valid {
         if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
@@ -250,6 +255,34 @@ pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec
         }
     }
     found
+}
+
+/// Whether the schema's `minimum` or `maximum` excludes itself (OpenAPI 3.0's boolean
+/// `exclusiveMinimum`/`exclusiveMaximum`, also the 3.0 form of a 3.1 numeric one).
+fn exclusive(schema: &Value, bound: &str) -> bool {
+    let flag = if bound == "minimum" {
+        "exclusiveMinimum"
+    } else {
+        "exclusiveMaximum"
+    };
+    schema.get(flag) == Some(&Value::Bool(true))
+}
+
+/// The value at the schema's `minimum` or `maximum`: the bound, or, when it is exclusive, the
+/// integer next to it inside (a number has none; none is sent).
+fn at_bound(schema: &Value, bound: &str) -> Option<Value> {
+    let limit = schema.get(bound)?;
+    if !exclusive(schema, bound) {
+        return Some(limit.clone());
+    }
+    if schema.get("type").and_then(Value::as_str) != Some("integer") {
+        return None;
+    }
+    let inward = if bound == "minimum" { 1 } else { -1 };
+    limit
+        .as_i64()
+        .and_then(|limit| limit.checked_add(inward))
+        .map(Value::from)
 }
 
 pub(super) fn short(value: &Value) -> String {

@@ -205,6 +205,32 @@ fn edges_pad_and_cut_strings() {
 }
 
 #[test]
+fn exclusive_bounds_have_their_edges_inside_and_their_first_value_outside_at_the_bound() {
+    let integer = json!({"n": {"type": "integer", "minimum": 0, "exclusiveMinimum": true,
+                               "maximum": 10, "exclusiveMaximum": true}});
+    let at = JsonPointer::parse("/n").unwrap();
+    assert_eq!(
+        edges(&integer, &at, &json!(5)),
+        vec![
+            ("minimum", json!(1)),
+            ("maximum", json!(9)),
+            ("zero", json!(0))
+        ]
+    );
+    assert_eq!(
+        just_outside(&integer, &at, &json!(5)),
+        [json!(10), json!(0)]
+    );
+    // No number is next to an exclusive bound: none is sent as "at" it.
+    let number = json!({"n": {"type": "number", "maximum": 600, "exclusiveMaximum": true}});
+    assert_eq!(
+        edges(&number, &at, &json!(5.5)),
+        vec![("negative value", json!(-1)), ("zero", json!(0))]
+    );
+    assert_eq!(just_outside(&number, &at, &json!(5.5)), [json!(600)]);
+}
+
+#[test]
 fn body_properties_are_sent_at_their_edges_when_the_body_stays_valid() {
     let contract = contract(json!({"/notes": {"post": {
         "operationId": "create",
