@@ -141,7 +141,7 @@ const LONG_TEXT: usize = 1_500;
 const LARGE_NUMBER: i64 = 3_000_000_000;
 
 pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'static str, Value)> {
-    let Ok((_, schema)) = follow(spec, at) else {
+    let Some(schema) = constraints(spec, at) else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -181,7 +181,7 @@ pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'sta
         }
         Value::Number(_) => {
             for edge in ["minimum", "maximum"] {
-                if let Some(value) = at_bound(schema, edge) {
+                if let Some(value) = at_bound(&schema, edge) {
                     found.push((edge, value));
                 }
             }
@@ -209,7 +209,7 @@ pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'sta
 /// one character more than `maxLength` or fewer than `minLength`), made from `valid`: where a
 /// server that checks its bounds carelessly lets a value through.
 pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<Value> {
-    let Ok((_, schema)) = follow(spec, at) else {
+    let Some(schema) = constraints(spec, at) else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -228,7 +228,7 @@ pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec
         let Some(limit) = schema.get(bound) else {
             continue;
         };
-        if exclusive(schema, bound) {
+        if exclusive(&schema, bound) {
             found.push(limit.clone());
         } else if let Some(limit) = limit.as_f64() {
             found.push(number(limit + outward));
@@ -255,6 +255,56 @@ pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec
         }
     }
     found
+}
+
+/// How deep `allOf` members are looked into for [`constraints`].
+const MAX_ALL_OF_DEPTH: usize = 8;
+
+/// The keywords that constrain values of the schema at `at`: its own, and where it has none of
+/// a kind, those of its `allOf` members (first member first). A `$ref` beside a `description` or
+/// a `default`, which OpenAPI 3.0 specs write as `allOf: [{$ref}]` and the 3.0 form of a 3.1
+/// document always does, bounds the value as surely as its target does. A bound keeps its own
+/// `exclusive…` flag, from the same schema.
+fn constraints(spec: &Value, at: &JsonPointer) -> Option<Value> {
+    fn gather(spec: &Value, at: &JsonPointer, depth: usize, into: &mut Map<String, Value>) {
+        let Ok((at, Value::Object(schema))) = follow(spec, at) else {
+            return;
+        };
+        for (keyword, value) in schema {
+            let flag = match keyword.as_str() {
+                "exclusiveMinimum" | "exclusiveMaximum" | "allOf" => continue,
+                "minimum" => Some("exclusiveMinimum"),
+                "maximum" => Some("exclusiveMaximum"),
+                _ => None,
+            };
+            if into.contains_key(keyword) {
+                continue;
+            }
+            into.insert(keyword.clone(), value.clone());
+            if let Some((flag, excluded)) = flag.and_then(|flag| Some((flag, schema.get(flag)?))) {
+                into.insert(flag.to_owned(), excluded.clone());
+            }
+        }
+        if depth >= MAX_ALL_OF_DEPTH {
+            return;
+        }
+        let members = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for index in 0..members {
+            gather(
+                spec,
+                &at.join("allOf").join(index.to_string()),
+                depth + 1,
+                into,
+            );
+        }
+    }
+    follow(spec, at).ok()?;
+    let mut found = Map::new();
+    gather(spec, at, 0, &mut found);
+    Some(Value::Object(found))
 }
 
 /// Whether the schema's `minimum` or `maximum` excludes itself (OpenAPI 3.0's boolean
