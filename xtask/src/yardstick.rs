@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use ::yardstick::{serve_on, Api, Fault};
+use ::yardstick::{serve_on, Api, Fault, SpecVersion};
 use anyhow::Context;
 
 use crate::paths::repo_root;
@@ -41,7 +41,15 @@ pub fn run(args: &YardstickArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("serving the {api} API"))?;
         let [first, second] = api.credentials();
         println!("serving the {api} API on {}", served.base_url());
-        println!("  spec:   {}", repo_root().join(api.spec_path()).display());
+        // `compare.sh` reads the `spec:` line; the 3.1 spec describes the same server.
+        let spec = |version| {
+            repo_root()
+                .join(api.spec_path(version))
+                .display()
+                .to_string()
+        };
+        println!("  spec:   {}", spec(SpecVersion::V3_0));
+        println!("  3.1:    {}", spec(SpecVersion::V3_1));
         println!("  first:  {}", api.auth_header(first));
         println!("  second: {}", api.auth_header(second));
         for fault in &faults {

@@ -14,7 +14,9 @@
 //!   3.0 way of documenting a reference;
 //! - `contentEncoding: base64` → `format: byte`; a `contentMediaType` that is not JSON or text →
 //!   `format: binary`;
-//! - `true` → `{}`, `false` → `{not: {}}`;
+//! - `true` → `{}`, `false` → `{not: {}}`, except as `additionalProperties`, which takes both in
+//!   3.0 too (and where `false` is what makes a closed object: `{not: {}}` would read as a map of
+//!   values none of which can be);
 //! - and, with a warning each, the keywords Rust types cannot hold: `prefixItems` (an array of
 //!   JSON values), `patternProperties` (a map of the pattern's type when there is one pattern),
 //!   `unevaluatedProperties` (read as `additionalProperties`), and `propertyNames`,
@@ -214,6 +216,9 @@ impl Walker {
         self.keywords(object);
         for keyword in SCHEMA_KEYWORDS {
             if let Some(child) = object.get_mut(keyword) {
+                if keyword == "additionalProperties" && child.is_boolean() {
+                    continue;
+                }
                 self.path.push(keyword.to_owned());
                 self.schema(child);
                 self.path.pop();

@@ -142,6 +142,105 @@ fn members_that_only_require_counted_properties_and_impossible_ones_are_met() {
 }
 
 #[test]
+fn a_property_only_annotated_beside_a_composition_keeps_the_members_value() {
+    // 2020-12 gives a referenced schema's property a default or a description beside the `$ref`;
+    // the 3.0 form reads that as an `allOf` beside `properties` whose schema says no type.
+    let spec = crate::loaded(&json!({
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {
+            "Fields": {"type": "object", "properties": {
+                "available": {"type": "boolean"},
+                "year": {"type": "integer", "minimum": 1450, "maximum": 2100}
+            }},
+            "Input": {
+                "$ref": "#/components/schemas/Fields",
+                "required": ["year"],
+                "properties": {"available": {"default": true}, "year": {"description": "When."}},
+                "unevaluatedProperties": false
+            },
+            "Either": {
+                "oneOf": [{"$ref": "#/components/schemas/Fields"}],
+                "properties": {"available": {"description": "Whether it can be lent."}}
+            }
+        }}
+    }));
+    for name in ["Input", "Either"] {
+        let pointer = format!("/components/schemas/{name}");
+        let at = JsonPointer::parse(&pointer).unwrap();
+        let validator = SchemaValidator::new(&spec.raw, &pointer, Direction::Request).unwrap();
+        for seed in 0..50 {
+            let value = Synthesizer::new(spec.as_3_0(), seed, Direction::Request)
+                .prefer_examples(false)
+                .value(&at);
+            assert!(
+                value.get("available").is_some_and(Value::is_boolean),
+                "{name}: {value}"
+            );
+            let violations = validator.validate(&value);
+            assert!(
+                violations.is_empty(),
+                "{name}, seed {seed}: {value} {violations:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn what_a_schema_requires_and_only_its_members_describe_is_made() {
+    let schemas = json!({
+        "Base": {"type": "object", "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "name": {"type": "string", "minLength": 2, "pattern": "^[a-z]+$"},
+            "made": {"type": "string", "format": "date-time", "readOnly": true}
+        }},
+        "Deeper": {"allOf": [{"$ref": "#/components/schemas/Base"}]}
+    });
+    // 3.0 documents a reference with `allOf`; 2020-12 puts `required` beside the `$ref`.
+    let mut documents = Vec::new();
+    for (version, named) in [
+        (
+            "3.0.3",
+            json!({"allOf": [{"$ref": "#/components/schemas/Deeper"}], "required": ["id", "name"]}),
+        ),
+        (
+            "3.1.0",
+            json!({"$ref": "#/components/schemas/Base", "required": ["id", "name"], "unevaluatedProperties": false}),
+        ),
+    ] {
+        let mut schemas = schemas.clone();
+        schemas["Named"] = named;
+        documents.push(crate::loaded(&json!({
+            "openapi": version,
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas}
+        })));
+    }
+    let at = JsonPointer::parse("/components/schemas/Named").unwrap();
+    for spec in &documents {
+        let validator =
+            SchemaValidator::new(&spec.raw, "/components/schemas/Named", Direction::Request)
+                .unwrap();
+        for seed in 0..20 {
+            for (prefer, optional) in [(true, false), (false, false), (false, true)] {
+                let value = Synthesizer::new(spec.as_3_0(), seed, Direction::Request)
+                    .prefer_examples(prefer)
+                    .include_optional(optional)
+                    .value(&at);
+                let violations = validator.validate(&value);
+                assert!(
+                    violations.is_empty(),
+                    "seed {seed}: {value} {violations:#?}"
+                );
+                assert!(value.get("made").is_none(), "{value}");
+            }
+        }
+    }
+}
+
+#[test]
 fn the_same_seed_makes_the_same_value() {
     let spec = spec();
     let at = JsonPointer::parse("/components/schemas/Thing").unwrap();

@@ -12,10 +12,16 @@
 //!   page-numbered lists linked by RFC 8288 `Link` headers, `ETag` and `If-None-Match` → 304,
 //!   IETF `RateLimit-*` headers counted down per token, `schema.example`s in some places only.
 //!
-//! Without faults each server does exactly what its spec says; each [`Fault`] breaks one
-//! statement of it (the variant's doc names which, and `tests/every_fault_shows.rs` shows it).
-//! `tests/suite_finds_every_fault.rs` holds the conformance suite to both: silence on the
-//! faultless servers, a failure for every fault.
+//! Each spec above is OpenAPI 3.0; each has a 3.1 twin ([`SpecVersion::V3_1`]:
+//! `specs/notes_3_1.yaml`, `specs/library_3_1.json`) describing the same server the 3.1 way:
+//! `type` lists with `null`, `$ref` beside `description`, `default` or `properties`, `$defs`,
+//! `const`, numeric exclusive bounds, `examples` lists, `unevaluatedProperties` closing a
+//! composition, reference objects overriding a `description`, a path item among the components.
+//!
+//! Without faults each server does exactly what its specs say; each [`Fault`] breaks one
+//! statement of them (the variant's doc names which, and `tests/every_fault_shows.rs` shows it).
+//! `tests/suite_finds_every_fault.rs` holds the conformance suite to both, with either spec:
+//! silence on the faultless servers, a failure for every fault.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -65,21 +71,25 @@ impl Api {
         }
     }
 
-    /// The spec's text.
+    /// The text of the spec written in `version`.
     #[must_use]
-    pub fn spec(self) -> &'static str {
-        match self {
-            Api::Notes => include_str!("../specs/notes.yaml"),
-            Api::Library => include_str!("../specs/library.json"),
+    pub fn spec(self, version: SpecVersion) -> &'static str {
+        match (self, version) {
+            (Api::Notes, SpecVersion::V3_0) => include_str!("../specs/notes.yaml"),
+            (Api::Notes, SpecVersion::V3_1) => include_str!("../specs/notes_3_1.yaml"),
+            (Api::Library, SpecVersion::V3_0) => include_str!("../specs/library.json"),
+            (Api::Library, SpecVersion::V3_1) => include_str!("../specs/library_3_1.json"),
         }
     }
 
-    /// Where the spec is, from the repository root.
+    /// Where the spec written in `version` is, from the repository root.
     #[must_use]
-    pub fn spec_path(self) -> &'static str {
-        match self {
-            Api::Notes => "conformance/yardstick/specs/notes.yaml",
-            Api::Library => "conformance/yardstick/specs/library.json",
+    pub fn spec_path(self, version: SpecVersion) -> &'static str {
+        match (self, version) {
+            (Api::Notes, SpecVersion::V3_0) => "conformance/yardstick/specs/notes.yaml",
+            (Api::Notes, SpecVersion::V3_1) => "conformance/yardstick/specs/notes_3_1.yaml",
+            (Api::Library, SpecVersion::V3_0) => "conformance/yardstick/specs/library.json",
+            (Api::Library, SpecVersion::V3_1) => "conformance/yardstick/specs/library_3_1.json",
         }
     }
 
@@ -100,6 +110,29 @@ impl Api {
             Api::Notes => format!("X-Api-Key: {credential}"),
             Api::Library => format!("Authorization: Bearer {credential}"),
         }
+    }
+}
+
+/// The OpenAPI version a spec of the yardstick is written in. Each API has one spec per version,
+/// both describing the same server: whichever the suite reads, it must reach the same verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SpecVersion {
+    /// OpenAPI 3.0.3: `nullable`, one `example` per schema, `allOf` to document a `$ref`.
+    V3_0,
+    /// OpenAPI 3.1.0: schemas in JSON Schema 2020-12, path items among the components.
+    V3_1,
+}
+
+impl SpecVersion {
+    pub const ALL: [SpecVersion; 2] = [SpecVersion::V3_0, SpecVersion::V3_1];
+}
+
+impl fmt::Display for SpecVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SpecVersion::V3_0 => "OpenAPI 3.0",
+            SpecVersion::V3_1 => "OpenAPI 3.1",
+        })
     }
 }
 

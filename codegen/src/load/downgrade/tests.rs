@@ -118,6 +118,25 @@ fn boolean_schemas_and_content_keywords() {
 }
 
 #[test]
+fn a_closed_object_stays_closed() {
+    let (s, _) = schema(json!({
+        "type": "object",
+        "properties": {"a": {"type": "string"}},
+        "additionalProperties": false,
+    }));
+    assert_eq!(s["additionalProperties"], json!(false));
+    // 2020-12 closes a composition with `unevaluatedProperties`, read as `additionalProperties`.
+    let (s, _) = schema(json!({
+        "$ref": "#/components/schemas/T",
+        "required": ["a"],
+        "unevaluatedProperties": false,
+    }));
+    assert_eq!(s["additionalProperties"], json!(false));
+    let (s, _) = schema(json!({"type": "object", "additionalProperties": true}));
+    assert_eq!(s["additionalProperties"], json!(true));
+}
+
+#[test]
 fn keywords_without_a_rust_type_fall_back_with_a_warning_at_their_pointer() {
     let (s, warnings) = schema(json!({
         "type": "object",

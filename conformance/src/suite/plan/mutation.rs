@@ -141,7 +141,7 @@ const LONG_TEXT: usize = 1_500;
 const LARGE_NUMBER: i64 = 3_000_000_000;
 
 pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'static str, Value)> {
-    let Ok((_, schema)) = follow(spec, at) else {
+    let Some(schema) = constraints(spec, at) else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -180,9 +180,9 @@ pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'sta
             }
         }
         Value::Number(_) => {
-            for (edge, keyword) in [("minimum", "minimum"), ("maximum", "maximum")] {
-                if let Some(bound) = schema.get(keyword) {
-                    found.push((edge, bound.clone()));
+            for edge in ["minimum", "maximum"] {
+                if let Some(value) = at_bound(&schema, edge) {
+                    found.push((edge, value));
                 }
             }
             if schema.get("enum").is_none() {
@@ -209,7 +209,7 @@ pub(super) fn edges(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<(&'sta
 /// one character more than `maxLength` or fewer than `minLength`), made from `valid`: where a
 /// server that checks its bounds carelessly lets a value through.
 pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec<Value> {
-    let Ok((_, schema)) = follow(spec, at) else {
+    let Some(schema) = constraints(spec, at) else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -223,11 +223,16 @@ pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec
             Value::from(n)
         }
     };
-    if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-        found.push(number(max + step));
-    }
-    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-        found.push(number(min - step));
+    // An exclusive bound is itself the first value outside.
+    for (bound, outward) in [("maximum", step), ("minimum", -step)] {
+        let Some(limit) = schema.get(bound) else {
+            continue;
+        };
+        if exclusive(&schema, bound) {
+            found.push(limit.clone());
+        } else if let Some(limit) = limit.as_f64() {
+            found.push(number(limit + outward));
+        }
     }
     if let Value::String(text) = valid {
         if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
@@ -250,6 +255,84 @@ pub(super) fn just_outside(spec: &Value, at: &JsonPointer, valid: &Value) -> Vec
         }
     }
     found
+}
+
+/// How deep `allOf` members are looked into for [`constraints`].
+const MAX_ALL_OF_DEPTH: usize = 8;
+
+/// The keywords that constrain values of the schema at `at`: its own, and where it has none of
+/// a kind, those of its `allOf` members (first member first). A `$ref` beside a `description` or
+/// a `default`, which OpenAPI 3.0 specs write as `allOf: [{$ref}]` and the 3.0 form of a 3.1
+/// document always does, bounds the value as surely as its target does. A bound keeps its own
+/// `exclusive…` flag, from the same schema.
+fn constraints(spec: &Value, at: &JsonPointer) -> Option<Value> {
+    fn gather(spec: &Value, at: &JsonPointer, depth: usize, into: &mut Map<String, Value>) {
+        let Ok((at, Value::Object(schema))) = follow(spec, at) else {
+            return;
+        };
+        for (keyword, value) in schema {
+            let flag = match keyword.as_str() {
+                "exclusiveMinimum" | "exclusiveMaximum" | "allOf" => continue,
+                "minimum" => Some("exclusiveMinimum"),
+                "maximum" => Some("exclusiveMaximum"),
+                _ => None,
+            };
+            if into.contains_key(keyword) {
+                continue;
+            }
+            into.insert(keyword.clone(), value.clone());
+            if let Some((flag, excluded)) = flag.and_then(|flag| Some((flag, schema.get(flag)?))) {
+                into.insert(flag.to_owned(), excluded.clone());
+            }
+        }
+        if depth >= MAX_ALL_OF_DEPTH {
+            return;
+        }
+        let members = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for index in 0..members {
+            gather(
+                spec,
+                &at.join("allOf").join(index.to_string()),
+                depth + 1,
+                into,
+            );
+        }
+    }
+    follow(spec, at).ok()?;
+    let mut found = Map::new();
+    gather(spec, at, 0, &mut found);
+    Some(Value::Object(found))
+}
+
+/// Whether the schema's `minimum` or `maximum` excludes itself (OpenAPI 3.0's boolean
+/// `exclusiveMinimum`/`exclusiveMaximum`, also the 3.0 form of a 3.1 numeric one).
+fn exclusive(schema: &Value, bound: &str) -> bool {
+    let flag = if bound == "minimum" {
+        "exclusiveMinimum"
+    } else {
+        "exclusiveMaximum"
+    };
+    schema.get(flag) == Some(&Value::Bool(true))
+}
+
+/// The value at the schema's `minimum` or `maximum`: the bound, or, when it is exclusive, the
+/// integer next to it inside (a number has none; none is sent).
+fn at_bound(schema: &Value, bound: &str) -> Option<Value> {
+    let limit = schema.get(bound)?;
+    if !exclusive(schema, bound) {
+        return Some(limit.clone());
+    }
+    if schema.get("type").and_then(Value::as_str) != Some("integer") {
+        return None;
+    }
+    let inward = if bound == "minimum" { 1 } else { -1 };
+    limit
+        .as_i64()
+        .and_then(|limit| limit.checked_add(inward))
+        .map(Value::from)
 }
 
 pub(super) fn short(value: &Value) -> String {

@@ -205,6 +205,107 @@ fn edges_pad_and_cut_strings() {
 }
 
 #[test]
+fn exclusive_bounds_have_their_edges_inside_and_their_first_value_outside_at_the_bound() {
+    let integer = json!({"n": {"type": "integer", "minimum": 0, "exclusiveMinimum": true,
+                               "maximum": 10, "exclusiveMaximum": true}});
+    let at = JsonPointer::parse("/n").unwrap();
+    assert_eq!(
+        edges(&integer, &at, &json!(5)),
+        vec![
+            ("minimum", json!(1)),
+            ("maximum", json!(9)),
+            ("zero", json!(0))
+        ]
+    );
+    assert_eq!(
+        just_outside(&integer, &at, &json!(5)),
+        [json!(10), json!(0)]
+    );
+    // No number is next to an exclusive bound: none is sent as "at" it.
+    let number = json!({"n": {"type": "number", "maximum": 600, "exclusiveMaximum": true}});
+    assert_eq!(
+        edges(&number, &at, &json!(5.5)),
+        vec![("negative value", json!(-1)), ("zero", json!(0))]
+    );
+    assert_eq!(just_outside(&number, &at, &json!(5.5)), [json!(600)]);
+}
+
+#[test]
+fn the_edges_of_a_reference_documented_with_all_of_are_its_targets() {
+    let spec = json!({
+        "Title": {"type": "string", "minLength": 2, "maxLength": 6, "pattern": "^[a-c]+$"},
+        "Year": {"type": "integer", "maximum": 2100},
+        "title": {"allOf": [{"$ref": "#/Title"}], "default": "abc"},
+        "year": {"allOf": [{"$ref": "#/Year"}], "minimum": 1450, "description": "When."}
+    });
+    let title = JsonPointer::parse("/title").unwrap();
+    assert_eq!(
+        edges(&spec, &title, &json!("abc")),
+        vec![
+            ("maximum length", json!("abcccc")),
+            ("minimum length", json!("ab"))
+        ]
+    );
+    assert_eq!(
+        just_outside(&spec, &title, &json!("abc")),
+        [json!("abccccc"), json!("a")]
+    );
+    let year = JsonPointer::parse("/year").unwrap();
+    assert_eq!(
+        edges(&spec, &year, &json!(1997)),
+        vec![
+            ("minimum", json!(1450)),
+            ("maximum", json!(2100)),
+            ("zero", json!(0))
+        ]
+    );
+}
+
+#[test]
+fn a_3_1_spec_s_exclusive_bounds_and_documented_references_get_their_edges() {
+    let contract = Contract::new(crate::loaded(&json!({
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/books/{bookId}": {"put": {
+            "operationId": "replace",
+            "parameters": [{"name": "bookId", "in": "path", "required": true,
+                            "schema": {"type": "integer", "minimum": 1,
+                                       "exclusiveMaximum": 9_007_199_254_740_992_i64}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["title"],
+                "properties": {"title": {"$ref": "#/components/schemas/Title",
+                                         "description": "What the book is called."}}}}}},
+            "responses": {"200": {"description": "replaced"}}
+        }}},
+        "components": {"schemas": {"Title": {"type": "string", "minLength": 1, "maxLength": 300}}}
+    })));
+    let config = config();
+    let operation = contract.operation("replace").unwrap();
+    let planner = Planner::new(&contract, operation, &config, 0);
+    let boundary = planner.boundary();
+    let at_maximum = boundary
+        .iter()
+        .find(|p| p.purpose == "path parameter `bookId` at its maximum")
+        .expect("the largest id below 2^53 is sent");
+    assert_eq!(at_maximum.request.path, "/books/9007199254740991");
+    assert!(
+        boundary
+            .iter()
+            .any(|p| p.purpose == "body property `title` at its maximum length"),
+        "{:?}",
+        boundary.iter().map(|p| &p.purpose).collect::<Vec<_>>()
+    );
+    let invalid = planner.invalid();
+    assert!(
+        invalid
+            .iter()
+            .any(|p| p.request.path == "/books/9007199254740992"),
+        "{:?}",
+        invalid.iter().map(|p| &p.request.path).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn body_properties_are_sent_at_their_edges_when_the_body_stays_valid() {
     let contract = contract(json!({"/notes": {"post": {
         "operationId": "create",
