@@ -142,6 +142,7 @@ fixtures!(
     json_schema_types,
     json_schema_keywords,
     webhooks_only,
+    streaming,
 );
 
 #[test]
