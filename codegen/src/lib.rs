@@ -198,10 +198,17 @@ fn generate_from(
     // method names them.
     let waits_exist = !waits.methods.is_empty();
     let operations_exist = !client.methods.is_empty();
-    let binary_bodies = operations
-        .iter()
-        .any(|o| matches!(o.body, Some(model::Body { kind: model::BodyKind::Bytes, .. })));
-    let stream_kinds = |wanted: fn(&model::StreamKind) -> bool| streams.iter().any(|s| wanted(&s.kind));
+    let binary_bodies = operations.iter().any(|o| {
+        matches!(
+            o.body,
+            Some(model::Body {
+                kind: model::BodyKind::Bytes,
+                ..
+            })
+        )
+    });
+    let stream_kinds =
+        |wanted: fn(&model::StreamKind) -> bool| streams.iter().any(|s| wanted(&s.kind));
     let events = stream_kinds(|kind| matches!(kind, model::StreamKind::Events { .. }));
     let items = stream_kinds(|kind| matches!(kind, model::StreamKind::Items { .. }));
     let bytes = stream_kinds(|kind| matches!(kind, model::StreamKind::Bytes));
@@ -317,7 +324,8 @@ pub(crate) fn build_model(raw: &Value, load_warnings: &[Warning]) -> BuiltModel 
     let (long_running, long_running_warnings) =
         model::build_long_running(&api, &operations, &schemes, &mut space);
     warnings.extend(long_running_warnings);
-    let streams = model::build_streaming(&api, raw, &operations, &schemes, &long_running, &mut space);
+    let streams =
+        model::build_streaming(&api, raw, &operations, &schemes, &long_running, &mut space);
     let callbacks = model::build_callbacks(&mut space, raw, &api, &operations);
     // Schemas first met in a callback warn too.
     warnings.extend(std::mem::take(&mut space.warnings));

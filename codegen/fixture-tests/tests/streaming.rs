@@ -36,7 +36,10 @@ fn live_body() -> (mpsc::UnboundedSender<&'static str>, Body) {
     let (sender, receiver) = mpsc::unbounded_channel::<&'static str>();
     let chunks = futures_util::stream::unfold(receiver, |mut receiver| async move {
         let chunk = receiver.recv().await?;
-        Some((Ok::<_, std::io::Error>(Bytes::from_static(chunk.as_bytes())), receiver))
+        Some((
+            Ok::<_, std::io::Error>(Bytes::from_static(chunk.as_bytes())),
+            receiver,
+        ))
     });
     (sender, Body::from_stream(chunks))
 }
@@ -120,7 +123,9 @@ async fn events_arrive_one_at_a_time_with_their_type_id_and_retry() {
     );
 
     // Half an event is not an event.
-    sender.send("data: {\"n\": 2,").expect("the server is reading");
+    sender
+        .send("data: {\"n\": 2,")
+        .expect("the server is reading");
     assert!(tokio::time::timeout(GLANCE, events.next()).await.is_err());
     sender
         .send(" \"note\": \"late\"}\n\n")
@@ -246,7 +251,11 @@ async fn an_operation_that_answers_json_or_events_has_both_methods() {
     assert_eq!(deltas, ["Hel", "lo"]);
     for (index, data) in [(1, "{\"delta\": 5}"), (3, "[DONE]")] {
         match &items[index] {
-            Err(error @ StreamError::Data { event, data: got, .. }) => {
+            Err(
+                error @ StreamError::Data {
+                    event, data: got, ..
+                },
+            ) => {
                 assert_eq!((event.as_str(), got.as_str()), ("message", data));
                 assert!(!error.ends_stream());
             }
@@ -302,7 +311,8 @@ async fn json_lines_decode_as_they_arrive_and_a_bad_line_spoils_only_itself() {
         .route(
             "/records/sequence",
             get(|| async {
-                let texts = "\u{1e}{\"id\": 1,\n  \"value\": \"a\"}\n\u{1e}{\"id\": 2, \"value\": \"b\"}\n";
+                let texts =
+                    "\u{1e}{\"id\": 1,\n  \"value\": \"a\"}\n\u{1e}{\"id\": 2, \"value\": \"b\"}\n";
                 answer(StatusCode::OK, "application/json-seq", texts)
             }),
         );
@@ -338,12 +348,19 @@ async fn json_lines_decode_as_they_arrive_and_a_bad_line_spoils_only_itself() {
     match records.next().await {
         Some(Err(error @ StreamError::Item { number: 4, .. })) => {
             assert!(!error.ends_stream());
-            assert!(error.to_string().starts_with("item 4 did not decode"), "{error}");
+            assert!(
+                error.to_string().starts_with("item 4 did not decode"),
+                "{error}"
+            );
         }
         other => panic!("not the bad line: {other:?}"),
     }
     drop(sender);
-    let last = records.next().await.expect("the last line").expect("a record");
+    let last = records
+        .next()
+        .await
+        .expect("the last line")
+        .expect("a record");
     assert_eq!(last.id, 3);
     assert!(records.next().await.is_none());
 
@@ -464,8 +481,10 @@ async fn uploads_from_a_stream_and_from_a_file_arrive_whole() {
     let (client, _) = upload_server(false).await;
     let payload = payload();
 
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
-        payload.chunks(4096).map(|chunk| Ok(chunk.to_vec())).collect();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = payload
+        .chunks(4096)
+        .map(|chunk| Ok(chunk.to_vec()))
+        .collect();
     let from_stream = BinaryBody::from_stream(futures_util::stream::iter(chunks));
     assert!(from_stream.is_streamed());
     let stored = client
@@ -501,7 +520,11 @@ async fn a_streamed_upload_is_sent_once_and_one_in_memory_is_retried() {
         .await
         .expect_err("the server is busy");
     assert!(matches!(refused, Error::ErrorResponse(ref problem) if problem.code == "busy"));
-    assert_eq!(*count.lock().expect("unpoisoned"), 1, "a stream is not sent again");
+    assert_eq!(
+        *count.lock().expect("unpoisoned"),
+        1,
+        "a stream is not sent again"
+    );
 
     // PUT is idempotent: a body in memory is sent again, twice by default.
     let _ = client.upload_file("f", b"again".to_vec()).await;
@@ -512,23 +535,22 @@ async fn a_streamed_upload_is_sent_once_and_one_in_memory_is_retried() {
 async fn the_timeout_ends_when_the_stream_begins() {
     let (sender, body) = live_body();
     let body = Arc::new(Mutex::new(Some(body)));
-    let app = axum::Router::new()
-        .route(
-            "/log",
-            get(move || {
-                let body = body.lock().expect("unpoisoned").take();
-                async move {
-                    match body {
-                        Some(body) => answer(StatusCode::OK, "text/event-stream", body),
-                        None => {
-                            // Slower than the timeout to even begin.
-                            tokio::time::sleep(Duration::from_secs(2)).await;
-                            answer(StatusCode::OK, "text/event-stream", "data: late\n\n")
-                        }
+    let app = axum::Router::new().route(
+        "/log",
+        get(move || {
+            let body = body.lock().expect("unpoisoned").take();
+            async move {
+                match body {
+                    Some(body) => answer(StatusCode::OK, "text/event-stream", body),
+                    None => {
+                        // Slower than the timeout to even begin.
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                        answer(StatusCode::OK, "text/event-stream", "data: late\n\n")
                     }
                 }
-            }),
-        );
+            }
+        }),
+    );
     let client = Client::new(serve(app).await)
         .with_retry_policy(RetryPolicy::none())
         .with_timeout(Duration::from_millis(300));
@@ -544,7 +566,10 @@ async fn the_timeout_ends_when_the_stream_begins() {
         sender.send(line).expect("the server is reading");
     }
     drop(sender);
-    let lines: Vec<String> = (&mut log).map(|event| event.expect("text").data).collect().await;
+    let lines: Vec<String> = (&mut log)
+        .map(|event| event.expect("text").data)
+        .collect()
+        .await;
     assert_eq!(lines, ["one", "two"]);
 
     let late = client

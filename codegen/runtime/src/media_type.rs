@@ -39,7 +39,10 @@ mod tests {
 
     #[test]
     fn media_types_match_by_essence_and_range() {
-        assert!(matches("text/event-stream", "Text/Event-Stream; charset=utf-8"));
+        assert!(matches(
+            "text/event-stream",
+            "Text/Event-Stream; charset=utf-8"
+        ));
         assert!(matches("image/*", "image/png"));
         assert!(matches("*/*", "application/pdf"));
         assert!(!matches("image/*", "imagex/png"));

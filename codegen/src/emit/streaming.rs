@@ -120,7 +120,8 @@ fn stream_method(
 fn spec_doc(stream: &StreamMethod, operation: &ClientMethod) -> crate::model::Doc {
     let mut doc = method_doc(operation);
     if let Some(argument) = &stream.last_event_id {
-        let line = format!("- `{argument}` (header `Last-Event-ID`): resume after the event of this id");
+        let line =
+            format!("- `{argument}` (header `Last-Event-ID`): resume after the event of this id");
         match doc
             .notes
             .iter_mut()
@@ -138,7 +139,8 @@ fn spec_doc(stream: &StreamMethod, operation: &ClientMethod) -> crate::model::Do
 
 /// How the docs name the argument of a `Last-Event-ID` header the operation declares itself.
 fn declared_last_event_id(operation: &ClientMethod) -> String {
-    let is_it = |param: &&crate::model::Param| param.wire_name.eq_ignore_ascii_case("last-event-id");
+    let is_it =
+        |param: &&crate::model::Param| param.wire_name.eq_ignore_ascii_case("last-event-id");
     match operation.params.iter().find(is_it) {
         Some(param) => format!(" as `{}`", param.name),
         None => operation

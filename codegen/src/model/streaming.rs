@@ -51,7 +51,11 @@ impl StreamKind {
 }
 
 /// The media kinds read as streams, in the order their methods follow an operation's.
-const STREAMED: [MediaKind; 3] = [MediaKind::EventStream, MediaKind::JsonLines, MediaKind::Binary];
+const STREAMED: [MediaKind; 3] = [
+    MediaKind::EventStream,
+    MediaKind::JsonLines,
+    MediaKind::Binary,
+];
 
 /// Every streaming method of the client, in the operations' order, named after the methods
 /// and helpers already claimed.
@@ -69,7 +73,11 @@ pub fn build_streaming<'a>(
         .iter()
         .map(|s| &s.method_name)
         .chain(operations.iter().map(|o| &o.method_name))
-        .chain(waits.iter().flat_map(|w| [&w.wait_method, &w.and_wait_method]));
+        .chain(
+            waits
+                .iter()
+                .flat_map(|w| [&w.wait_method, &w.and_wait_method]),
+        );
     for name in claimed {
         methods.claim(name);
     }

@@ -68,7 +68,10 @@ impl fmt::Display for StreamError {
                 id: Some(id),
                 error,
                 ..
-            } => write!(f, "event `{event}` (id `{id}`): the data did not decode: {error}"),
+            } => write!(
+                f,
+                "event `{event}` (id `{id}`): the data did not decode: {error}"
+            ),
             Self::Data {
                 event,
                 id: None,

@@ -244,12 +244,20 @@ mod tests {
 
     #[tokio::test]
     async fn data_that_does_not_decode_names_its_event_and_the_stream_goes_on() {
-        let text = "event: delta\nid: 4\ndata: {\"n\": 1}\n\ndata: [DONE]\n\nid\ndata: {\"n\": 2}\n\n";
+        let text =
+            "event: delta\nid: 4\ndata: {\"n\": 1}\n\ndata: [DONE]\n\nid\ndata: {\"n\": 2}\n\n";
         let items: Vec<_> = stream::<Tick>(text, EventData::Json, None).collect().await;
         assert_eq!(items.len(), 3);
         match &items[1] {
-            Err(error @ StreamError::Data { event, id, data, .. }) => {
-                assert_eq!((event.as_str(), id, data.as_str()), ("message", &None, "[DONE]"));
+            Err(
+                error @ StreamError::Data {
+                    event, id, data, ..
+                },
+            ) => {
+                assert_eq!(
+                    (event.as_str(), id, data.as_str()),
+                    ("message", &None, "[DONE]")
+                );
                 assert!(!error.ends_stream());
                 assert!(error.to_string().starts_with("event `message`"), "{error}");
             }

@@ -180,8 +180,10 @@ mod tests {
     use futures_util::StreamExt as _;
 
     fn chunks(parts: &[&'static [u8]]) -> Chunks {
-        let parts: Vec<Result<Bytes, reqwest::Error>> =
-            parts.iter().map(|part| Ok(Bytes::from_static(part))).collect();
+        let parts: Vec<Result<Bytes, reqwest::Error>> = parts
+            .iter()
+            .map(|part| Ok(Bytes::from_static(part)))
+            .collect();
         Box::pin(futures_util::stream::iter(parts))
     }
 
@@ -219,7 +221,12 @@ mod tests {
         .await;
         assert_eq!(
             items,
-            [Ok(1), Err("2: 2\n3".to_owned()), Err("3: {\"a\"\n}".to_owned()), Ok(4)]
+            [
+                Ok(1),
+                Err("2: 2\n3".to_owned()),
+                Err("3: {\"a\"\n}".to_owned()),
+                Ok(4)
+            ]
         );
         let lines_with_separators = read(Framing::Lines, &[b"\x1e7\n\x1e8\n"]).await;
         assert_eq!(lines_with_separators, [Ok(7), Ok(8)]);
@@ -228,7 +235,10 @@ mod tests {
     #[test]
     fn the_media_type_chooses_the_framing() {
         assert_eq!(Framing::of("application/json-seq"), Framing::Sequence);
-        assert_eq!(Framing::of("Application/JSON-seq; charset=utf-8"), Framing::Sequence);
+        assert_eq!(
+            Framing::of("Application/JSON-seq; charset=utf-8"),
+            Framing::Sequence
+        );
         assert_eq!(Framing::of("application/x-ndjson"), Framing::Lines);
         assert_eq!(Framing::of("application/jsonl"), Framing::Lines);
     }

@@ -53,7 +53,10 @@ impl Media {
             return false;
         }
         match content_type(response.headers()) {
-            Some(given) => self.types.iter().any(|documented| matches(documented, &given)),
+            Some(given) => self
+                .types
+                .iter()
+                .any(|documented| matches(documented, &given)),
             None => self.untyped_too,
         }
     }
