@@ -5,7 +5,7 @@
 use std::path::Path;
 
 /// The fixtures whose generated types the tests exercise.
-const FIXTURES: [&str; 10] = [
+const FIXTURES: [&str; 11] = [
     "agreement",
     "composition",
     "enums",
@@ -15,6 +15,7 @@ const FIXTURES: [&str; 10] = [
     "pattern_limits",
     "recursion",
     "references",
+    "streaming",
     "webhooks_only",
 ];
 

@@ -152,6 +152,7 @@ fn generate_from(
         operations,
         schemes,
         long_running,
+        streams,
         callbacks,
         warnings,
         ..
@@ -179,6 +180,7 @@ fn generate_from(
         defs,
     });
     let waits = emit::long_running_units(long_running, operations, defs);
+    let streaming = emit::streaming_units(streams, operations, defs);
     let crate_doc = crate_doc(raw, title, version);
     let crate_attributes = quote! {
         #crate_doc
@@ -192,16 +194,37 @@ fn generate_from(
             clippy::type_complexity
         )]
     };
-    // The runtime types a user names, in one list; the wait types only when there is a wait.
+    // The runtime types a user names, in one list; the wait and stream types only when a
+    // method names them.
     let waits_exist = !waits.methods.is_empty();
     let operations_exist = !client.methods.is_empty();
+    let binary_bodies = operations.iter().any(|o| {
+        matches!(
+            o.body,
+            Some(model::Body {
+                kind: model::BodyKind::Bytes,
+                ..
+            })
+        )
+    });
+    let stream_kinds =
+        |wanted: fn(&model::StreamKind) -> bool| streams.iter().any(|s| wanted(&s.kind));
+    let events = stream_kinds(|kind| matches!(kind, model::StreamKind::Events { .. }));
+    let items = stream_kinds(|kind| matches!(kind, model::StreamKind::Items { .. }));
+    let bytes = stream_kinds(|kind| matches!(kind, model::StreamKind::Bytes));
     let mut top: Vec<render::Unit<'_>> = vec![Box::new(move || {
-        let wait_types = waits_exist.then(|| quote! { WaitError, WaitOptions, });
+        let binary_body = binary_bodies.then(|| quote! { BinaryBody, });
+        let byte_stream = bytes.then(|| quote! { ByteStream, });
         let call = operations_exist.then(|| quote! { Call, });
+        let event_types = events.then(|| quote! { Event, EventStream, });
+        let item_stream = items.then(|| quote! { ItemStream, });
+        let stream_error = (events || items || bytes).then(|| quote! { StreamError, });
+        let wait_types = waits_exist.then(|| quote! { WaitError, WaitOptions, });
         quote! {
             use callspec_runtime::reqwest;
             pub use callspec_runtime::{
-                AnyValue, #call Decoded, Error, RawResponse, ResponseValue, RetryPolicy, #wait_types
+                AnyValue, #binary_body #byte_stream #call Decoded, Error, #event_types #item_stream RawResponse,
+                ResponseValue, RetryPolicy, #stream_error #wait_types
             };
         }
     })];
@@ -237,6 +260,12 @@ fn generate_from(
             items: waits.methods,
         });
     }
+    if !streaming.methods.is_empty() {
+        blocks.push(render::Block {
+            head: streaming.impl_head,
+            items: streaming.methods,
+        });
+    }
     blocks.extend([
         render::Block {
             head: client.responses_mod,
@@ -259,7 +288,7 @@ fn generate_from(
     let source = render::render(layout, &options.header)?;
     Ok(Generated {
         source,
-        dependencies: dependencies(defs, operations)
+        dependencies: dependencies(defs, operations, streams)
             .into_iter()
             .chain(callback_dependencies(callbacks))
             .collect(),
@@ -270,13 +299,15 @@ fn generate_from(
 }
 
 /// Everything emitted for a spec: its reading, types, operations, security schemes,
-/// long-running helpers and callbacks, with the warnings met on the way.
+/// long-running helpers, streaming methods and callbacks, with the warnings met on the way.
 pub(crate) struct BuiltModel {
     pub api: api::Api,
     pub defs: Vec<model::TypeDef>,
     pub operations: Vec<model::ClientMethod>,
     pub schemes: Vec<model::CredentialSetter>,
     pub long_running: Vec<model::WaitHelper>,
+    /// The methods that read a success as a stream, beside the whole-body ones.
+    pub streams: Vec<model::StreamMethod>,
     pub callbacks: Vec<model::Callback>,
     pub warnings: Vec<Warning>,
 }
@@ -293,6 +324,8 @@ pub(crate) fn build_model(raw: &Value, load_warnings: &[Warning]) -> BuiltModel 
     let (long_running, long_running_warnings) =
         model::build_long_running(&api, &operations, &schemes, &mut space);
     warnings.extend(long_running_warnings);
+    let streams =
+        model::build_streaming(&api, raw, &operations, &schemes, &long_running, &mut space);
     let callbacks = model::build_callbacks(&mut space, raw, &api, &operations);
     // Schemas first met in a callback warn too.
     warnings.extend(std::mem::take(&mut space.warnings));
@@ -307,6 +340,7 @@ pub(crate) fn build_model(raw: &Value, load_warnings: &[Warning]) -> BuiltModel 
         operations,
         schemes,
         long_running,
+        streams,
         callbacks,
         warnings,
     }
@@ -374,6 +408,7 @@ fn check_patterns(defs: &mut [model::TypeDef], warnings: &mut Vec<Warning>) {
 fn dependencies(
     defs: &[model::TypeDef],
     operations: &[model::ClientMethod],
+    streams: &[model::StreamMethod],
 ) -> BTreeSet<Dependency> {
     let mut found = BTreeSet::new();
     let mut visit =
@@ -428,6 +463,14 @@ fn dependencies(
         .flatten()
         {
             headers.iter().for_each(|h| visit(&h.ty));
+        }
+    }
+    for stream in streams {
+        match &stream.kind {
+            model::StreamKind::Events { data: ty, .. } | model::StreamKind::Items { item: ty } => {
+                visit(ty);
+            }
+            model::StreamKind::Bytes => {}
         }
     }
     if defs

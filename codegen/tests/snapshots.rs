@@ -143,6 +143,7 @@ fixtures!(
     json_schema_keywords,
     webhooks_only,
     pagination,
+    streaming,
 );
 
 #[test]

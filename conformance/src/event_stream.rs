@@ -1,5 +1,5 @@
 //! `text/event-stream` bodies (server-sent events): read as a browser's `EventSource` reads them,
-//! by the `eventsource-stream` crate the generated clients read them with, so the suite and a
+//! by the `sse-stream` parser the generated clients read them with, so the suite and a
 //! client never disagree on where an event ends; and written, for the mock. A schema documented
 //! for the media type describes each event's `data` (JSON-decoded, unless the schema is a
 //! string), as it describes each line of a JSON lines body.
@@ -8,9 +8,10 @@ use std::cell::Cell;
 use std::convert::Infallible;
 use std::rc::Rc;
 
-use eventsource_stream::Eventsource;
+use bytes::Bytes;
 use futures_util::{FutureExt, StreamExt};
 use serde_json::Value;
+use sse_stream::SseByteStream;
 
 use crate::wire::ValueKind;
 
@@ -58,21 +59,33 @@ pub fn read<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Events {
     // body ran out is a cut one.
     let ran_out = Rc::new(Cell::new(false));
     let flag = Rc::clone(&ran_out);
-    let body = chunks.into_iter().map(<[u8]>::to_vec);
-    let end = std::iter::once(b"\n\n".to_vec()).inspect(move |_| flag.set(true));
+    let body = chunks.into_iter().map(Bytes::copy_from_slice);
+    let end = std::iter::once(Bytes::from_static(b"\n\n")).inspect(move |_| flag.set(true));
     let chunks = body.chain(end).map(Ok::<_, Infallible>);
-    let mut stream = futures_util::stream::iter(chunks).eventsource();
+    let mut blocks = SseByteStream::new(futures_util::stream::iter(chunks));
     let mut found = Events::default();
+    // `EventSource` keeps the last id across events until another arrives (an empty one clears
+    // it), and a block without data dispatches nothing.
+    let mut last_id = String::new();
     // Every chunk is in memory, so each poll is ready at once.
-    while let Some(Some(next)) = stream.next().now_or_never() {
+    while let Some(Some(next)) = blocks.next().now_or_never() {
         match next {
-            Ok(event) => {
+            Ok(block) => {
+                if let Some(id) = block.id {
+                    last_id = id;
+                }
+                let Some(data) = block.data else {
+                    continue;
+                };
                 found.cut |= ran_out.get();
                 found.events.push(Event {
                     index: found.events.len(),
-                    id: event.id,
-                    name: event.event,
-                    data: event.data,
+                    id: last_id.clone(),
+                    name: block
+                        .event
+                        .filter(|name| !name.is_empty())
+                        .unwrap_or_else(|| "message".to_owned()),
+                    data,
                 });
             }
             Err(error) => {

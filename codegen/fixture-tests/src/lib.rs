@@ -1,7 +1,8 @@
 //! The clients of the generator's fixture specs (`codegen/tests/fixtures`), generated at build
 //! time, so that tests can check what generated types do with JSON, where the snapshots show
 //! only how they read, and that a generated client, the mock and the conformance suite read a
-//! spec alike (`tests/agreement.rs`). One module per fixture, named after it.
+//! spec alike (`tests/agreement.rs`), and that streaming methods read a body as it arrives
+//! (`tests/streaming.rs`). One module per fixture, named after it.
 
 include!(concat!(env!("OUT_DIR"), "/agreement.rs"));
 include!(concat!(env!("OUT_DIR"), "/composition.rs"));
@@ -12,4 +13,5 @@ include!(concat!(env!("OUT_DIR"), "/objects.rs"));
 include!(concat!(env!("OUT_DIR"), "/pattern_limits.rs"));
 include!(concat!(env!("OUT_DIR"), "/recursion.rs"));
 include!(concat!(env!("OUT_DIR"), "/references.rs"));
+include!(concat!(env!("OUT_DIR"), "/streaming.rs"));
 include!(concat!(env!("OUT_DIR"), "/webhooks_only.rs"));

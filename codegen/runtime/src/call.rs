@@ -1,7 +1,9 @@
 //! [`Call`]: the future every generated operation method returns.
 //!
 //! A method builds its request when called and hands it to [`Transport::call`]; the `Call`
-//! sends it when awaited and decodes the response with the operation's function. Being one
+//! sends it when awaited and decodes the response with the operation's function. A streaming
+//! method's `Call` (from [`Transport::events`] and its siblings) instead ends when the stream
+//! begins, and gives the stream. Being one
 //! named type (not an `async fn`'s anonymous future), it can be stored in a struct, and a
 //! generated crate with hundreds of operations has no async body of its own to check.
 
@@ -14,6 +16,10 @@ use crate::transport::{Operation, Transport};
 use crate::{Error, RawResponse};
 
 type Sending<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, reqwest::Error>> + Send + 'a>>;
+
+/// Sending a streaming method's request until its stream begins, or its error is read.
+pub(crate) type Opening<'a, T, E, EH> =
+    Pin<Box<dyn Future<Output = Result<T, Error<E, EH>>> + Send + 'a>>;
 
 /// A request to one operation, sent when awaited: its output is the operation's success value
 /// `T`, or an [`Error`] with the documented error body `E` and headers `EH`.
@@ -33,6 +39,7 @@ enum Stage<'a, T, E, EH> {
         response: Sending<'a>,
         decode: fn(RawResponse) -> Result<T, Error<E, EH>>,
     },
+    Opening(Opening<'a, T, E, EH>),
     Done,
 }
 
@@ -60,6 +67,24 @@ impl Transport {
     }
 }
 
+impl<'a, T, E, EH> Call<'a, T, E, EH> {
+    /// The call of a streaming method: `opening` sends the request and gives its stream.
+    pub(crate) fn opening(operation: &'a Operation, opening: Opening<'a, T, E, EH>) -> Self {
+        Call {
+            operation,
+            stage: Stage::Opening(opening),
+        }
+    }
+
+    /// The call of a request that could not be built: `error`, once.
+    pub(crate) fn not_built(operation: &'a Operation, error: Error<E, EH>) -> Self {
+        Call {
+            operation,
+            stage: Stage::NotBuilt(error),
+        }
+    }
+}
+
 impl<T, E, EH> Future for Call<'_, T, E, EH> {
     type Output = Result<T, Error<E, EH>>;
 
@@ -77,6 +102,13 @@ impl<T, E, EH> Future for Call<'_, T, E, EH> {
                 Poll::Ready(Ok(raw)) => Poll::Ready(decode(raw)),
                 Poll::Ready(Err(error)) => Poll::Ready(Err(Error::Communication(error))),
             },
+            Stage::Opening(mut opening) => match opening.as_mut().poll(cx) {
+                Poll::Pending => {
+                    this.stage = Stage::Opening(opening);
+                    Poll::Pending
+                }
+                Poll::Ready(result) => Poll::Ready(result),
+            },
             Stage::NotBuilt(error) => Poll::Ready(Err(error)),
             Stage::Done => panic!(
                 "the call to `{}` was polled after it completed",
@@ -90,7 +122,7 @@ impl<T, E, EH> fmt::Debug for Call<'_, T, E, EH> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let stage = match self.stage {
             Stage::NotBuilt(_) => "not built",
-            Stage::Sending { .. } => "sending",
+            Stage::Sending { .. } | Stage::Opening(_) => "sending",
             Stage::Done => "done",
         };
         f.debug_struct("Call")

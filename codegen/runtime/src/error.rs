@@ -34,6 +34,21 @@ pub enum Error<E = (), EH = ()> {
         body: Bytes,
         error: serde_json::Error,
     },
+    /// A streaming method (`…_events`, `…_items`, `…_bytes`) got an answer that is not the
+    /// stream it reads: a success in another media type (an API that streams only when the
+    /// request asks for it answered with one JSON document, say), or a status the operation
+    /// documents as a success but that carries no such stream. The body was read whole.
+    UnexpectedContentType {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        /// The media types the method reads.
+        expected: &'static [&'static str],
+    },
+    /// No status and headers arrived within the transport's timeout. Only streaming methods
+    /// time out so, since their timeout ends when the stream begins; the others report the
+    /// timeout of the whole exchange as [`Error::Communication`]. `is_timeout()` holds for both.
+    TimedOut(std::time::Duration),
 }
 
 impl<E, EH> Error<E, EH> {
@@ -41,11 +56,12 @@ impl<E, EH> Error<E, EH> {
     #[must_use]
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::TimedOut(_) => None,
             Error::Communication(error) => error.status(),
             Error::ErrorResponse(response) => Some(response.status()),
             Error::UnexpectedResponse { status, .. }
-            | Error::InvalidResponsePayload { status, .. } => Some(*status),
+            | Error::InvalidResponsePayload { status, .. }
+            | Error::UnexpectedContentType { status, .. } => Some(*status),
         }
     }
 
@@ -53,10 +69,11 @@ impl<E, EH> Error<E, EH> {
     #[must_use]
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
-            Error::InvalidRequest(_) | Error::Communication(_) => None,
+            Error::InvalidRequest(_) | Error::Communication(_) | Error::TimedOut(_) => None,
             Error::ErrorResponse(response) => Some(response.raw_headers()),
             Error::UnexpectedResponse { headers, .. }
-            | Error::InvalidResponsePayload { headers, .. } => Some(headers),
+            | Error::InvalidResponsePayload { headers, .. }
+            | Error::UnexpectedContentType { headers, .. } => Some(headers),
         }
     }
 
@@ -78,16 +95,20 @@ impl<E, EH> Error<E, EH> {
     /// Whether the request timed out (the client's or the request's timeout).
     #[must_use]
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Communication(error) if error.is_timeout())
+        match self {
+            Error::Communication(error) => error.is_timeout(),
+            Error::TimedOut(_) => true,
+            _ => false,
+        }
     }
 
     /// The raw body of a response that could not be given a type.
     #[must_use]
     pub fn body(&self) -> Option<&Bytes> {
         match self {
-            Error::UnexpectedResponse { body, .. } | Error::InvalidResponsePayload { body, .. } => {
-                Some(body)
-            }
+            Error::UnexpectedResponse { body, .. }
+            | Error::InvalidResponsePayload { body, .. }
+            | Error::UnexpectedContentType { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -145,6 +166,27 @@ impl<E: fmt::Debug, EH> Error<E, EH> {
             }
             Error::InvalidResponsePayload { status, error, .. } => {
                 write!(f, "response {status} did not decode: {error}")
+            }
+            Error::UnexpectedContentType {
+                status,
+                headers,
+                expected,
+                ..
+            } => {
+                let expected = expected.join(" or ");
+                match crate::media_type::content_type(headers) {
+                    Some(found) => write!(
+                        f,
+                        "response {status} is `{found}`, not the {expected} this method streams"
+                    ),
+                    None => write!(
+                        f,
+                        "response {status} has no content type; this method streams {expected}"
+                    ),
+                }
+            }
+            Error::TimedOut(after) => {
+                write!(f, "no response within {after:?}")
             }
         }
     }

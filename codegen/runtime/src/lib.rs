@@ -3,7 +3,9 @@
 //! read whole, which a client decodes after) and [`Decoded`] (how a client reads any operation's
 //! response, for tools), parameter encoding
 //! ([`path_segment`], [`Query`], [`header_value`], [`Cookies`]), request bodies ([`json_body`],
-//! [`form_body`], [`MultipartBody`]), [`Credentials`], waiting for long-running operations
+//! [`form_body`], [`MultipartBody`], [`BinaryBody`]), streamed responses ([`EventStream`] of
+//! server-sent [`Event`]s, [`ItemStream`] of JSON lines, [`ByteStream`]), [`Credentials`],
+//! waiting for long-running operations
 //! ([`wait_until`], [`WaitOptions`], [`WaitError`]), [`webhook`]: reading the requests an API
 //! sends (its callbacks) into [`Webhook`]s, and serde helpers for the shapes OpenAPI allows and
 //! serde does not spell out ([`double_option`], [`Base64`], unions chosen by a tag: [`tagged`]).
@@ -15,6 +17,7 @@
 //! (operation, method, path template, attempt, status, request id) and an event per retry.
 
 mod base64;
+mod binary_body;
 mod body;
 mod call;
 mod constraint;
@@ -24,14 +27,17 @@ pub mod double_option;
 mod encoding;
 mod error;
 mod headers;
+mod media_type;
 mod response;
 mod retry;
+mod stream;
 pub mod tagged;
 mod transport;
 pub mod wait;
 pub mod webhook;
 
 pub use base64::Base64;
+pub use binary_body::BinaryBody;
 pub use body::{form_body, json_body, json_form, MultipartBody};
 pub use call::Call;
 pub use constraint::ConstraintError;
@@ -45,6 +51,7 @@ pub use error::Error;
 pub use headers::{request_id, RateLimit, RateLimitReset, REQUEST_ID_HEADERS};
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};
 pub use retry::RetryPolicy;
+pub use stream::{ByteStream, Event, EventData, EventStream, ItemStream, StreamError};
 pub use transport::{Operation, Transport};
 pub use wait::{link_value, status_text, wait_until, LinkError, Polling, WaitError, WaitOptions};
 pub use webhook::{Webhook, WebhookError};

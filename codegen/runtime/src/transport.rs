@@ -3,9 +3,11 @@
 //! (with the `tracing` feature) records a span per call.
 
 use std::fmt;
+use std::future::Future;
 use std::time::{Duration, SystemTime};
 
-use reqwest::{Method, Request, RequestBuilder};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, Request, RequestBuilder, StatusCode};
 
 use crate::retry::{Decision, Failure, RetryPolicy};
 use crate::RawResponse;
@@ -107,12 +109,21 @@ impl Transport {
         self
     }
 
-    /// The same transport with each attempt of each request bounded by `timeout` (from sending
-    /// to the last byte of the body). A timed-out attempt is [`Error::Communication`]
-    /// (`is_timeout()` holds), retried as a failure after sending. `None` leaves the
+    /// The same transport with each attempt of each request bounded by `timeout`. A
+    /// timed-out attempt is retried as a failure after sending. `None` leaves the
     /// `reqwest::Client`'s own timeout, if any.
     ///
+    /// For a response read whole, the bound runs from sending to the last byte of the body, and
+    /// a timed-out attempt is [`Error::Communication`]. For a streamed response (the
+    /// `…_events`, `…_items` and `…_bytes` methods) it runs only until the status and headers
+    /// arrive (and, for an error, its body is read), so a stream that lasts an hour is not cut;
+    /// a timed-out attempt is then [`Error::TimedOut`]. `is_timeout()` holds for both. To bound
+    /// a stream that stalls, give the `reqwest::Client` a `read_timeout` (its `timeout`, by
+    /// contrast, cuts every stream at that age), or wrap each `next()` in
+    /// `tokio::time::timeout`.
+    ///
     /// [`Error::Communication`]: crate::Error::Communication
+    /// [`Error::TimedOut`]: crate::Error::TimedOut
     #[must_use]
     pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
@@ -153,50 +164,66 @@ impl Transport {
         operation: &Operation,
         request: RequestBuilder,
     ) -> Result<RawResponse, reqwest::Error> {
-        let request = request.build()?;
+        let mut request = request.build()?;
+        // reqwest's own timeout runs until the body's last byte: what a whole read wants.
+        if request.timeout().is_none() {
+            *request.timeout_mut() = self.timeout;
+        }
+        let client = &self.client;
+        self.send_with(operation, request, |request| async move {
+            match client.execute(request).await {
+                Ok(response) => RawResponse::read(response).await,
+                Err(error) => Err(error),
+            }
+        })
+        .await
+    }
+
+    /// Sends `request` with `attempt` once, and again as the [`RetryPolicy`] says, within one
+    /// `tracing` span: the send path of whole and streamed responses alike, which differ only
+    /// in what one attempt does with the response.
+    pub(crate) async fn send_with<O, A, F>(
+        &self,
+        operation: &Operation,
+        request: Request,
+        attempt: A,
+    ) -> O
+    where
+        O: Outcome,
+        A: Fn(Request) -> F,
+        F: Future<Output = O>,
+    {
         let trace = Trace::new(operation, request.method());
         #[cfg(feature = "tracing")]
         {
             let span = trace.0.clone();
-            tracing::Instrument::instrument(self.attempts(request, &trace), span).await
+            tracing::Instrument::instrument(self.attempts(request, &trace, attempt), span).await
         }
         #[cfg(not(feature = "tracing"))]
         {
-            self.attempts(request, &trace).await
+            self.attempts(request, &trace, attempt).await
         }
     }
 
-    async fn attempts(
-        &self,
-        mut request: Request,
-        trace: &Trace,
-    ) -> Result<RawResponse, reqwest::Error> {
-        if request.timeout().is_none() {
-            *request.timeout_mut() = self.timeout;
-        }
+    async fn attempts<O, A, F>(&self, mut request: Request, trace: &Trace, attempt: A) -> O
+    where
+        O: Outcome,
+        A: Fn(Request) -> F,
+        F: Future<Output = O>,
+    {
         let method = request.method().clone();
         let keyed = request.headers().contains_key("idempotency-key");
         let mut rng = None;
         let mut retry = 0;
         loop {
+            // A body sent from a stream cannot be cloned: such a request is sent once.
             let again = (retry < self.retry.max_retries())
                 .then(|| request.try_clone())
                 .flatten();
-            let outcome = match self.client.execute(request).await {
-                Ok(response) => RawResponse::read(response).await,
-                Err(error) => Err(error),
-            };
-            trace.attempt(retry + 1, &outcome);
-            let failure = match &outcome {
-                Ok(response) => match response.status().as_u16() {
-                    429 | 503 => Failure::Status(response.status(), response.headers()),
-                    _ => return outcome,
-                },
-                Err(error) if error.is_connect() => Failure::Connect,
-                Err(error) if error.is_timeout() || error.is_request() || error.is_body() => {
-                    Failure::Transport
-                }
-                Err(_) => return outcome,
+            let outcome = attempt(request).await;
+            trace.attempt(retry + 1, outcome.response());
+            let Some(failure) = outcome.failure() else {
+                return outcome;
             };
             let Some(next) = again else {
                 return outcome;
@@ -218,6 +245,46 @@ impl Transport {
     }
 }
 
+/// What one attempt came to, as far as retrying and tracing it go.
+pub(crate) trait Outcome {
+    /// The status and headers of the response, when one arrived.
+    fn response(&self) -> Option<(StatusCode, &HeaderMap)>;
+
+    /// Why sending again might fare better; `None` when the outcome is final.
+    fn failure(&self) -> Option<Failure<'_>>;
+}
+
+impl Outcome for Result<RawResponse, reqwest::Error> {
+    fn response(&self) -> Option<(StatusCode, &HeaderMap)> {
+        self.as_ref()
+            .ok()
+            .map(|response| (response.status(), response.headers()))
+    }
+
+    fn failure(&self) -> Option<Failure<'_>> {
+        match self {
+            Ok(response) => status_failure(response.status(), response.headers()),
+            Err(error) => transport_failure(error),
+        }
+    }
+}
+
+/// The statuses worth sending again for: `429` and `503`.
+pub(crate) fn status_failure(status: StatusCode, headers: &HeaderMap) -> Option<Failure<'_>> {
+    matches!(status.as_u16(), 429 | 503).then_some(Failure::Status(status, headers))
+}
+
+/// A failure to get a response, as the retry policy weighs it.
+pub(crate) fn transport_failure(error: &reqwest::Error) -> Option<Failure<'static>> {
+    if error.is_connect() {
+        Some(Failure::Connect)
+    } else if error.is_timeout() || error.is_request() || error.is_body() {
+        Some(Failure::Transport)
+    } else {
+        None
+    }
+}
+
 /// The `tracing` span of one call; nothing without the feature.
 #[cfg(feature = "tracing")]
 struct Trace(tracing::Span);
@@ -231,7 +298,7 @@ impl Trace {
         Self
     }
 
-    fn attempt(&self, _: u32, _: &Result<RawResponse, reqwest::Error>) {}
+    fn attempt(&self, _: u32, _: Option<(StatusCode, &HeaderMap)>) {}
 
     fn decision(&self, _: u32, _: Decision) {}
 }
@@ -250,11 +317,11 @@ impl Trace {
         ))
     }
 
-    fn attempt(&self, attempt: u32, outcome: &Result<RawResponse, reqwest::Error>) {
+    fn attempt(&self, attempt: u32, response: Option<(StatusCode, &HeaderMap)>) {
         self.0.record("attempt", attempt);
-        if let Ok(response) = outcome {
-            self.0.record("status", response.status().as_u16());
-            if let Some(id) = crate::headers::request_id(response.headers()) {
+        if let Some((status, headers)) = response {
+            self.0.record("status", status.as_u16());
+            if let Some(id) = crate::headers::request_id(headers) {
                 self.0.record("request_id", id);
             }
         }

@@ -8,8 +8,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+
+use crate::media_type::{content_type, essence};
 
 /// A delivery, decoded: its body `T` and its documented headers `H`.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,16 +85,6 @@ impl fmt::Display for WebhookError {
 
 impl std::error::Error for WebhookError {}
 
-/// `Application/JSON; charset=utf-8` → `application/json`.
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
 /// Checks that the delivery's `Content-Type` is one of `expected` (compared without
 /// parameters and case). An empty `expected` accepts anything.
 ///
@@ -105,9 +97,7 @@ pub fn check_content_type(
     if expected.is_empty() {
         return Ok(());
     }
-    let found = headers
-        .get(CONTENT_TYPE)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    let found = content_type(headers);
     let matches = found.as_deref().is_some_and(|found| {
         let found = essence(found);
         expected.iter().any(|wanted| essence(wanted) == found)

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::client::{argument_type, body_argument, passed_by_value};
-use super::docs::text_lines;
+use super::docs::doc_tokens;
 use super::ident;
 use super::type_ref::{type_tokens, Scope};
 use crate::model::{ClientMethod, TypeDef, WaitHelper, WaitSource};
@@ -77,54 +77,6 @@ fn alternatives(values: &[String]) -> String {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
-}
-
-/// The words of `line`, a code span and a number with its unit (`2 s`) each kept as one.
-fn unbreakable_words(line: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for word in line.split(' ').filter(|word| !word.is_empty()) {
-        let glued = words.last().is_some_and(|last| {
-            last.matches('`').count() % 2 == 1
-                || (matches!(word.trim_end_matches(['.', ',', ';', ')']), "s" | "ms")
-                    && last.chars().all(|c| c.is_ascii_digit() || c == '.'))
-        });
-        match words.last_mut() {
-            Some(last) if glued => {
-                last.push(' ');
-                last.push_str(word);
-            }
-            _ => words.push(word.to_owned()),
-        }
-    }
-    words
-}
-
-/// How long a line of the generator's own prose may be (after `///`).
-const WIDTH: usize = 92;
-
-/// Doc lines of the generator's own prose, wrapped at [`WIDTH`] (a list item's continuation
-/// lines indented under its text).
-fn doc_tokens(text: &str) -> TokenStream {
-    let mut lines = Vec::new();
-    for line in text_lines(text) {
-        let continuation = if line.starts_with(" - ") { "   " } else { " " };
-        let mut current = String::new();
-        for word in unbreakable_words(&line) {
-            if current.is_empty() {
-                current = format!(" {word}");
-            } else if current.len() + 1 + word.len() > WIDTH {
-                lines.push(std::mem::replace(
-                    &mut current,
-                    format!("{continuation}{word}"),
-                ));
-            } else {
-                current.push(' ');
-                current.push_str(&word);
-            }
-        }
-        lines.push(current);
-    }
-    crate::render::doc_comment(lines)
 }
 
 /// The polled value and its headers, as the method returns them.

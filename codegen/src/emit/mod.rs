@@ -6,6 +6,7 @@ mod example;
 mod long_running;
 mod newtypes;
 mod readme;
+mod streaming;
 mod type_ref;
 mod types;
 mod unions;
@@ -18,6 +19,7 @@ pub(crate) use docs::text_lines as doc_text_lines;
 pub(crate) use example::{example_call, example_scheme, example_tokens, placeholder, ExampleInput};
 pub(crate) use long_running::long_running_units;
 pub(crate) use readme::{readme, ReadmeExample, ReadmeInput};
+pub(crate) use streaming::streaming_units;
 pub(crate) use types::type_units;
 pub(crate) use webhooks::webhooks_block;
 

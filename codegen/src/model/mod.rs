@@ -11,6 +11,7 @@ mod describe;
 mod long_running;
 mod operations;
 mod recursion;
+mod streaming;
 mod types;
 
 pub use callbacks::{build_callbacks, Callback, CallbackBody, CallbackBodyKind, CallbackHeader};
@@ -23,6 +24,7 @@ pub use operations::{
 };
 pub use operations::{FormEncoding, HeaderField, MultipartPart, PartKind};
 pub(crate) use recursion::break_cycles;
+pub use streaming::{build_streaming, StreamKind, StreamMethod};
 pub use types::{Converted, TypeSpace};
 
 /// A reference to a type from a field, a parameter or a body.

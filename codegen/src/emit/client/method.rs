@@ -19,6 +19,24 @@ pub(super) fn method(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream 
     let name = ident(&operation.method_name);
     let docs = doc_attrs(&method_doc(operation));
     let deprecated = operation.doc.deprecated.then(|| quote! { #[deprecated] });
+    let arguments = arguments(operation, defs);
+    let success = success_type(operation, defs);
+    let error = error_type(operation, defs);
+    let headers = headers_type(operation.responses.headers.as_ref());
+    let error_headers = headers_type(operation.responses.error_headers.as_ref());
+    let RequestTokens { build, request } = request_tokens(operation, defs, None);
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#arguments),*) -> Call<'_, ResponseValue<#success #headers>, #error #error_headers> {
+            #build
+            self.transport.call(&OPERATION, #request, responses::#name)
+        }
+    }
+}
+
+/// The arguments of an operation's method: path and required parameters, the body, options.
+pub(crate) fn arguments(operation: &ClientMethod, defs: &[TypeDef]) -> Vec<TokenStream> {
     let mut arguments = Vec::new();
     for param in &operation.params {
         let param_name = ident(&param.name);
@@ -32,10 +50,25 @@ pub(super) fn method(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream 
         let options_name = ident(options_name);
         arguments.push(quote! { options: types::#options_name });
     }
-    let success = success_type(operation, defs);
-    let error = error_type(operation, defs);
-    let headers = headers_type(operation.responses.headers.as_ref());
-    let error_headers = headers_type(operation.responses.error_headers.as_ref());
+    arguments
+}
+
+/// The statements that build an operation's request, and the expression of the request they
+/// leave for the transport (a `Result`, since a body may fail to encode).
+pub(crate) struct RequestTokens {
+    /// The `OPERATION` static, the URL, then the request with its query, headers, cookies,
+    /// credentials and body.
+    pub build: TokenStream,
+    pub request: TokenStream,
+}
+
+/// How the method of `operation` builds its request; `extra_header` (statements that change
+/// `request`) comes after the parameters' headers, for a method that sends one more.
+pub(crate) fn request_tokens(
+    operation: &ClientMethod,
+    defs: &[TypeDef],
+    extra_header: Option<TokenStream>,
+) -> RequestTokens {
     let url = url_tokens(operation);
     let http_method = ident(&operation.http_method);
     let (key, path) = (&operation.decode_key, operation.path.text());
@@ -131,6 +164,7 @@ pub(super) fn method(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream 
     let changes_request = query.is_some()
         || cookie_header.is_some()
         || body_in_place.is_some()
+        || extra_header.is_some()
         || all_params
             .iter()
             .any(|(p, _)| p.location == Location::Header);
@@ -139,25 +173,24 @@ pub(super) fn method(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream 
     } else {
         quote! { let request }
     };
-    quote! {
-        #docs
-        #deprecated
-        pub fn #name(&self, #(#arguments),*) -> Call<'_, ResponseValue<#success #headers>, #error #error_headers> {
+    RequestTokens {
+        build: quote! {
             static OPERATION: callspec_runtime::Operation = callspec_runtime::Operation::new(#key, reqwest::Method::#http_method, #path);
             #url
             #binding = self.transport.request(&OPERATION, url);
             #query
             #(#headers_set)*
+            #extra_header
             #cookie_header
             #body_in_place
             #credentials
             #body_built
-            self.transport.call(&OPERATION, #request, responses::#name)
-        }
+        },
+        request,
     }
 }
 
-fn method_doc(operation: &ClientMethod) -> Doc {
+pub(crate) fn method_doc(operation: &ClientMethod) -> Doc {
     let mut doc = operation.doc.clone();
     if doc.title.is_none() && doc.description.is_none() {
         doc.title = Some(format!("`{} {}`", operation.http_method, operation.path));
@@ -263,7 +296,7 @@ fn url_tokens(operation: &ClientMethod) -> TokenStream {
 
 pub(crate) fn body_argument(body: &Body, defs: &[TypeDef]) -> TokenStream {
     let ty = match body.kind {
-        BodyKind::Bytes => quote! { impl Into<reqwest::Body> },
+        BodyKind::Bytes => quote! { impl Into<BinaryBody> },
         BodyKind::Text => quote! { impl Into<String> },
         _ => {
             let ty = type_tokens(&body.ty, defs, Scope::Root);
@@ -302,6 +335,7 @@ fn body_tokens(body: &Body, defs: &[TypeDef]) -> BodyStep {
         BodyKind::Multipart(parts) => multipart_tokens(&body.ty, parts, defs),
         BodyKind::Bytes => {
             return BodyStep::Infallible(quote! {
+                let body: BinaryBody = body.into();
                 request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
             })
         }

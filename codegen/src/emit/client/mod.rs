@@ -10,7 +10,7 @@ mod method;
 mod operation_types;
 mod responses;
 
-pub(super) use method::body_argument;
+pub(super) use method::{arguments, body_argument, method_doc, request_tokens, RequestTokens};
 
 use method::method;
 use operation_types::operation_types_tokens;
@@ -305,7 +305,7 @@ pub(super) fn success_type(operation: &ClientMethod, defs: &[TypeDef]) -> TokenS
     }
 }
 
-pub(super) fn error_type(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
+pub(crate) fn error_type(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     match &operation.responses.error_enum {
         Some(name) => {
             let name = ident(name);
@@ -320,7 +320,7 @@ pub(super) fn error_type(operation: &ClientMethod, defs: &[TypeDef]) -> TokenStr
 
 /// `, types::XHeaders` when `headers` names a headers struct; nothing otherwise (the headers
 /// parameter of `ResponseValue` and `Error` defaults to `()`).
-pub(super) fn headers_type(headers: Option<&(String, Vec<HeaderField>)>) -> TokenStream {
+pub(crate) fn headers_type(headers: Option<&(String, Vec<HeaderField>)>) -> TokenStream {
     match headers {
         Some((name, _)) => {
             let name = ident(name);
