@@ -10,6 +10,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use reqwest::Url;
+
 use crate::transport::{Operation, Transport};
 use crate::{Error, RawResponse};
 
@@ -23,15 +25,24 @@ type Sending<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, reqwest::Erro
 #[must_use = "a call sends nothing until it is awaited"]
 pub struct Call<'a, T, E, EH = ()> {
     operation: &'a Operation,
+    /// Where the request goes, query included: a page walk resolves a relative next URL against
+    /// it and reads the position and page size it asked for there.
+    url: Option<Url>,
     stage: Stage<'a, T, E, EH>,
 }
+
+/// How an operation reads its response: the function of the generated `responses` module.
+pub(crate) type Decode<T, E, EH> = fn(RawResponse) -> Result<T, Error<E, EH>>;
+
+/// A response as received with the function that reads it, or why there is none.
+type Answer<T, E, EH> = Result<(RawResponse, Decode<T, E, EH>), Error<E, EH>>;
 
 enum Stage<'a, T, E, EH> {
     /// The request could not be built (its body did not encode): the error, once.
     NotBuilt(Error<E, EH>),
     Sending {
         response: Sending<'a>,
-        decode: fn(RawResponse) -> Result<T, Error<E, EH>>,
+        decode: Decode<T, E, EH>,
     },
     Done,
 }
@@ -49,40 +60,68 @@ impl Transport {
         request: Result<reqwest::RequestBuilder, Error<E, EH>>,
         decode: fn(RawResponse) -> Result<T, Error<E, EH>>,
     ) -> Call<'a, T, E, EH> {
-        let stage = match request {
-            Ok(request) => Stage::Sending {
-                response: Box::pin(self.send(operation, request)),
-                decode,
-            },
-            Err(error) => Stage::NotBuilt(error),
+        // Built here rather than when sent, so that the call knows its URL before it is awaited.
+        let (url, stage) = match request.map(reqwest::RequestBuilder::build_split) {
+            Ok((_, Ok(request))) => (
+                Some(request.url().clone()),
+                Stage::Sending {
+                    response: Box::pin(self.send_request(operation, request)),
+                    decode,
+                },
+            ),
+            Ok((_, Err(error))) => (None, Stage::NotBuilt(Error::Communication(error))),
+            Err(error) => (None, Stage::NotBuilt(error)),
         };
-        Call { operation, stage }
+        Call {
+            operation,
+            url,
+            stage,
+        }
+    }
+}
+
+impl<T, E, EH> Call<'_, T, E, EH> {
+    /// The URL the request goes to, query included; `None` when the request could not be
+    /// built (awaiting the call then returns why).
+    #[must_use]
+    pub fn url(&self) -> Option<&Url> {
+        self.url.as_ref()
+    }
+
+    /// Sends the request, and once it is answered hands back the response as received and the
+    /// operation's function that reads it, for a caller that needs the body beside its decoding
+    /// (a page walk reads its position there).
+    pub(crate) fn poll_response(&mut self, cx: &mut Context<'_>) -> Poll<Answer<T, E, EH>> {
+        match std::mem::replace(&mut self.stage, Stage::Done) {
+            Stage::Sending {
+                mut response,
+                decode,
+            } => match response.as_mut().poll(cx) {
+                Poll::Pending => {
+                    self.stage = Stage::Sending { response, decode };
+                    Poll::Pending
+                }
+                Poll::Ready(Ok(raw)) => Poll::Ready(Ok((raw, decode))),
+                Poll::Ready(Err(error)) => Poll::Ready(Err(Error::Communication(error))),
+            },
+            Stage::NotBuilt(error) => Poll::Ready(Err(error)),
+            Stage::Done => panic!(
+                "the call to `{}` was polled after it completed",
+                self.operation.id()
+            ),
+        }
     }
 }
 
 impl<T, E, EH> Future for Call<'_, T, E, EH> {
     type Output = Result<T, Error<E, EH>>;
 
+    // The error is what every operation returns; boxing it here would not make that smaller.
+    #[allow(clippy::result_large_err)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        match std::mem::replace(&mut this.stage, Stage::Done) {
-            Stage::Sending {
-                mut response,
-                decode,
-            } => match response.as_mut().poll(cx) {
-                Poll::Pending => {
-                    this.stage = Stage::Sending { response, decode };
-                    Poll::Pending
-                }
-                Poll::Ready(Ok(raw)) => Poll::Ready(decode(raw)),
-                Poll::Ready(Err(error)) => Poll::Ready(Err(Error::Communication(error))),
-            },
-            Stage::NotBuilt(error) => Poll::Ready(Err(error)),
-            Stage::Done => panic!(
-                "the call to `{}` was polled after it completed",
-                this.operation.id()
-            ),
-        }
+        self.get_mut()
+            .poll_response(cx)
+            .map(|answer| answer.and_then(|(raw, decode)| decode(raw)))
     }
 }
 

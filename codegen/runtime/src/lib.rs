@@ -4,7 +4,8 @@
 //! response, for tools), parameter encoding
 //! ([`path_segment`], [`Query`], [`header_value`], [`Cookies`]), request bodies ([`json_body`],
 //! [`form_body`], [`MultipartBody`]), [`Credentials`], waiting for long-running operations
-//! ([`wait_until`], [`WaitOptions`], [`WaitError`]), [`webhook`]: reading the requests an API
+//! ([`wait_until`], [`WaitOptions`], [`WaitError`]), walking paginated lists ([`Pages`], a
+//! [`Stream`] of their items), [`webhook`]: reading the requests an API
 //! sends (its callbacks) into [`Webhook`]s, and serde helpers for the shapes OpenAPI allows and
 //! serde does not spell out ([`double_option`], [`Base64`], unions chosen by a tag: [`tagged`]).
 //!
@@ -24,6 +25,7 @@ pub mod double_option;
 mod encoding;
 mod error;
 mod headers;
+pub mod pages;
 mod response;
 mod retry;
 pub mod tagged;
@@ -42,7 +44,10 @@ pub use encoding::{
     Query, QueryStyle,
 };
 pub use error::Error;
+pub use futures_core::Stream;
+pub use futures_util::StreamExt;
 pub use headers::{request_id, RateLimit, RateLimitReset, REQUEST_ID_HEADERS};
+pub use pages::Pages;
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};
 pub use retry::RetryPolicy;
 pub use transport::{Operation, Transport};

@@ -153,7 +153,15 @@ impl Transport {
         operation: &Operation,
         request: RequestBuilder,
     ) -> Result<RawResponse, reqwest::Error> {
-        let request = request.build()?;
+        self.send_request(operation, request.build()?).await
+    }
+
+    /// [`send`](Self::send) for a request already built.
+    pub(crate) async fn send_request(
+        &self,
+        operation: &Operation,
+        request: Request,
+    ) -> Result<RawResponse, reqwest::Error> {
         let trace = Trace::new(operation, request.method());
         #[cfg(feature = "tracing")]
         {
