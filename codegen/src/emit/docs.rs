@@ -1,5 +1,6 @@
-//! Doc comments from spec text. Any text is safe inside `#[doc = "…"]`; this only shapes it so
-//! it reads well as `///` lines and trips no lint (tabs, carriage returns, trailing spaces).
+//! Doc comments from spec text, and of the generator's own prose. Any text is safe inside
+//! `#[doc = "…"]`; this only shapes it so it reads well as `///` lines and trips no lint (tabs,
+//! carriage returns, trailing spaces).
 
 use proc_macro2::TokenStream;
 
@@ -55,6 +56,54 @@ pub(crate) fn text_lines(text: &str) -> Vec<String> {
     // Collapse runs of blank lines: one is a paragraph break, more is noise.
     lines.dedup_by(|a, b| a.is_empty() && b.is_empty());
     lines
+}
+
+/// The words of `line`, a code span and a number with its unit (`2 s`) each kept as one.
+fn unbreakable_words(line: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in line.split(' ').filter(|word| !word.is_empty()) {
+        let glued = words.last().is_some_and(|last| {
+            last.matches('`').count() % 2 == 1
+                || (matches!(word.trim_end_matches(['.', ',', ';', ')']), "s" | "ms")
+                    && last.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        });
+        match words.last_mut() {
+            Some(last) if glued => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+    }
+    words
+}
+
+/// How long a line of the generator's own prose may be (after `///`).
+const WIDTH: usize = 92;
+
+/// Doc lines of the generator's own prose, wrapped at [`WIDTH`] (a list item's continuation
+/// lines indented under its text).
+pub(crate) fn prose_doc(text: &str) -> TokenStream {
+    let mut lines = Vec::new();
+    for line in text_lines(text) {
+        let continuation = if line.starts_with(" - ") { "   " } else { " " };
+        let mut current = String::new();
+        for word in unbreakable_words(&line) {
+            if current.is_empty() {
+                current = format!(" {word}");
+            } else if current.len() + 1 + word.len() > WIDTH {
+                lines.push(std::mem::replace(
+                    &mut current,
+                    format!("{continuation}{word}"),
+                ));
+            } else {
+                current.push(' ');
+                current.push_str(&word);
+            }
+        }
+        lines.push(current);
+    }
+    crate::render::doc_comment(lines)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::client::{argument_type, body_argument, passed_by_value};
-use super::docs::text_lines;
+use super::docs::prose_doc;
 use super::ident;
 use super::type_ref::{type_tokens, Scope};
 use crate::model::{ClientMethod, TypeDef, WaitHelper, WaitSource};
@@ -79,54 +79,6 @@ fn alternatives(values: &[String]) -> String {
     }
 }
 
-/// The words of `line`, a code span and a number with its unit (`2 s`) each kept as one.
-fn unbreakable_words(line: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for word in line.split(' ').filter(|word| !word.is_empty()) {
-        let glued = words.last().is_some_and(|last| {
-            last.matches('`').count() % 2 == 1
-                || (matches!(word.trim_end_matches(['.', ',', ';', ')']), "s" | "ms")
-                    && last.chars().all(|c| c.is_ascii_digit() || c == '.'))
-        });
-        match words.last_mut() {
-            Some(last) if glued => {
-                last.push(' ');
-                last.push_str(word);
-            }
-            _ => words.push(word.to_owned()),
-        }
-    }
-    words
-}
-
-/// How long a line of the generator's own prose may be (after `///`).
-const WIDTH: usize = 92;
-
-/// Doc lines of the generator's own prose, wrapped at [`WIDTH`] (a list item's continuation
-/// lines indented under its text).
-fn doc_tokens(text: &str) -> TokenStream {
-    let mut lines = Vec::new();
-    for line in text_lines(text) {
-        let continuation = if line.starts_with(" - ") { "   " } else { " " };
-        let mut current = String::new();
-        for word in unbreakable_words(&line) {
-            if current.is_empty() {
-                current = format!(" {word}");
-            } else if current.len() + 1 + word.len() > WIDTH {
-                lines.push(std::mem::replace(
-                    &mut current,
-                    format!("{continuation}{word}"),
-                ));
-            } else {
-                current.push(' ');
-                current.push_str(&word);
-            }
-        }
-        lines.push(current);
-    }
-    crate::render::doc_comment(lines)
-}
-
 /// The polled value and its headers, as the method returns them.
 fn polled_value(poll: &ClientMethod, defs: &[TypeDef]) -> TokenStream {
     let value = poll_body(poll, defs, Scope::Root);
@@ -192,7 +144,7 @@ fn wait_error(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDef]) 
     let poll = &operations[item.poll];
     let name = ident(&item.wait_error);
     let params = wait_error_params(poll, defs, false);
-    let doc = doc_tokens(&format!(
+    let doc = prose_doc(&format!(
         "Why [`Client::{method}`](crate::Client::{method}) did not return a value in a succeeded state.",
         method = item.wait_method
     ));
@@ -208,7 +160,7 @@ fn and_wait_error(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDe
     let params = wait_error_params(poll, defs, true);
     let start_error = error_in_types(start, defs);
     let start_error_headers = headers_in_types(start.responses.error_headers.as_ref());
-    let doc = doc_tokens(&format!(
+    let doc = prose_doc(&format!(
         "Why [`Client::{method}`](crate::Client::{method}) did not return a value in a succeeded state ([`WaitError::Create`](crate::WaitError::Create) carries the error of [`Client::{start}`](crate::Client::{start})).",
         method = item.and_wait_method,
         start = start.method_name,
@@ -299,7 +251,7 @@ fn wait_method(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDef])
     }
     let value = polled_value(poll, defs);
     let error = ident(&item.wait_error);
-    let doc = doc_tokens(&format!(
+    let doc = prose_doc(&format!(
         "Waits until the work started by [`{start}`](Self::{start}) ends: polls [`{poll}`](Self::{poll}) (`{method} {path}`) until `{status}` reads a terminal value.\n\n{outcomes}\n\n{terms}",
         start = start.method_name,
         poll = poll.method_name,
@@ -438,7 +390,7 @@ fn and_wait_method(
     if !takes.is_empty() {
         more.push("- a value the polling operation needs is not in the call's response or does not convert: [`WaitError::Link`];");
     }
-    let doc = doc_tokens(&format!(
+    let doc = prose_doc(&format!(
         "Calls [`{start}`](Self::{start}), then waits until the work it started ends, as [`{wait}`](Self::{wait}) does: polls [`{poll}`](Self::{poll}) (`{method} {path}`) with {bindings}{link}.{optional_note}\n\n{outcomes}\n\n{terms}",
         start = start.method_name,
         wait = item.wait_method,
