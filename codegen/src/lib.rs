@@ -152,6 +152,7 @@ fn generate_from(
         operations,
         schemes,
         long_running,
+        pagination,
         callbacks,
         warnings,
         ..
@@ -179,7 +180,13 @@ fn generate_from(
         defs,
     });
     let waits = emit::long_running_units(long_running, operations, defs);
-    let crate_doc = crate_doc(raw, title, version);
+    let pages = emit::pagination_units(pagination, operations, defs);
+    let crate_doc = crate_doc(
+        raw,
+        title,
+        version,
+        emit::pagination_doc(pagination, operations),
+    );
     let crate_attributes = quote! {
         #crate_doc
         // Descriptions are the spec's Markdown, kept verbatim; names follow the spec's.
@@ -192,16 +199,24 @@ fn generate_from(
             clippy::type_complexity
         )]
     };
-    // The runtime types a user names, in one list; the wait types only when there is a wait.
+    // The runtime types a user names, in one list; the wait types only when there is a wait,
+    // and the stream types only when there is a paginated list.
     let waits_exist = !waits.methods.is_empty();
+    let pages_exist = !pages.methods.is_empty();
     let operations_exist = !client.methods.is_empty();
     let mut top: Vec<render::Unit<'_>> = vec![Box::new(move || {
         let wait_types = waits_exist.then(|| quote! { WaitError, WaitOptions, });
+        let (pages, stream_ext) = if pages_exist {
+            (Some(quote! { Pages, }), Some(quote! { StreamExt, }))
+        } else {
+            (None, None)
+        };
         let call = operations_exist.then(|| quote! { Call, });
         quote! {
             use callspec_runtime::reqwest;
             pub use callspec_runtime::{
-                AnyValue, #call Decoded, Error, RawResponse, ResponseValue, RetryPolicy, #wait_types
+                AnyValue, #call Decoded, Error, #pages RawResponse, ResponseValue, RetryPolicy,
+                #stream_ext #wait_types
             };
         }
     })];
@@ -237,6 +252,12 @@ fn generate_from(
             items: waits.methods,
         });
     }
+    if !pages.methods.is_empty() {
+        blocks.push(render::Block {
+            head: pages.impl_head,
+            items: pages.methods,
+        });
+    }
     blocks.extend([
         render::Block {
             head: client.responses_mod,
@@ -270,13 +291,14 @@ fn generate_from(
 }
 
 /// Everything emitted for a spec: its reading, types, operations, security schemes,
-/// long-running helpers and callbacks, with the warnings met on the way.
+/// long-running and pagination helpers and callbacks, with the warnings met on the way.
 pub(crate) struct BuiltModel {
     pub api: api::Api,
     pub defs: Vec<model::TypeDef>,
     pub operations: Vec<model::ClientMethod>,
     pub schemes: Vec<model::CredentialSetter>,
     pub long_running: Vec<model::WaitHelper>,
+    pub pagination: Vec<model::PageHelper>,
     pub callbacks: Vec<model::Callback>,
     pub warnings: Vec<Warning>,
 }
@@ -293,6 +315,9 @@ pub(crate) fn build_model(raw: &Value, load_warnings: &[Warning]) -> BuiltModel 
     let (long_running, long_running_warnings) =
         model::build_long_running(&api, &operations, &schemes, &mut space);
     warnings.extend(long_running_warnings);
+    let (pagination, pagination_warnings) =
+        model::build_pagination(&api, &operations, &schemes, &long_running, &space.defs);
+    warnings.extend(pagination_warnings);
     let callbacks = model::build_callbacks(&mut space, raw, &api, &operations);
     // Schemas first met in a callback warn too.
     warnings.extend(std::mem::take(&mut space.warnings));
@@ -307,12 +332,15 @@ pub(crate) fn build_model(raw: &Value, load_warnings: &[Warning]) -> BuiltModel 
         operations,
         schemes,
         long_running,
+        pagination,
         callbacks,
         warnings,
     }
 }
 
-fn crate_doc(raw: &Value, title: &str, version: &str) -> TokenStream {
+/// The crate's docs: the API's title, version and description, then what the generator adds
+/// (`more`, a paragraph on the paginated lists).
+fn crate_doc(raw: &Value, title: &str, version: &str, more: Option<String>) -> TokenStream {
     let mut text = format!("Client for the {title}");
     if !version.is_empty() {
         text.push_str(&format!(" (version {version})"));
@@ -336,6 +364,10 @@ fn crate_doc(raw: &Value, title: &str, version: &str) -> TokenStream {
         text.push_str(&format!(
             "\n\nThe API is licensed under `{license}` (SPDX)."
         ));
+    }
+    if let Some(more) = more {
+        text.push_str("\n\n");
+        text.push_str(&more);
     }
     let lines = emit::doc_text_lines(&text);
     quote! { #( #![doc = #lines] )* }

@@ -87,6 +87,15 @@ fn security_companions() {
 }
 
 #[test]
+fn pagination_companions() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pagination.yaml");
+    snapshot_text(
+        "pagination_companions",
+        &companions(&path, "pagination-client"),
+    );
+}
+
+#[test]
 fn no_operations_companions() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/no_operations.yaml");
     snapshot_text(
@@ -143,6 +152,7 @@ fixtures!(
     json_schema_keywords,
     webhooks_only,
     pagination,
+    pagination_edges,
 );
 
 #[test]
