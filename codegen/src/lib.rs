@@ -206,17 +206,21 @@ fn generate_from(
     let operations_exist = !client.methods.is_empty();
     let mut top: Vec<render::Unit<'_>> = vec![Box::new(move || {
         let wait_types = waits_exist.then(|| quote! { WaitError, WaitOptions, });
-        let (pages, stream_ext) = if pages_exist {
-            (Some(quote! { Pages, }), Some(quote! { StreamExt, }))
+        let (collect, pages, stream_ext) = if pages_exist {
+            (
+                Some(quote! { Collect, }),
+                Some(quote! { Pages, }),
+                Some(quote! { StreamExt, }),
+            )
         } else {
-            (None, None)
+            (None, None, None)
         };
         let call = operations_exist.then(|| quote! { Call, });
         quote! {
             use callspec_runtime::reqwest;
             pub use callspec_runtime::{
-                AnyValue, #call Decoded, Error, #pages RawResponse, ResponseValue, RetryPolicy,
-                #stream_ext #wait_types
+                AnyValue, #call #collect Decoded, Error, #pages RawResponse, ResponseValue,
+                RetryPolicy, #stream_ext #wait_types
             };
         }
     })];

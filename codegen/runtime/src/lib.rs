@@ -5,7 +5,7 @@
 //! ([`path_segment`], [`Query`], [`header_value`], [`Cookies`]), request bodies ([`json_body`],
 //! [`form_body`], [`MultipartBody`]), [`Credentials`], waiting for long-running operations
 //! ([`wait_until`], [`WaitOptions`], [`WaitError`]), walking paginated lists ([`Pages`], a
-//! [`Stream`] of their items), [`webhook`]: reading the requests an API
+//! [`Stream`] of their items, and [`Collect`]), [`webhook`]: reading the requests an API
 //! sends (its callbacks) into [`Webhook`]s, and serde helpers for the shapes OpenAPI allows and
 //! serde does not spell out ([`double_option`], [`Base64`], unions chosen by a tag: [`tagged`]).
 //!
@@ -47,7 +47,7 @@ pub use error::Error;
 pub use futures_core::Stream;
 pub use futures_util::StreamExt;
 pub use headers::{request_id, RateLimit, RateLimitReset, REQUEST_ID_HEADERS};
-pub use pages::Pages;
+pub use pages::{Collect, Pages};
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};
 pub use retry::RetryPolicy;
 pub use transport::{Operation, Transport};

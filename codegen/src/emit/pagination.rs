@@ -37,7 +37,7 @@ pub(crate) fn pagination_units<'a>(
         impl_head: quote! {
             /// Paginated lists (the spec's `x-pagination`, or Dropshot's `x-dropshot-pagination`):
             /// their items, page after page.
-            #[allow(clippy::too_many_arguments, clippy::result_large_err)]
+            #[allow(clippy::too_many_arguments)]
             impl Client
         },
         methods,
@@ -183,10 +183,13 @@ fn all_method(helper: &PageHelper, operation: &ClientMethod, defs: &[TypeDef]) -
     let item = type_tokens(&helper.item, defs, Scope::Root);
     let error = error_type(operation, defs);
     let error_headers = headers_type(operation.responses.error_headers.as_ref());
-    let doc = prose_doc(&format!(
-        "At most `{limit}` items of [`{stream}`](Self::{stream}), in order: no page is requested once \
+    let doc =
+        prose_doc(&format!(
+        "The first `{limit}` items of [`{stream}`](Self::{stream}) at most, collected in order: \
+         awaiting it gives `Result<Vec<{item_text}>, Error<…>>`. No page is requested once \
          `{limit}` items are in hand (none at all for 0), so a long list costs only the pages it \
-         needs. The first error is returned instead of the items."
+         needs; the first error is returned instead of the items.",
+        item_text = type_tokens(&helper.item, defs, Scope::Root).to_string().replace(' ', ""),
     ));
     let deprecated = operation
         .doc
@@ -195,8 +198,8 @@ fn all_method(helper: &PageHelper, operation: &ClientMethod, defs: &[TypeDef]) -
     quote! {
         #doc
         #deprecated
-        pub async fn #name(&self, #(#declared,)* #limit: usize) -> Result<Vec<#item>, Error<#error #error_headers>> {
-            self.#stream(#(#passed),*).collect_up_to(#limit).await
+        pub fn #name(&self, #(#declared,)* #limit: usize) -> Collect<'_, #item, #error #error_headers> {
+            self.#stream(#(#passed),*).collect_up_to(#limit)
         }
     }
 }

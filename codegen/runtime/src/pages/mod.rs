@@ -15,6 +15,7 @@
 //! does not declare, a `null` the type leaves out); reading the body as received keeps the
 //! walk to what the server said, and an error to the body it sent.
 
+mod collect;
 mod link_header;
 mod walk;
 
@@ -31,6 +32,7 @@ use serde_json::Value;
 
 use crate::{Call, Error, RawResponse, ResponseValue};
 
+pub use collect::Collect;
 pub use link_header::next_link;
 pub use walk::{CursorFrom, Next, Paging};
 use walk::{Page, Position, Walk};
@@ -56,7 +58,7 @@ use walk::{Page, Position, Walk};
 ///   the parameter's type.
 ///
 /// Read it with `futures`' `StreamExt` (`while let Some(item) = pages.next().await`), or collect
-/// at most so many items with [`collect_up_to`](Self::collect_up_to).
+/// at most so many items with [`collect_up_to`](Self::collect_up_to) ([`Collect`]).
 #[must_use = "a stream requests nothing until it is polled"]
 pub struct Pages<'a, T, E, EH = ()> {
     walk: Walk,
@@ -157,21 +159,11 @@ where
         }
     }
 
-    /// The first `limit` items at most, in order: no page is requested once `limit` items are
-    /// in hand (none at all for `limit` 0). The first error is returned instead.
-    ///
-    /// # Errors
-    /// The stream's error, when one comes before `limit` items.
-    pub async fn collect_up_to(mut self, limit: usize) -> Result<Vec<T>, Error<E, EH>> {
-        let mut items = Vec::new();
-        while items.len() < limit {
-            match std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-                Some(Ok(item)) => items.push(item),
-                Some(Err(error)) => return Err(error),
-                None => break,
-            }
-        }
-        Ok(items)
+    /// The first `limit` items at most, in order, as a future of `Result<Vec<T>, Error<E, EH>>`:
+    /// no page is requested once `limit` items are in hand (none at all for `limit` 0). The
+    /// first error is returned instead.
+    pub fn collect_up_to(self, limit: usize) -> Collect<'a, T, E, EH> {
+        Collect::new(self, limit)
     }
 }
 
