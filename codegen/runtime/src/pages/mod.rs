@@ -63,12 +63,13 @@ use walk::{Page, Position, Walk};
 pub struct Pages<'a, T, E, EH = ()> {
     walk: Walk,
     fetch: Fetch<'a, E, EH>,
-    state: State<'a, E, EH>,
+    ahead: Ahead<'a, E, EH>,
     /// The items of the last page not yet taken.
     items: std::vec::IntoIter<T>,
 }
 
-enum State<'a, E, EH> {
+/// What comes after the items in hand.
+enum Ahead<'a, E, EH> {
     /// The request of the next page: built, and sent once polled.
     Fetching(Fetching<'a, E, EH>),
     /// The page just read was the last one the walk can reach, for this reason: yielded after
@@ -154,7 +155,7 @@ where
         Self {
             walk: Walk::new(paging),
             fetch,
-            state: State::Fetching(first),
+            ahead: Ahead::Fetching(first),
             items: Vec::new().into_iter(),
         }
     }
@@ -197,13 +198,13 @@ where
         self.items = Vec::<T>::deserialize(Value::Array(items))
             .map_err(|error| invalid_payload(&response, error))?
             .into_iter();
-        self.state = match after {
-            Ok(None) => State::Done,
+        self.ahead = match after {
+            Ok(None) => Ahead::Done,
             Ok(Some(position)) => match (self.fetch)(position) {
-                Ok(request) => State::Fetching(request),
-                Err(error) => State::Failing(invalid_payload(&response, error)),
+                Ok(request) => Ahead::Fetching(request),
+                Err(error) => Ahead::Failing(invalid_payload(&response, error)),
             },
-            Err(reason) => State::Failing(invalid_payload(
+            Err(reason) => Ahead::Failing(invalid_payload(
                 &response,
                 serde_json::Error::custom(reason),
             )),
@@ -224,12 +225,12 @@ where
             if let Some(item) = this.items.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            match std::mem::replace(&mut this.state, State::Done) {
-                State::Done => return Poll::Ready(None),
-                State::Failing(error) => return Poll::Ready(Some(Err(error))),
-                State::Fetching(mut request) => match request.as_mut().poll(cx) {
+            match std::mem::replace(&mut this.ahead, Ahead::Done) {
+                Ahead::Done => return Poll::Ready(None),
+                Ahead::Failing(error) => return Poll::Ready(Some(Err(error))),
+                Ahead::Fetching(mut request) => match request.as_mut().poll(cx) {
                     Poll::Pending => {
-                        this.state = State::Fetching(request);
+                        this.ahead = Ahead::Fetching(request);
                         return Poll::Pending;
                     }
                     Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
@@ -245,10 +246,10 @@ where
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let in_hand = self.items.len();
-        match self.state {
-            State::Done => (in_hand, Some(in_hand)),
-            State::Failing(_) => (in_hand + 1, Some(in_hand + 1)),
-            State::Fetching(_) => (in_hand, None),
+        match self.ahead {
+            Ahead::Done => (in_hand, Some(in_hand)),
+            Ahead::Failing(_) => (in_hand + 1, Some(in_hand + 1)),
+            Ahead::Fetching(_) => (in_hand, None),
         }
     }
 }
@@ -258,16 +259,16 @@ where
     T: DeserializeOwned,
 {
     fn is_terminated(&self) -> bool {
-        matches!(self.state, State::Done) && self.items.len() == 0
+        matches!(self.ahead, Ahead::Done) && self.items.len() == 0
     }
 }
 
 impl<T, E, EH> fmt::Debug for Pages<'_, T, E, EH> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match self.state {
-            State::Fetching(_) => "requesting the next page",
-            State::Failing(_) => "failing after these items",
-            State::Done => "at the last page",
+        let state = match self.ahead {
+            Ahead::Fetching(_) => "requesting the next page",
+            Ahead::Failing(_) => "failing after these items",
+            Ahead::Done => "at the last page",
         };
         f.debug_struct("Pages")
             .field("paging", self.walk.paging())
