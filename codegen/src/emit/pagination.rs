@@ -537,7 +537,7 @@ fn stream_doc(helper: &PageHelper, operation: &ClientMethod, defs: &[TypeDef]) -
     };
     text.push_str(&format!(
         "\n\nEach page is requested as [`{method}`](Self::{method}) requests it (credentials, \
-         retries, timeout) and read by [`responses::{method}`](crate::responses::{method}). An \
+         retries, timeout) and read by [`responses::{method}`]. An \
          error ends the stream as its last item; so does a page the walk cannot go on from, such \
          as one with {stop} ([`Error::InvalidResponsePayload`]), rather than a walk that never \
          ends. Dropping the stream sends nothing more."
