@@ -45,7 +45,7 @@ pub(crate) fn pagination_units<'a>(
 }
 
 /// The parameter at `place` of `operation`.
-pub(crate) fn param_at(operation: &ClientMethod, place: Place) -> Option<&Param> {
+fn param_at(operation: &ClientMethod, place: Place) -> Option<&Param> {
     match place {
         Place::Argument(index) => operation.params.get(index),
         Place::Option(index) => operation.options.as_ref()?.1.get(index),

@@ -8,7 +8,7 @@
 //! each parameter the walk sets stands among the method's arguments.
 
 use super::operations::RESERVED_METHODS;
-use super::{BodyKind, Builtin, ClientMethod, CredentialSetter, ResponseBody, TypeDef};
+use super::{BodyKind, Builtin, ClientMethod, CredentialSetter, Param, ResponseBody, TypeDef};
 use super::{TypeKind, TypeRef, WaitHelper};
 use crate::api::{self, Api, CursorSource, NextPage, Origin};
 use crate::load::{JsonPointer, Warning};
@@ -173,15 +173,14 @@ fn client_view(
     let reading = &api.operations[operation.source];
     let place = |index: usize| -> Result<Place, String> {
         let parameter = &reading.parameters[index];
-        let same =
-            |p: &&super::Param| p.wire_name == parameter.name && p.location == parameter.location;
-        if let Some(at) = operation.params.iter().position(|p| same(&p)) {
+        let same = |p: &Param| p.wire_name == parameter.name && p.location == parameter.location;
+        if let Some(at) = operation.params.iter().position(same) {
             return Ok(Place::Argument(at));
         }
         operation
             .options
             .iter()
-            .find_map(|(_, params)| params.iter().position(|p| same(&p)))
+            .find_map(|(_, params)| params.iter().position(same))
             .map(Place::Option)
             .ok_or_else(|| format!("`{}` is no argument of the method", parameter.name))
     };
