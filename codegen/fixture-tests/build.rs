@@ -5,13 +5,15 @@
 use std::path::Path;
 
 /// The fixtures whose generated types the tests exercise.
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 13] = [
     "agreement",
     "composition",
     "enums",
     "json_schema_keywords",
     "json_schema_types",
     "objects",
+    "pagination",
+    "pagination_edges",
     "pattern_limits",
     "recursion",
     "references",

@@ -56,6 +56,7 @@ pub(crate) fn from_model(
         operations,
         schemes,
         long_running,
+        pagination,
         callbacks,
         ..
     } = built;
@@ -68,7 +69,7 @@ pub(crate) fn from_model(
 
     let mut examples = Vec::new();
     let mut listed = Vec::new();
-    if let Some(call) = emit::example_call(raw, api, operations, long_running) {
+    if let Some(call) = emit::example_call(raw, api, operations, long_running, pagination) {
         let parts = emit::example_tokens(&emit::ExampleInput {
             crate_ident: &crate_ident,
             base_url: &options.example_base_url,
@@ -100,11 +101,18 @@ pub(crate) fn from_model(
             .iter()
             .find(|lr| Some(lr.and_wait_method.as_str()) == call.and_wait)
             .and_then(|lr| operations.get(lr.poll));
-        let summary = match (call.and_wait, poll) {
-            (Some(method), Some(poll)) => format!(
+        let summary = match (call.and_wait, poll, call.stream) {
+            (Some(method), Some(poll), _) => format!(
                 "Calls `{method}` (`{} {}`, then `{} {}` until the work ends) with the spec's \
                  examples as arguments and prints the finished result",
                 operation.http_method, operation.path, poll.http_method, poll.path
+            ),
+            (_, _, Some(method)) => format!(
+                "Calls `{method}` (`{} {}`, page after page) with the spec's examples as \
+                 arguments and prints the first {} items",
+                operation.http_method,
+                operation.path,
+                emit::EXAMPLE_ITEMS
             ),
             _ => format!(
                 "Calls `{}` (`{} {}`) with the spec's examples as arguments and prints the result",
@@ -142,6 +150,7 @@ pub(crate) fn from_model(
         schemes,
         callbacks,
         long_running,
+        pagination,
         examples: &listed,
         example_base_url: &options.example_base_url,
         token_hint: options.token_hint.as_deref(),

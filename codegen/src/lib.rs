@@ -153,6 +153,7 @@ fn generate_from(
         schemes,
         long_running,
         streams,
+        pagination,
         callbacks,
         warnings,
         ..
@@ -181,7 +182,13 @@ fn generate_from(
     });
     let waits = emit::long_running_units(long_running, operations, defs);
     let streaming = emit::streaming_units(streams, operations, defs);
-    let crate_doc = crate_doc(raw, title, version);
+    let pages = emit::pagination_units(pagination, operations, defs);
+    let crate_doc = crate_doc(
+        raw,
+        title,
+        version,
+        emit::pagination_doc(pagination, operations),
+    );
     let crate_attributes = quote! {
         #crate_doc
         // Descriptions are the spec's Markdown, kept verbatim; names follow the spec's.
@@ -194,9 +201,10 @@ fn generate_from(
             clippy::type_complexity
         )]
     };
-    // The runtime types a user names, in one list; the wait and stream types only when a
+    // The runtime types a user names, in one list; the wait, page and stream types only when a
     // method names them.
     let waits_exist = !waits.methods.is_empty();
+    let pages_exist = !pages.methods.is_empty();
     let operations_exist = !client.methods.is_empty();
     let binary_bodies = operations.iter().any(|o| {
         matches!(
@@ -215,6 +223,15 @@ fn generate_from(
     let mut top: Vec<render::Unit<'_>> = vec![Box::new(move || {
         let binary_body = binary_bodies.then(|| quote! { BinaryBody, });
         let byte_stream = bytes.then(|| quote! { ByteStream, });
+        let (collect, pages, stream_ext) = if pages_exist {
+            (
+                Some(quote! { Collect, }),
+                Some(quote! { Pages, }),
+                Some(quote! { StreamExt, }),
+            )
+        } else {
+            (None, None, None)
+        };
         let call = operations_exist.then(|| quote! { Call, });
         let event_types = events.then(|| quote! { Event, EventStream, });
         let item_stream = items.then(|| quote! { ItemStream, });
@@ -223,8 +240,9 @@ fn generate_from(
         quote! {
             use callspec_runtime::reqwest;
             pub use callspec_runtime::{
-                AnyValue, #binary_body #byte_stream #call Decoded, Error, #event_types #item_stream RawResponse,
-                ResponseValue, RetryPolicy, #stream_error #wait_types
+                AnyValue, #binary_body #byte_stream #call #collect Decoded, Error, #event_types
+                #item_stream #pages RawResponse, ResponseValue, RetryPolicy, #stream_error #stream_ext
+                #wait_types
             };
         }
     })];
@@ -258,6 +276,12 @@ fn generate_from(
         blocks.push(render::Block {
             head: waits.impl_head,
             items: waits.methods,
+        });
+    }
+    if !pages.methods.is_empty() {
+        blocks.push(render::Block {
+            head: pages.impl_head,
+            items: pages.methods,
         });
     }
     if !streaming.methods.is_empty() {
@@ -299,13 +323,15 @@ fn generate_from(
 }
 
 /// Everything emitted for a spec: its reading, types, operations, security schemes,
-/// long-running helpers, streaming methods and callbacks, with the warnings met on the way.
+/// long-running and pagination helpers, streaming methods and callbacks, with the warnings met
+/// on the way.
 pub(crate) struct BuiltModel {
     pub api: api::Api,
     pub defs: Vec<model::TypeDef>,
     pub operations: Vec<model::ClientMethod>,
     pub schemes: Vec<model::CredentialSetter>,
     pub long_running: Vec<model::WaitHelper>,
+    pub pagination: Vec<model::PageHelper>,
     /// The methods that read a success as a stream, beside the whole-body ones.
     pub streams: Vec<model::StreamMethod>,
     pub callbacks: Vec<model::Callback>,
@@ -324,8 +350,17 @@ pub(crate) fn build_model(raw: &Value, load_warnings: &[Warning]) -> BuiltModel 
     let (long_running, long_running_warnings) =
         model::build_long_running(&api, &operations, &schemes, &mut space);
     warnings.extend(long_running_warnings);
-    let streams =
-        model::build_streaming(&api, raw, &operations, &schemes, &long_running, &mut space);
+    let (pagination, pagination_warnings) =
+        model::build_pagination(&api, &operations, &schemes, &long_running, &space.defs);
+    warnings.extend(pagination_warnings);
+    let streams = model::build_streaming(
+        &api,
+        raw,
+        &operations,
+        &schemes,
+        (&long_running, &pagination),
+        &mut space,
+    );
     let callbacks = model::build_callbacks(&mut space, raw, &api, &operations);
     // Schemas first met in a callback warn too.
     warnings.extend(std::mem::take(&mut space.warnings));
@@ -340,13 +375,16 @@ pub(crate) fn build_model(raw: &Value, load_warnings: &[Warning]) -> BuiltModel 
         operations,
         schemes,
         long_running,
+        pagination,
         streams,
         callbacks,
         warnings,
     }
 }
 
-fn crate_doc(raw: &Value, title: &str, version: &str) -> TokenStream {
+/// The crate's docs: the API's title, version and description, then what the generator adds
+/// (`more`, a paragraph on the paginated lists).
+fn crate_doc(raw: &Value, title: &str, version: &str, more: Option<String>) -> TokenStream {
     let mut text = format!("Client for the {title}");
     if !version.is_empty() {
         text.push_str(&format!(" (version {version})"));
@@ -370,6 +408,10 @@ fn crate_doc(raw: &Value, title: &str, version: &str) -> TokenStream {
         text.push_str(&format!(
             "\n\nThe API is licensed under `{license}` (SPDX)."
         ));
+    }
+    if let Some(more) = more {
+        text.push_str("\n\n");
+        text.push_str(&more);
     }
     let lines = emit::doc_text_lines(&text);
     quote! { #( #![doc = #lines] )* }

@@ -181,3 +181,84 @@ fn without_x_long_running_the_example_makes_the_first_call() {
     assert!(source.contains(".get_export(&id)"), "{source}");
     assert!(!source.contains("WaitOptions"), "{source}");
 }
+
+const PAGED: &str = r"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}, example: t_1}
+      responses: {'200': {description: ok}}
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: cursor, in: query, schema: {type: string}}
+      x-pagination:
+        items: /data
+        cursor: {parameter: cursor, from: /next}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: string}}
+                  next: {type: string}
+";
+
+#[test]
+fn the_example_walks_a_paginated_list_when_the_spec_has_one() {
+    let companions = companions(PAGED);
+    let [(_, source)] = companions.examples.as_slice() else {
+        panic!("one example: {:?}", companions.examples);
+    };
+    assert!(
+        source.contains(".list_things_stream(Default::default()).take(10)"),
+        "the paginated list comes before `getThing`, walked through its stream: {source}"
+    );
+    assert!(
+        source.contains("use inline_client::{Client, StreamExt};"),
+        "{source}"
+    );
+    assert!(
+        source.contains("while let Some(item) = items.next().await"),
+        "{source}"
+    );
+    assert!(
+        companions.readme.contains("## Paginated lists"),
+        "{}",
+        companions.readme
+    );
+    assert!(
+        companions.readme.contains(
+            "| `list_things_stream` | `list_things_all` | `GET /things` | a cursor in `cursor` |"
+        ),
+        "{}",
+        companions.readme
+    );
+    assert!(
+        companions.readme.contains(
+            "page after page) with the spec's examples as arguments and prints the first 10 items"
+        ),
+        "{}",
+        companions.readme
+    );
+}
+
+#[test]
+fn without_x_pagination_the_list_is_called_once() {
+    let spec = PAGED.replace("x-pagination:", "x-not-pagination:");
+    let companions = companions(&spec);
+    let [(_, source)] = companions.examples.as_slice() else {
+        panic!("one example: {:?}", companions.examples);
+    };
+    assert!(source.contains(".get_thing(&id)"), "{source}");
+    assert!(!source.contains("StreamExt"), "{source}");
+    assert!(!companions.readme.contains("## Paginated lists"));
+}

@@ -87,6 +87,15 @@ fn security_companions() {
 }
 
 #[test]
+fn pagination_companions() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pagination.yaml");
+    snapshot_text(
+        "pagination_companions",
+        &companions(&path, "pagination-client"),
+    );
+}
+
+#[test]
 fn no_operations_companions() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/no_operations.yaml");
     snapshot_text(
@@ -144,6 +153,7 @@ fixtures!(
     webhooks_only,
     pagination,
     streaming,
+    pagination_edges,
 );
 
 #[test]

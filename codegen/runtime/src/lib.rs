@@ -5,8 +5,9 @@
 //! ([`path_segment`], [`Query`], [`header_value`], [`Cookies`]), request bodies ([`json_body`],
 //! [`form_body`], [`MultipartBody`], [`BinaryBody`]), streamed responses ([`EventStream`] of
 //! server-sent [`Event`]s, [`ItemStream`] of JSON lines, [`ByteStream`]), [`Credentials`],
-//! waiting for long-running operations
-//! ([`wait_until`], [`WaitOptions`], [`WaitError`]), [`webhook`]: reading the requests an API
+//! waiting for long-running operations ([`wait_until`], [`WaitOptions`], [`WaitError`]),
+//! walking paginated lists ([`Pages`], a [`Stream`] of their items, and [`Collect`]),
+//! [`webhook`]: reading the requests an API
 //! sends (its callbacks) into [`Webhook`]s, and serde helpers for the shapes OpenAPI allows and
 //! serde does not spell out ([`double_option`], [`Base64`], unions chosen by a tag: [`tagged`]).
 //!
@@ -28,6 +29,7 @@ mod encoding;
 mod error;
 mod headers;
 mod media_type;
+pub mod pages;
 mod response;
 mod retry;
 mod stream;
@@ -48,7 +50,10 @@ pub use encoding::{
     Query, QueryStyle,
 };
 pub use error::Error;
+pub use futures_core::Stream;
+pub use futures_util::StreamExt;
 pub use headers::{request_id, RateLimit, RateLimitReset, REQUEST_ID_HEADERS};
+pub use pages::{Collect, Pages};
 pub use response::{parse_header, AnyValue, FromHeaders, RawResponse, ResponseValue};
 pub use retry::RetryPolicy;
 pub use stream::{ByteStream, Event, EventData, EventStream, ItemStream, StreamError};

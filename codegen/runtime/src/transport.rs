@@ -164,7 +164,15 @@ impl Transport {
         operation: &Operation,
         request: RequestBuilder,
     ) -> Result<RawResponse, reqwest::Error> {
-        let mut request = request.build()?;
+        self.send_request(operation, request.build()?).await
+    }
+
+    /// [`send`](Self::send) for a request already built.
+    pub(crate) async fn send_request(
+        &self,
+        operation: &Operation,
+        mut request: Request,
+    ) -> Result<RawResponse, reqwest::Error> {
         // reqwest's own timeout runs until the body's last byte: what a whole read wants.
         if request.timeout().is_none() {
             *request.timeout_mut() = self.timeout;

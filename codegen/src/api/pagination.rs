@@ -195,7 +195,7 @@ impl Reader<'_> {
     ) -> Option<Result<Pagination, Malformed>> {
         let declared = operation.pointer.join(EXTENSION);
         if let Some(extension) = declared.resolve(self.spec) {
-            let mut check = ExtensionCheck {
+            let mut check = Declaration {
                 reader: self,
                 operation,
                 at: declared.clone(),
@@ -380,13 +380,13 @@ fn body_url(spec: &Value, schema: &JsonPointer) -> Option<String> {
 }
 
 /// The checking of one declared `x-pagination`.
-struct ExtensionCheck<'r, 'a> {
+struct Declaration<'r, 'a> {
     reader: &'r mut Reader<'a>,
     operation: &'r Operation,
     at: JsonPointer,
 }
 
-impl ExtensionCheck<'_, '_> {
+impl Declaration<'_, '_> {
     fn warn(&mut self, at: &JsonPointer, message: impl Into<String>) {
         let message = format!("{}; no pagination helper", message.into());
         self.reader.warn(at, message);

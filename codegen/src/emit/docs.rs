@@ -1,5 +1,6 @@
-//! Doc comments from spec text. Any text is safe inside `#[doc = "…"]`; this only shapes it so
-//! it reads well as `///` lines and trips no lint (tabs, carriage returns, trailing spaces).
+//! Doc comments from spec text, and of the generator's own prose. Any text is safe inside
+//! `#[doc = "…"]`; this only shapes it so it reads well as `///` lines and trips no lint (tabs,
+//! carriage returns, trailing spaces).
 
 use proc_macro2::TokenStream;
 
@@ -80,9 +81,9 @@ fn unbreakable_words(line: &str) -> Vec<String> {
 /// How long a line of the generator's own prose may be (after `///`).
 const WIDTH: usize = 92;
 
-/// Doc lines of the generator's own prose (not the spec's, which is kept as written), wrapped at
-/// [`WIDTH`] (a list item's continuation lines indented under its text).
-pub(crate) fn doc_tokens(text: &str) -> TokenStream {
+/// Doc lines of the generator's own prose, wrapped at [`WIDTH`] (a list item's continuation
+/// lines indented under its text).
+pub(crate) fn prose_doc(text: &str) -> TokenStream {
     let mut lines = Vec::new();
     for line in text_lines(text) {
         let continuation = if line.starts_with(" - ") { "   " } else { " " };

@@ -9,8 +9,8 @@ use super::ident;
 use super::type_ref::{type_tokens, Scope};
 use crate::api::{self, Api};
 use crate::model::{
-    Body, BodyKind, ClientMethod, CredentialKind, CredentialSetter, Param, TypeDef, TypeRef,
-    WaitHelper,
+    Body, BodyKind, ClientMethod, CredentialKind, CredentialSetter, PageHelper, Param, Place,
+    TypeDef, TypeRef, WaitHelper,
 };
 
 /// The call an example makes: an operation and, from the spec's examples, a value for each of
@@ -22,17 +22,25 @@ pub(crate) struct ExampleCall<'a> {
     /// The operation's `…_and_wait` method, when it starts long-running work (`x-long-running`):
     /// the example then calls that, and shows the finished result.
     pub and_wait: Option<&'a str>,
+    /// The operation's `…_stream` method, when its list pages (`x-pagination`): the example then
+    /// walks it, and shows the first items.
+    pub stream: Option<&'a str>,
 }
+
+/// How many items an example that walks a list prints.
+pub(crate) const EXAMPLE_ITEMS: usize = 10;
 
 /// Which operation the example calls: the first one, deprecated ones last, whose required
 /// arguments all have an example in the spec; one that starts long-running work comes first,
 /// called through its `…_and_wait` method, since the finished result is what a newcomer wants
-/// to see. This is the one place that decides.
+/// to see, then one whose list pages, walked through its `…_stream` method, which shows what a
+/// hand-written loop over pages would otherwise do. This is the one place that decides.
 pub(crate) fn example_call<'a>(
     spec: &Value,
     api: &Api,
     operations: &'a [ClientMethod],
     long_running: &'a [WaitHelper],
+    pagination: &'a [PageHelper],
 ) -> Option<ExampleCall<'a>> {
     let and_wait = |index: usize| {
         long_running
@@ -40,15 +48,29 @@ pub(crate) fn example_call<'a>(
             .find(|lr| lr.start == index)
             .map(|lr| lr.and_wait_method.as_str())
     };
+    // A stream whose position is an argument of its own takes other arguments than the
+    // operation; the example's values are the operation's.
+    let stream = |index: usize| {
+        pagination
+            .iter()
+            .find(|p| {
+                p.operation == index && !matches!(p.next.parameter(), Some(Place::Argument(_)))
+            })
+            .map(|p| p.stream_method.as_str())
+    };
     let indexed = operations.iter().enumerate();
     let starts = indexed
         .clone()
         .filter(|(i, op)| !op.doc.deprecated && and_wait(*i).is_some());
+    let lists = indexed
+        .clone()
+        .filter(|(i, op)| !op.doc.deprecated && and_wait(*i).is_none() && stream(*i).is_some());
     let current = indexed
         .clone()
-        .filter(|(i, op)| !op.doc.deprecated && and_wait(*i).is_none());
+        .filter(|(i, op)| !op.doc.deprecated && and_wait(*i).is_none() && stream(*i).is_none());
     let deprecated = indexed.filter(|(_, op)| op.doc.deprecated);
     starts
+        .chain(lists)
         .chain(current)
         .chain(deprecated)
         .find_map(|(index, operation)| {
@@ -81,11 +103,13 @@ pub(crate) fn example_call<'a>(
                 }
                 None => None,
             };
+            let and_wait = and_wait(index);
             Some(ExampleCall {
                 operation,
                 arguments,
                 body,
-                and_wait: and_wait(index),
+                and_wait,
+                stream: stream(index).filter(|_| and_wait.is_none()),
             })
         })
 }
@@ -169,7 +193,10 @@ pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
     let operation = call.operation;
     let defs = input.defs;
     let crate_ident = ident(input.crate_ident);
-    let method_name = call.and_wait.unwrap_or(&operation.method_name);
+    let method_name = call
+        .and_wait
+        .or(call.stream)
+        .unwrap_or(&operation.method_name);
     let method = ident(method_name);
     let base_url = input.base_url;
     let scheme = example_scheme(call, input.schemes);
@@ -267,8 +294,34 @@ pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
         .doc
         .deprecated
         .then(|| quote! { #[allow(deprecated)] });
+    let shown = proc_macro2::Literal::usize_unsuffixed(EXAMPLE_ITEMS);
+    let (client_import, call_and_print) = match call.stream {
+        // A stream is taken item by item; dropping it after the last one printed asks for no
+        // further page.
+        Some(_) => (
+            quote! { use #crate_ident::{Client, StreamExt}; },
+            quote! {
+                #deprecated
+                let mut items = client.#method(#(#arguments),*).take(#shown);
+                while let Some(item) = items.next().await {
+                    let item = item?;
+                    println!("{item:#?}");
+                }
+            },
+        ),
+        None => (
+            quote! { use #crate_ident::Client; },
+            quote! {
+                #deprecated
+                let response = client.#method(#(#arguments),*).await?;
+                println!(#status_line, response.status());
+                #print_request_id
+                println!("{:#?}", response.into_inner());
+            },
+        ),
+    };
     let imports = quote! {
-        use #crate_ident::Client;
+        #client_import
         #wait_import
         #types_import
     };
@@ -279,11 +332,7 @@ pub(crate) fn example_tokens(input: &ExampleInput<'_>) -> ExampleTokens {
             #check_token
             #set_credentials
             #(#lets)*
-            #deprecated
-            let response = client.#method(#(#arguments),*).await?;
-            println!(#status_line, response.status());
-            #print_request_id
-            println!("{:#?}", response.into_inner());
+            #call_and_print
             Ok(())
         }
     };

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::client::{argument_type, body_argument, passed_by_value};
-use super::docs::doc_tokens;
+use super::docs::prose_doc;
 use super::ident;
 use super::type_ref::{type_tokens, Scope};
 use crate::model::{ClientMethod, TypeDef, WaitHelper, WaitSource};
@@ -144,7 +144,7 @@ fn wait_error(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDef]) 
     let poll = &operations[item.poll];
     let name = ident(&item.wait_error);
     let params = wait_error_params(poll, defs, false);
-    let doc = doc_tokens(&format!(
+    let doc = prose_doc(&format!(
         "Why [`Client::{method}`](crate::Client::{method}) did not return a value in a succeeded state.",
         method = item.wait_method
     ));
@@ -160,7 +160,7 @@ fn and_wait_error(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDe
     let params = wait_error_params(poll, defs, true);
     let start_error = error_in_types(start, defs);
     let start_error_headers = headers_in_types(start.responses.error_headers.as_ref());
-    let doc = doc_tokens(&format!(
+    let doc = prose_doc(&format!(
         "Why [`Client::{method}`](crate::Client::{method}) did not return a value in a succeeded state ([`WaitError::Create`](crate::WaitError::Create) carries the error of [`Client::{start}`](crate::Client::{start})).",
         method = item.and_wait_method,
         start = start.method_name,
@@ -251,7 +251,7 @@ fn wait_method(item: &WaitHelper, operations: &[ClientMethod], defs: &[TypeDef])
     }
     let value = polled_value(poll, defs);
     let error = ident(&item.wait_error);
-    let doc = doc_tokens(&format!(
+    let doc = prose_doc(&format!(
         "Waits until the work started by [`{start}`](Self::{start}) ends: polls [`{poll}`](Self::{poll}) (`{method} {path}`) until `{status}` reads a terminal value.\n\n{outcomes}\n\n{terms}",
         start = start.method_name,
         poll = poll.method_name,
@@ -390,7 +390,7 @@ fn and_wait_method(
     if !takes.is_empty() {
         more.push("- a value the polling operation needs is not in the call's response or does not convert: [`WaitError::Link`];");
     }
-    let doc = doc_tokens(&format!(
+    let doc = prose_doc(&format!(
         "Calls [`{start}`](Self::{start}), then waits until the work it started ends, as [`{wait}`](Self::{wait}) does: polls [`{poll}`](Self::{poll}) (`{method} {path}`) with {bindings}{link}.{optional_note}\n\n{outcomes}\n\n{terms}",
         start = start.method_name,
         wait = item.wait_method,

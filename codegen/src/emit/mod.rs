@@ -5,6 +5,7 @@ mod docs;
 mod example;
 mod long_running;
 mod newtypes;
+mod pagination;
 mod readme;
 mod streaming;
 mod type_ref;
@@ -16,8 +17,11 @@ use proc_macro2::{Ident, Span};
 
 pub(crate) use client::{client_units, ClientInput};
 pub(crate) use docs::text_lines as doc_text_lines;
-pub(crate) use example::{example_call, example_scheme, example_tokens, placeholder, ExampleInput};
+pub(crate) use example::{
+    example_call, example_scheme, example_tokens, placeholder, ExampleInput, EXAMPLE_ITEMS,
+};
 pub(crate) use long_running::long_running_units;
+pub(crate) use pagination::{crate_doc_paragraph as pagination_doc, pagination_units};
 pub(crate) use readme::{readme, ReadmeExample, ReadmeInput};
 pub(crate) use streaming::streaming_units;
 pub(crate) use types::type_units;

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    Callback, CallbackBodyKind, ClientMethod, CredentialKind, CredentialSetter, TypeDef, TypeRef,
-    WaitHelper,
+    Callback, CallbackBodyKind, ClientMethod, CredentialKind, CredentialSetter, PageHelper,
+    TypeDef, TypeRef, WaitHelper,
 };
 
 /// An example the README lists.
@@ -27,6 +27,7 @@ pub(crate) struct ReadmeInput<'a> {
     pub schemes: &'a [CredentialSetter],
     pub callbacks: &'a [Callback],
     pub long_running: &'a [WaitHelper],
+    pub pagination: &'a [PageHelper],
     pub examples: &'a [ReadmeExample],
     /// Where the examples send requests unless `BASE_URL` is set.
     pub example_base_url: &'a str,
@@ -155,6 +156,10 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
 
     if !input.long_running.is_empty() {
         long_running_section(&mut out, input);
+    }
+
+    if !input.pagination.is_empty() {
+        pagination_section(&mut out, input);
     }
 
     if !input.callbacks.is_empty() {
@@ -303,6 +308,40 @@ fn long_running_section(out: &mut String, input: &ReadmeInput<'_>) {
             values(&item.failed),
             seconds(item.interval_millis),
             seconds(item.timeout_millis),
+        );
+    }
+    out.push('\n');
+}
+
+/// The spec's paginated lists: each `…_stream` method, its `…_all` twin, and how it pages.
+fn pagination_section(out: &mut String, input: &ReadmeInput<'_>) {
+    let _ = writeln!(out, "## Paginated lists\n");
+    let _ = writeln!(
+        out,
+        "These lists come in pages. `<method>_stream` returns a `Stream` of the items (`Pages`; \
+         read it with the re-exported `StreamExt`) that requests one page at a time, only when its \
+         items are needed, through the operation's own request (credentials, retries, timeout); \
+         `<method>_all(…, limit)` collects at most `limit` items and requests no page beyond them. \
+         An error ends the stream as its last item, and so does a server that would make the walk \
+         go round in circles (a cursor or URL already followed). Dropping the stream sends nothing \
+         more.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| stream | collect | request | pages by |\n|---|---|---|---|"
+    );
+    for helper in input.pagination {
+        let Some(operation) = input.operations.get(helper.operation) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | `{} {}` | {} |",
+            helper.stream_method,
+            helper.all_method,
+            operation.http_method,
+            cell(operation.path.text()),
+            cell(&super::pagination::style_summary(helper, operation)),
         );
     }
     out.push('\n');

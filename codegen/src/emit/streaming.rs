@@ -9,7 +9,7 @@ use quote::quote;
 use super::client::{
     arguments, error_type, headers_type, method_doc, request_tokens, RequestTokens,
 };
-use super::docs::{doc_attrs, doc_tokens, paragraph_break};
+use super::docs::{doc_attrs, paragraph_break, prose_doc};
 use super::ident;
 use super::type_ref::{type_tokens, Scope};
 use crate::api::media::essence;
@@ -101,7 +101,7 @@ fn stream_method(
     };
     let spec_docs = doc_attrs(&spec_doc(stream, operation));
     let separator = paragraph_break(&spec_docs);
-    let stream_docs = doc_tokens(&stream_doc(stream, operation, defs));
+    let stream_docs = prose_doc(&stream_doc(stream, operation, defs));
     let deprecated = operation.doc.deprecated.then(|| quote! { #[deprecated] });
     quote! {
         #spec_docs

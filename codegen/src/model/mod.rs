@@ -10,6 +10,7 @@ mod defaults;
 mod describe;
 mod long_running;
 mod operations;
+mod pagination;
 mod recursion;
 mod streaming;
 mod types;
@@ -23,6 +24,7 @@ pub use operations::{
     ResponseBody, ResponseCase, Responses,
 };
 pub use operations::{FormEncoding, HeaderField, MultipartPart, PartKind};
+pub use pagination::{build_pagination, PageHelper, PageNext, Place};
 pub(crate) use recursion::break_cycles;
 pub use streaming::{build_streaming, StreamKind, StreamMethod};
 pub use types::{Converted, TypeSpace};

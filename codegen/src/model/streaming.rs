@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::operations::RESERVED_METHODS;
 use super::types::TypeSpace;
-use super::{Builtin, ClientMethod, CredentialSetter, TypeKind, TypeRef, WaitHelper};
+use super::{Builtin, ClientMethod, CredentialSetter, PageHelper, TypeKind, TypeRef, WaitHelper};
 use crate::api::{self, Api, Location, MediaKind, StatusKey};
 use crate::load::{follow, JsonPointer};
 use crate::naming::{pascal_case, Namer};
@@ -58,13 +58,13 @@ const STREAMED: [MediaKind; 3] = [
 ];
 
 /// Every streaming method of the client, in the operations' order, named after the methods
-/// and helpers already claimed.
+/// and helpers (long-running and pagination) already claimed.
 pub fn build_streaming<'a>(
     api: &Api,
     spec: &'a Value,
     operations: &[ClientMethod],
     schemes: &[CredentialSetter],
-    waits: &[WaitHelper],
+    (waits, pages): (&[WaitHelper], &[PageHelper]),
     space: &mut TypeSpace<'a>,
 ) -> Vec<StreamMethod> {
     // The methods share the one namespace of `Client` methods.
@@ -77,7 +77,8 @@ pub fn build_streaming<'a>(
             waits
                 .iter()
                 .flat_map(|w| [&w.wait_method, &w.and_wait_method]),
-        );
+        )
+        .chain(pages.iter().flat_map(|p| [&p.stream_method, &p.all_method]));
     for name in claimed {
         methods.claim(name);
     }

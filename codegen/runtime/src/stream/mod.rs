@@ -27,7 +27,7 @@ pub use self::events::{Event, EventData, EventStream};
 pub use self::items::ItemStream;
 
 use self::items::Framing;
-use crate::call::Call;
+use crate::call::{Call, Decode};
 use crate::media_type::{content_type, matches};
 use crate::transport::{status_failure, transport_failure, Operation, Outcome, Transport};
 use crate::{Error, FromHeaders, RawResponse, ResponseValue};
@@ -35,8 +35,6 @@ use crate::{Error, FromHeaders, RawResponse, ResponseValue};
 /// A response body's chunks, as they arrive.
 pub(crate) type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
 
-/// What the decoder of an operation's whole response (its `responses` function) makes of one.
-type Decode<X, E, EH> = fn(RawResponse) -> Result<X, Error<E, EH>>;
 
 /// The media types a streaming method reads.
 #[derive(Clone, Copy)]
