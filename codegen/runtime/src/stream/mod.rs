@@ -35,7 +35,6 @@ use crate::{Error, FromHeaders, RawResponse, ResponseValue};
 /// A response body's chunks, as they arrive.
 pub(crate) type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
 
-
 /// The media types a streaming method reads.
 #[derive(Clone, Copy)]
 struct Media {
