@@ -5,7 +5,7 @@
 use std::path::Path;
 
 /// The fixtures whose generated types the tests exercise.
-const FIXTURES: [&str; 13] = [
+const FIXTURES: [&str; 14] = [
     "agreement",
     "composition",
     "enums",
@@ -14,6 +14,7 @@ const FIXTURES: [&str; 13] = [
     "objects",
     "pagination",
     "pagination_edges",
+    "pagination_real",
     "pattern_limits",
     "recursion",
     "references",

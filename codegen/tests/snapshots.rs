@@ -154,6 +154,7 @@ fixtures!(
     pagination,
     streaming,
     pagination_edges,
+    pagination_real,
 );
 
 #[test]

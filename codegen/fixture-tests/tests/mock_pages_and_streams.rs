@@ -8,7 +8,7 @@ use std::fmt::Debug;
 use std::path::Path;
 
 use conformance::mock::{Mock, MockOptions, RunningMock};
-use fixture_tests::{pagination, streaming};
+use fixture_tests::{pagination, pagination_real, streaming};
 
 async fn mock(fixture: &str) -> RunningMock {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -168,6 +168,53 @@ async fn each_declared_style_walks_the_mocks_whole_list_in_small_pages() {
         .into_inner()
         .items;
     same_list(&walked, Some(&whole), |p| p.id.to_string());
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn stripe_and_github_lists_as_written_walk_the_mocks_whole_list() {
+    use pagination_real::types;
+    let served = mock("pagination_real").await;
+    let client = pagination_real::Client::new(served.base_url());
+
+    let small = types::GetTaxCodesOptions {
+        limit: Some(2),
+        ..Default::default()
+    };
+    let walked = client
+        .get_tax_codes_all(None, small, 100)
+        .await
+        .expect("tax codes");
+    let large = types::GetTaxCodesOptions {
+        limit: Some(100),
+        ..Default::default()
+    };
+    let whole = client
+        .get_tax_codes(None, large)
+        .await
+        .expect("one page")
+        .into_inner()
+        .data;
+    same_list(&walked, Some(&whole), |t| t.id.clone());
+
+    let small = types::ReposListTagsOptions {
+        per_page: Some(2),
+        ..Default::default()
+    };
+    let walked = client
+        .repos_list_tags_all("octocat", "hello-world", small, 100)
+        .await
+        .expect("tags");
+    let large = types::ReposListTagsOptions {
+        per_page: Some(100),
+        ..Default::default()
+    };
+    let whole = client
+        .repos_list_tags("octocat", "hello-world", large)
+        .await
+        .expect("one page")
+        .into_inner();
+    same_list(&walked, Some(&whole), |t| t.name.clone());
     served.stop().await;
 }
 
