@@ -57,6 +57,7 @@ pub(crate) fn from_model(
         schemes,
         long_running,
         pagination,
+        streams,
         callbacks,
         ..
     } = built;
@@ -151,6 +152,7 @@ pub(crate) fn from_model(
         callbacks,
         long_running,
         pagination,
+        streams,
         examples: &listed,
         example_base_url: &options.example_base_url,
         token_hint: options.token_hint.as_deref(),

@@ -262,3 +262,61 @@ fn without_x_pagination_the_list_is_called_once() {
     assert!(!source.contains("StreamExt"), "{source}");
     assert!(!companions.readme.contains("## Paginated lists"));
 }
+
+#[test]
+fn the_readme_lists_the_streamed_responses() {
+    let streamed = companions(
+        r"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /ticks:
+    get:
+      operationId: watchTicks
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              schema:
+                type: object
+                title: Tick
+                properties: {at: {type: integer}}
+  /export:
+    get:
+      operationId: exportRows
+      responses:
+        '200':
+          description: ok
+          content:
+            application/x-ndjson:
+              schema: {type: string}
+  /plain:
+    get:
+      operationId: readPlain
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: string}}}}}
+",
+    );
+    let readme = &streamed.readme;
+    assert!(readme.contains("## Streamed responses"), "{readme}");
+    assert!(
+        readme.contains(
+            "| `watch_ticks_events` | `GET /ticks` | events, data `types::WatchTicksEvent` | `text/event-stream` |"
+        ),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(
+            "| `export_rows_items` | `GET /export` | items `String` | `application/x-ndjson` |"
+        ),
+        "{readme}"
+    );
+    assert!(!readme.contains("read_plain_"), "{readme}");
+
+    let plain = companions(SPEC);
+    assert!(
+        !plain.readme.contains("## Streamed responses"),
+        "{}",
+        plain.readme
+    );
+}

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::model::{
     Callback, CallbackBodyKind, ClientMethod, CredentialKind, CredentialSetter, PageHelper,
-    TypeDef, TypeRef, WaitHelper,
+    StreamKind, StreamMethod, TypeDef, TypeRef, WaitHelper,
 };
 
 /// An example the README lists.
@@ -28,6 +28,7 @@ pub(crate) struct ReadmeInput<'a> {
     pub callbacks: &'a [Callback],
     pub long_running: &'a [WaitHelper],
     pub pagination: &'a [PageHelper],
+    pub streams: &'a [StreamMethod],
     pub examples: &'a [ReadmeExample],
     /// Where the examples send requests unless `BASE_URL` is set.
     pub example_base_url: &'a str,
@@ -160,6 +161,10 @@ pub(crate) fn readme(input: &ReadmeInput<'_>) -> String {
 
     if !input.pagination.is_empty() {
         pagination_section(&mut out, input);
+    }
+
+    if !input.streams.is_empty() {
+        streaming_section(&mut out, input);
     }
 
     if !input.callbacks.is_empty() {
@@ -342,6 +347,53 @@ fn pagination_section(out: &mut String, input: &ReadmeInput<'_>) {
             operation.http_method,
             cell(operation.path.text()),
             cell(&super::pagination::style_summary(helper, operation)),
+        );
+    }
+    out.push('\n');
+}
+
+/// The responses read as they arrive: each `…_events`, `…_items` and `…_bytes` method and what
+/// it yields.
+fn streaming_section(out: &mut String, input: &ReadmeInput<'_>) {
+    let _ = writeln!(out, "## Streamed responses\n");
+    let _ = writeln!(
+        out,
+        "These methods send the same request as the operation's own method but read the answer as \
+         it arrives: awaiting one gives the stream once the headers are in (the typed headers \
+         beside it), and the stream's `next()` gives each event, item or chunk. An event or line \
+         that does not decode is an error item and the stream goes on; a broken connection ends \
+         it. An error status is read whole and is the operation's usual typed error. The client's \
+         timeout bounds the wait for the headers only, never the stream. An event stream keeps \
+         the last event id (`last_event_id()`) to send as `Last-Event-ID` when reconnecting.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| method | request | yields | media types |\n|---|---|---|---|"
+    );
+    for stream in input.streams {
+        let Some(operation) = input.operations.get(stream.operation) else {
+            continue;
+        };
+        let yields = match &stream.kind {
+            StreamKind::Events { data, .. } => {
+                format!("events, data `{}`", type_name(data, input.defs))
+            }
+            StreamKind::Items { item } => format!("items `{}`", type_name(item, input.defs)),
+            StreamKind::Bytes => "byte chunks".to_owned(),
+        };
+        let media: Vec<String> = stream
+            .media_types
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | `{} {}` | {} | {} |",
+            stream.method_name,
+            operation.http_method,
+            cell(operation.path.text()),
+            cell(&yields),
+            cell(&media.join(", ")),
         );
     }
     out.push('\n');
