@@ -84,9 +84,7 @@ impl Credentials {
                 Credential::ApiKeyHeader { name, key } => {
                     request.header(name.as_str(), key.expose())
                 }
-                Credential::ApiKeyQuery { name, key } => {
-                    request.query(&[(name.as_str(), key.expose())])
-                }
+                Credential::ApiKeyQuery { name, key } => query_key(request, name, key.expose()),
                 Credential::ApiKeyCookie { name, key } => {
                     request.header(reqwest::header::COOKIE, format!("{name}={}", key.expose()))
                 }
@@ -94,6 +92,37 @@ impl Credentials {
         }
         request
     }
+}
+
+/// `request` with the API key `name=key` in its query. A URL the server gave (the next page of a
+/// list) may carry the key already: it is replaced there rather than sent twice. Other URLs are
+/// left byte for byte as the encoders wrote them.
+fn query_key(request: RequestBuilder, name: &str, key: &str) -> RequestBuilder {
+    let append = |request: RequestBuilder| request.query(&[(name, key)]);
+    // A body read from a stream cannot be cloned; such a request is not a page walk's.
+    let Some(copy) = request.try_clone() else {
+        return append(request);
+    };
+    let (client, built) = copy.build_split();
+    let Ok(mut built) = built else {
+        return append(request);
+    };
+    if !built.url().query_pairs().any(|(pair, _)| pair == name) {
+        return append(request);
+    }
+    let kept: Vec<(String, String)> = built
+        .url()
+        .query_pairs()
+        .filter(|(pair, _)| pair != name)
+        .map(|(pair, value)| (pair.into_owned(), value.into_owned()))
+        .collect();
+    built
+        .url_mut()
+        .query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair(name, key);
+    RequestBuilder::from_parts(client, built)
 }
 
 #[cfg(test)]
@@ -117,6 +146,33 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("ada"));
+    }
+
+    #[test]
+    fn a_query_key_is_sent_once_even_when_the_url_carries_it() {
+        let mut credentials = Credentials::default();
+        credentials.set(
+            "key",
+            Credential::ApiKeyQuery {
+                name: "api_key".into(),
+                key: Secret::new("k1"),
+            },
+        );
+        let client = reqwest::Client::new();
+        let url = |builder: RequestBuilder| {
+            let request = credentials.apply(builder, &[&["key"]]).build().unwrap();
+            request.url().as_str().to_owned()
+        };
+        // As the encoders wrote it: left alone, the key appended.
+        assert_eq!(
+            url(client.get("http://localhost/a?tags=x,y")),
+            "http://localhost/a?tags=x,y&api_key=k1"
+        );
+        // A next page's URL that echoes the key (or an old one): one key, ours.
+        assert_eq!(
+            url(client.get("http://localhost/a?page=2&api_key=old&per_page=5")),
+            "http://localhost/a?page=2&per_page=5&api_key=k1"
+        );
     }
 
     #[test]
